@@ -1,0 +1,128 @@
+//! The JSON format: a stable, documented shape (see the README), built from wire structs
+//! so that internal refactors cannot change it.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Emitter, RunReport};
+use crate::source::{Position, SourceText};
+
+pub(super) struct JsonEmitter;
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: Vec<JsonError>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+}
+
+impl From<Position> for JsonPosition {
+    fn from(position: Position) -> Self {
+        JsonPosition {
+            line: position.line,
+            column: position.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start: JsonPosition,
+    end: JsonPosition,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    path: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    files_parsed: usize,
+    diagnostics: usize,
+}
+
+impl Emitter for JsonEmitter {
+    fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+        let mut diagnostics = Vec::new();
+        let mut errors: Vec<JsonError> = report
+            .walk_errors
+            .iter()
+            .map(|(path, message)| JsonError {
+                path: path.clone(),
+                message: message.clone(),
+            })
+            .collect();
+        let texts: Vec<SourceText> = report.files.iter().map(|f| SourceText::new(f.diagnostic_text())).collect();
+        for (file, text) in report.files.iter().zip(&texts) {
+            for diagnostic in &file.diagnostics {
+                diagnostics.push(JsonDiagnostic {
+                    rule: &diagnostic.rule,
+                    severity: diagnostic.severity.as_str(),
+                    message: &diagnostic.message,
+                    path: &file.display_path,
+                    start: text.position(diagnostic.range.start).into(),
+                    end: text.position(diagnostic.range.end).into(),
+                    fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+                        applicability: fix.applicability.as_str(),
+                        title: &fix.title,
+                        edits: fix
+                            .edits
+                            .iter()
+                            .map(|edit| JsonEdit {
+                                start: text.position(edit.range.start).into(),
+                                end: text.position(edit.range.end).into(),
+                                content: &edit.content,
+                            })
+                            .collect(),
+                    }),
+                });
+            }
+            errors.extend(file.errors.iter().map(|error| JsonError {
+                path: file.display_path.clone(),
+                message: error.message.clone(),
+            }));
+        }
+        let output = JsonOutput {
+            version: 1,
+            summary: JsonSummary {
+                files_scanned: report.files.len(),
+                files_parsed: report.files.iter().filter(|f| f.parsed).count(),
+                diagnostics: diagnostics.len(),
+            },
+            diagnostics,
+            errors,
+        };
+        serde_json::to_writer_pretty(&mut *out, &output)?;
+        writeln!(out)
+    }
+}

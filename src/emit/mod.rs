@@ -1,0 +1,94 @@
+//! How findings leave the process: the one place that knows every output format. Nothing
+//! else writes to standard output. Emitters run after the parallel phase, on reports in
+//! walk order, so output never depends on thread timing.
+
+mod diff;
+mod json;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::fix::Applicability;
+use crate::lint::{FileReport, FixMode};
+
+pub use text::ColorMode;
+
+/// Everything a run found.
+pub struct RunReport {
+    pub files: Vec<FileReport>,
+    /// Paths the walker could not enter or follow (display path, message).
+    pub walk_errors: Vec<(String, String)>,
+    pub mode: FixMode,
+}
+
+impl RunReport {
+    /// Findings left, over all files.
+    pub fn diagnostics(&self) -> usize {
+        self.files.iter().map(|f| f.diagnostics.len()).sum()
+    }
+
+    /// Findings resolved by fixes, over all files.
+    pub fn fixed(&self) -> usize {
+        self.files.iter().map(|f| f.fixes_applied).sum()
+    }
+
+    /// How many remaining findings have a fix of each applicability.
+    pub fn fixable(&self, applicability: Applicability) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.fix.as_ref().is_some_and(|fix| fix.applicability == applicability))
+            .count()
+    }
+}
+
+/// An output format.
+pub trait Emitter {
+    fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()>;
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// How much the text format says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    Normal,
+    /// Findings only: no summary, no notices.
+    Quiet,
+}
+
+impl Format {
+    /// The emitter for this format; in `--diff` mode the output is the diff itself.
+    pub fn emitter(self, mode: FixMode, color: ColorMode, verbosity: Verbosity) -> Box<dyn Emitter> {
+        match (mode, self) {
+            (FixMode::Diff(_), _) => Box::new(diff::DiffEmitter { verbosity }),
+            (_, Format::Text) => Box::new(text::TextEmitter { color, verbosity }),
+            (_, Format::Json) => Box::new(json::JsonEmitter),
+        }
+    }
+}
+
+/// `--list-rules`: every rule with its pack, severity and fix applicability.
+pub fn list_rules(out: &mut dyn Write, registry: &crate::registry::Registry) -> io::Result<()> {
+    for pack in registry.packs() {
+        let languages: Vec<&str> = pack.languages.iter().map(|l| l.name()).collect();
+        writeln!(
+            out,
+            "{} ({} → {}; {})",
+            pack.name,
+            pack.library,
+            pack.successor,
+            languages.join(", ")
+        )?;
+        for rule in registry.rules().filter(|r| r.pack() == pack.name) {
+            let fix = rule.fix_applicability().map_or("no fix", Applicability::as_str);
+            writeln!(out, "  {:<48} {:<8} {:<13} {}", rule.id(), rule.severity().as_str(), fix, rule.summary())?;
+        }
+    }
+    Ok(())
+}

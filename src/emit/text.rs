@@ -1,0 +1,159 @@
+//! The human format: each finding rendered by codespan-reporting with its rule id, the
+//! source span, the migration help, the fix as a suggestion (marked `[*]` when `--fix`
+//! applies it), and a summary line.
+
+use std::io::{self, Write};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
+use codespan_reporting::term::{self, Config};
+
+use super::{Emitter, RunReport, Verbosity};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, apply_edits};
+use crate::lint::{FixMode, Severity as ErrorSeverity};
+
+/// Whether output is coloured (resolved from `--color` and the terminal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorMode {
+    Always,
+    Never,
+}
+
+pub(super) struct TextEmitter {
+    pub(super) color: ColorMode,
+    pub(super) verbosity: Verbosity,
+}
+
+fn buffer(color: ColorMode) -> Buffer {
+    match color {
+        ColorMode::Always => Buffer::ansi(),
+        ColorMode::Never => Buffer::no_color(),
+    }
+}
+
+/// The lines a fix changes, as `-`/`+` lines.
+pub(super) fn fix_preview(text: &str, diagnostic: &Diagnostic) -> Option<String> {
+    let fix = diagnostic.fix.as_ref()?;
+    let edits: Vec<_> = fix.edits.iter().collect();
+    let fixed = apply_edits(text, &edits);
+    let diff = similar::TextDiff::from_lines(text, &fixed);
+    let mut preview = String::new();
+    for group in diff.grouped_ops(0) {
+        for op in group {
+            for change in diff.iter_changes(&op) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                preview.push(sign);
+                preview.push(' ');
+                preview.push_str(change.value().trim_end_matches(['\n', '\r']));
+                preview.push('\n');
+            }
+        }
+    }
+    Some(preview)
+}
+
+fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostic: &Diagnostic) -> io::Result<()> {
+    let file = SimpleFile::new(path, text);
+    let marker = match diagnostic.fix.as_ref().map(|f| f.applicability) {
+        Some(Applicability::Safe) => "[*] ",
+        _ => "",
+    };
+    let report = match diagnostic.severity {
+        Severity::Error => Report::error(),
+        Severity::Warning => Report::warning(),
+        Severity::Info => Report::note(),
+    };
+    let mut notes = vec![format!("help: {}", diagnostic.help.trim_end())];
+    if let Some(fix) = &diagnostic.fix {
+        let how = match fix.applicability {
+            Applicability::Safe => "safe fix, applied by `--fix`",
+            Applicability::Unsafe => "unsafe fix, applied by `--fix --unsafe-fixes`",
+            Applicability::DisplayOnly => "suggestion, never applied automatically",
+        };
+        let mut note = format!("fix ({how}): {}\n{}", fix.title, fix.note);
+        if let Some(preview) = fix_preview(text, diagnostic) {
+            note.push('\n');
+            note.push_str(preview.trim_end());
+        }
+        notes.push(note);
+    }
+    notes.push(format!("docs: {}", diagnostic.url));
+    let report = report
+        .with_code(diagnostic.rule.to_string())
+        .with_message(format!("{marker}{}", diagnostic.message))
+        .with_labels(vec![Label::primary((), diagnostic.range.clone())])
+        .with_notes(notes);
+    term::emit_to_write_style(out, &Config::default(), &file, &report).map_err(|e| io::Error::other(e.to_string()))
+}
+
+impl Emitter for TextEmitter {
+    fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+        let mut buf = buffer(self.color);
+        for file in &report.files {
+            for diagnostic in &file.diagnostics {
+                render(&mut buf, &file.display_path, file.diagnostic_text(), diagnostic)?;
+            }
+        }
+        out.write_all(buf.as_slice())?;
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        for (path, message) in &report.walk_errors {
+            writeln!(out, "error: {path}: {message}")?;
+        }
+        for file in &report.files {
+            for error in &file.errors {
+                let level = match error.severity {
+                    ErrorSeverity::Fatal => "error",
+                    ErrorSeverity::Notice => "warning",
+                };
+                writeln!(out, "{level}: {}: {}", file.display_path, error.message)?;
+            }
+        }
+        summary(out, report)
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 { format!("{count} {word}") } else { format!("{count} {word}s") }
+}
+
+fn summary(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+    let remaining = report.diagnostics();
+    let fixed = report.fixed();
+    if fixed > 0 {
+        writeln!(out, "Fixed {} ({} remaining).", plural(fixed, "finding"), remaining)?;
+    }
+    if remaining == 0 {
+        if fixed == 0 {
+            writeln!(out, "No ADAL usage found in {}.", plural(report.files.len(), "file"))?;
+        }
+        return Ok(());
+    }
+    let files = report.files.iter().filter(|f| !f.diagnostics.is_empty()).count();
+    writeln!(out, "Found {} in {}.", plural(remaining, "finding"), plural(files, "file"))?;
+    let safe = report.fixable(Applicability::Safe);
+    let unsafe_fixes = report.fixable(Applicability::Unsafe);
+    let display = report.fixable(Applicability::DisplayOnly);
+    let unsafe_applied = matches!(report.mode, FixMode::Apply(crate::fix::FixThreshold::SafeAndUnsafe));
+    let mut parts = Vec::new();
+    if safe > 0 {
+        parts.push(format!("[*] {safe} fixable with the `--fix` option"));
+    }
+    if unsafe_fixes > 0 && !unsafe_applied {
+        parts.push(format!("{unsafe_fixes} hidden fixes can be enabled with the `--unsafe-fixes` option"));
+    }
+    if display > 0 {
+        parts.push(format!("{display} shown as suggestions to apply by hand"));
+    }
+    if !parts.is_empty() {
+        writeln!(out, "{}.", parts.join("; "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! Orchestration for one file and for many: read → prefilter → parse → resolve → match →
+//! fix (repeated passes, re-parse guard) → write. The only module that touches source files
+//! on disk. Work is spread with rayon; results keep the walker's sorted order.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tree_sitter::{Parser, Tree};
+
+use crate::check::check;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{FixThreshold, apply_edits, apply_fixes};
+use crate::imports;
+use crate::language::Language;
+use crate::registry::Selection;
+use crate::semantic::Model;
+use crate::source::{SourceText, Undecodable};
+use crate::walk::{SourcePath, describe_io_error, display};
+
+/// What a run does with fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only.
+    Check,
+    /// Apply admitted fixes and write the files.
+    Apply(FixThreshold),
+    /// Compute admitted fixes and show them as a diff; write nothing.
+    Diff(FixThreshold),
+}
+
+/// How bad a per-file problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// The file could not be scanned or fixed as asked: the run exits 2.
+    Fatal,
+    /// The file was scanned, with a limitation worth saying (e.g. fixes withheld).
+    Notice,
+}
+
+/// A problem with one file.
+#[derive(Clone, Debug)]
+pub struct FileError {
+    pub message: String,
+    pub severity: Severity,
+}
+
+/// The outcome for one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as shown to users.
+    pub display_path: String,
+    pub language: Option<Language>,
+    /// The text as read (absent when it could not be read or was never needed).
+    pub source: Option<SourceText>,
+    /// Findings that remain (after fixing, those not fixed).
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    /// The new text, when fixes changed the file.
+    pub fixed: Option<String>,
+    /// How many findings fixes resolved.
+    pub fixes_applied: usize,
+    pub parsed: bool,
+}
+
+impl FileReport {
+    /// The text the remaining findings' byte ranges refer to: the fixed text when fixes
+    /// changed the file, else the text as read.
+    pub fn diagnostic_text(&self) -> &str {
+        match (&self.fixed, &self.source) {
+            (Some(fixed), _) => fixed,
+            (None, Some(source)) => source.text(),
+            (None, None) => "",
+        }
+    }
+}
+
+impl FileReport {
+    fn new(path: &Path, language: Option<Language>) -> Self {
+        FileReport {
+            display_path: display(path),
+            language,
+            source: None,
+            diagnostics: Vec::new(),
+            errors: Vec::new(),
+            fixed: None,
+            fixes_applied: 0,
+            parsed: false,
+        }
+    }
+
+    fn fail(mut self, message: String) -> Self {
+        self.errors.push(FileError {
+            message,
+            severity: Severity::Fatal,
+        });
+        self
+    }
+}
+
+/// Files larger than this are not scanned.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+/// Fix passes per file: a pass applies non-conflicting fixes, the next picks up the rest.
+const MAX_PASSES: usize = 8;
+
+/// The settings a lint run needs.
+pub struct LintOptions<'a> {
+    pub mode: FixMode,
+    /// Canonical roots: fixes are never written through a link that leaves them.
+    pub roots: &'a [PathBuf],
+}
+
+/// Lints every file; the result has the input's order.
+pub fn lint_files(files: &[SourcePath], selection: &Selection<'_>, options: &LintOptions<'_>) -> Vec<FileReport> {
+    files
+        .par_iter()
+        .map_init(Parsers::default, |parsers, file| lint_file(parsers, file, selection, options))
+        .collect()
+}
+
+/// One tree-sitter parser per language, per worker.
+#[derive(Default)]
+pub(crate) struct Parsers(HashMap<Language, Parser>);
+
+impl Parsers {
+    pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
+        let parser = self.0.entry(language).or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&language.grammar())
+                .expect("bundled grammars match the tree-sitter version");
+            parser
+        });
+        parser.parse(text, None)
+    }
+}
+
+fn lint_file(parsers: &mut Parsers, file: &SourcePath, selection: &Selection<'_>, options: &LintOptions<'_>) -> FileReport {
+    let report = FileReport::new(&file.path, Some(file.language));
+    match std::fs::metadata(&file.path) {
+        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
+            return report.fail(format!(
+                "file is {} MiB, over the {} MiB limit; skipped",
+                metadata.len() / (1024 * 1024),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ));
+        }
+        Ok(_) => {}
+        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
+    }
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
+    };
+    if !selection.may_match(&bytes) {
+        return report;
+    }
+    let source = match SourceText::decode(&bytes) {
+        Ok(source) => source,
+        Err(Undecodable::Binary) => {
+            return report.fail("binary file (it contains NUL bytes) with a source file's name; skipped".to_string());
+        }
+    };
+    lint_source(parsers, file, source, selection, options, report)
+}
+
+fn lint_source(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    source: SourceText,
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+    mut report: FileReport,
+) -> FileReport {
+    let Some(tree) = parsers.parse(file.language, source.text()) else {
+        return report.fail("the parser gave up on this file; skipped".to_string());
+    };
+    report.parsed = true;
+    let vocabulary = &selection.registry.vocabulary;
+    let model = Model::build(file.language, &tree, source.text(), vocabulary);
+    report.diagnostics = check(&model, &tree, &source, selection);
+    let syntax_error = first_error_line(&tree);
+    let threshold = match options.mode {
+        FixMode::Check => None,
+        FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
+    };
+    let Some(threshold) = threshold else {
+        report.source = Some(source);
+        return report;
+    };
+    let fixable = report
+        .diagnostics
+        .iter()
+        .any(|d| d.fix.as_ref().is_some_and(|f| threshold.admits(f.applicability)));
+    if fixable {
+        if let Some(line) = syntax_error {
+            report.errors.push(FileError {
+                message: format!("syntax error at line {line}: findings are reported, fixes are not applied"),
+                severity: Severity::Notice,
+            });
+        } else if let Some(offset) = source.invalid_utf8_at() {
+            report.errors.push(FileError {
+                message: format!(
+                    "not valid UTF-8 (at line {}): findings are reported, fixes are not applied",
+                    source.position(offset).line
+                ),
+                severity: Severity::Notice,
+            });
+        } else {
+            fix_file(parsers, file, &source, selection, threshold, &mut report);
+        }
+    }
+    if let (FixMode::Apply(_), Some(fixed)) = (options.mode, &report.fixed) {
+        if let Err(message) = write_atomically(&file.path, &source.encode(fixed), options.roots) {
+            report.errors.push(FileError {
+                message,
+                severity: Severity::Fatal,
+            });
+            report.fixed = None;
+        }
+    }
+    report.source = Some(source);
+    report
+}
+
+/// Applies fixes pass after pass; on a syntax error the file is left as it was.
+fn fix_file(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    source: &SourceText,
+    selection: &Selection<'_>,
+    threshold: FixThreshold,
+    report: &mut FileReport,
+) {
+    let vocabulary = &selection.registry.vocabulary;
+    let mut text = source.text().to_string();
+    let mut diagnostics = std::mem::take(&mut report.diagnostics);
+    let original = diagnostics.clone();
+    let mut fixed_count = 0;
+    for _ in 0..MAX_PASSES {
+        let mut candidates: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| threshold.admits(f.applicability)))
+            .collect();
+        candidates.sort_by(|a, b| {
+            let start = |d: &Diagnostic| d.fix.as_ref().and_then(|f| f.edits.first()).map_or(0, |e| e.range.start);
+            (start(a), &*a.rule).cmp(&(start(b), &*b.rule))
+        });
+        let fixes: Vec<_> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
+        let applied = apply_fixes(&text, &fixes, threshold);
+        if applied.applied.is_empty() {
+            break;
+        }
+        let rules: Vec<&str> = applied.applied.iter().map(|&i| &*candidates[i].rule).collect();
+        let mut removable: Vec<String> = applied
+            .applied
+            .iter()
+            .flat_map(|&i| fixes[i].remove_imports.iter().cloned())
+            .collect();
+        removable.sort();
+        removable.dedup();
+        let mut next = applied.text;
+        if !removable.is_empty() {
+            if let Some(tree) = parsers.parse(file.language, &next) {
+                let model = Model::build(file.language, &tree, &next, vocabulary);
+                let edits = imports::removal_edits(&model, &SourceText::new(&next), &removable);
+                let edits: Vec<_> = edits.iter().collect();
+                next = apply_edits(&next, &edits);
+            }
+        }
+        let Some(tree) = parsers.parse(file.language, &next).filter(|t| !t.root_node().has_error()) else {
+            let mut names = rules.clone();
+            names.sort_unstable();
+            names.dedup();
+            report.errors.push(FileError {
+                message: format!(
+                    "a fix by `{}` would introduce a syntax error; the file is left unchanged",
+                    names.join("`, `")
+                ),
+                severity: Severity::Fatal,
+            });
+            report.diagnostics = original;
+            return;
+        };
+        fixed_count += applied.applied.len();
+        text = next;
+        let next_source = SourceText::new(&text);
+        let model = Model::build(file.language, &tree, &text, vocabulary);
+        diagnostics = check(&model, &tree, &next_source, selection);
+    }
+    report.fixes_applied = fixed_count;
+    if text != source.text() {
+        report.fixed = Some(text.clone());
+        // Positions of what remains refer to the fixed text.
+        report.diagnostics = diagnostics;
+    } else {
+        report.diagnostics = original;
+    }
+}
+
+fn first_error_line(tree: &Tree) -> Option<usize> {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_position().row + 1);
+        }
+        if node.has_error() {
+            let children: Vec<_> = node.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    Some(root.start_position().row + 1)
+}
+
+/// Writes through a temporary file in the same directory and a rename, keeping the file's
+/// permissions. A symbolic link is written through only to a target inside the roots (the
+/// link itself stays a link).
+fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), String> {
+    let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve the file to write it: {e}"))?;
+    if path.is_symlink() && !roots.iter().any(|root| target.starts_with(root)) {
+        return Err(format!(
+            "not fixed: it is a symbolic link to `{}`, outside the scanned paths",
+            target.display()
+        ));
+    }
+    let directory = target.parent().ok_or("the file has no parent directory")?;
+    let permissions = std::fs::metadata(&target)
+        .map_err(|e| format!("cannot read the file's permissions: {e}"))?
+        .permissions();
+    let mut temporary =
+        tempfile::NamedTempFile::new_in(directory).map_err(|e| format!("cannot create a temporary file to write the fix: {e}"))?;
+    temporary
+        .write_all(bytes)
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(|e| format!("cannot write the fix: {e}"))?;
+    std::fs::set_permissions(temporary.path(), permissions).map_err(|e| format!("cannot keep the file's permissions: {e}"))?;
+    temporary
+        .persist(&target)
+        .map_err(|e| format!("cannot replace the file with its fixed version: {}", e.error))?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! The set of loaded rules: loading the embedded packs or a `--rules` directory,
+//! validation, unique ids, selection by `--select` / `--ignore`, and the literal prefilter
+//! built from the selected rules' trigger strings.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+
+use crate::error::RuleFileError;
+use crate::language::Language;
+use crate::rule::{Matcher, PackFile, Rule};
+use crate::semantic::Vocabulary;
+
+/// The packs compiled into the binary.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("rules/adal-python.toml", include_str!("../rules/adal-python.toml")),
+    ("rules/adal-node.toml", include_str!("../rules/adal-node.toml")),
+];
+
+/// The names of the embedded pack files, for the test that every file in `rules/` is
+/// embedded.
+pub fn embedded_pack_paths() -> Vec<&'static str> {
+    EMBEDDED.iter().map(|(path, _)| *path).collect()
+}
+
+/// What a pack says about itself.
+#[derive(Debug)]
+pub struct PackInfo {
+    pub name: String,
+    pub library: String,
+    pub successor: String,
+    pub description: String,
+    pub languages: Vec<Language>,
+    pub(crate) triggers: Vec<String>,
+}
+
+/// Every loaded rule.
+#[derive(Debug)]
+pub struct Registry {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) packs: Vec<PackInfo>,
+    pub(crate) vocabulary: Vocabulary,
+}
+
+impl Registry {
+    /// Loads the packs compiled into the binary.
+    pub fn embedded() -> Result<Registry, Vec<RuleFileError>> {
+        Registry::from_sources(EMBEDDED.iter().map(|(path, text)| (PathBuf::from(path), (*text).to_string())).collect())
+    }
+
+    /// Loads every `*.toml` file in a directory (for rule authors).
+    pub fn from_dir(dir: &Path) -> Result<Registry, Vec<RuleFileError>> {
+        let entries = std::fs::read_dir(dir).map_err(|error| {
+            vec![RuleFileError::io(dir, &format!("cannot read the rules directory: {error}"))]
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        if paths.is_empty() {
+            return Err(vec![RuleFileError::io(dir, "the rules directory holds no `*.toml` pack")]);
+        }
+        let mut sources = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => sources.push((path, text)),
+                Err(error) => errors.push(RuleFileError::io(&path, &format!("cannot read: {error}"))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Registry::from_sources(sources)
+    }
+
+    fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<Registry, Vec<RuleFileError>> {
+        let mut registry = Registry {
+            rules: Vec::new(),
+            packs: Vec::new(),
+            vocabulary: Vocabulary::default(),
+        };
+        let mut errors = Vec::new();
+        let mut ids: HashMap<String, PathBuf> = HashMap::new();
+        for (path, text) in sources {
+            let file: PackFile = match toml::from_str(&text) {
+                Ok(file) => file,
+                Err(error) => {
+                    let span = error.span().unwrap_or(0..0);
+                    errors.push(RuleFileError::new(&path, &text, span, error.message().to_string()));
+                    continue;
+                }
+            };
+            let pack = file.pack;
+            if pack.triggers.get_ref().iter().all(String::is_empty) {
+                errors.push(RuleFileError::new(
+                    &path,
+                    &text,
+                    pack.triggers.span(),
+                    "a pack needs at least one non-empty trigger string for the prefilter".to_string(),
+                ));
+                continue;
+            }
+            if registry.packs.iter().any(|p| p.name == *pack.name.get_ref()) {
+                errors.push(RuleFileError::new(
+                    &path,
+                    &text,
+                    pack.name.span(),
+                    format!("pack `{}` is defined twice", pack.name.get_ref()),
+                ));
+                continue;
+            }
+            for definition in file.rule {
+                let id = definition.id.get_ref().clone();
+                let span = definition.id.span();
+                if let Some(first) = ids.get(&id) {
+                    errors.push(RuleFileError::new(
+                        &path,
+                        &text,
+                        span,
+                        format!("rule id `{id}` is already defined in `{}`", first.display()),
+                    ));
+                    continue;
+                }
+                match Rule::compile(definition, &pack) {
+                    Ok(rule) => {
+                        ids.insert(id, path.clone());
+                        registry.rules.push(rule);
+                    }
+                    Err(error) => errors.push(RuleFileError::new(&path, &text, error.span, error.message)),
+                }
+            }
+            registry.vocabulary.aliases.extend(pack.aliases.clone());
+            registry.vocabulary.returns.extend(pack.returns.clone());
+            registry.packs.push(PackInfo {
+                name: pack.name.into_inner(),
+                library: pack.library,
+                successor: pack.successor,
+                description: pack.description,
+                languages: pack.languages,
+                triggers: pack.triggers.into_inner(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(registry)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every rule, in pack order.
+    pub fn rules(&self) -> impl Iterator<Item = RuleInfo<'_>> {
+        self.rules.iter().map(|rule| RuleInfo { rule })
+    }
+
+    pub fn packs(&self) -> &[PackInfo] {
+        &self.packs
+    }
+
+    /// The rules chosen by `--select` and `--ignore` (rule ids or pack names); an unknown
+    /// name is an error.
+    pub fn select(&self, select: &[String], ignore: &[String]) -> Result<Selection<'_>, String> {
+        for name in select.iter().chain(ignore) {
+            let known = self.packs.iter().any(|p| &p.name == name) || self.rules.iter().any(|r| &*r.id == name);
+            if !known {
+                return Err(format!("`{name}` is neither a rule id nor a pack name (see `adalint --list-rules`)"));
+            }
+        }
+        let chosen = |rule: &Rule, names: &[String]| names.iter().any(|n| *n == *rule.id || *n == *rule.pack);
+        let enabled: Vec<usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| (select.is_empty() || chosen(rule, select)) && !chosen(rule, ignore))
+            .map(|(index, _)| index)
+            .collect();
+        Ok(Selection::new(self, enabled))
+    }
+}
+
+/// A read-only view of one rule, for listings and documentation.
+#[derive(Clone, Copy)]
+pub struct RuleInfo<'r> {
+    rule: &'r Rule,
+}
+
+impl RuleInfo<'_> {
+    pub fn id(&self) -> &str {
+        &self.rule.id
+    }
+    pub fn pack(&self) -> &str {
+        &self.rule.pack
+    }
+    pub fn severity(&self) -> crate::diagnostic::Severity {
+        self.rule.severity
+    }
+    pub fn summary(&self) -> String {
+        self.rule.summary()
+    }
+    pub fn help(&self) -> &str {
+        &self.rule.help
+    }
+    pub fn url(&self) -> &str {
+        &self.rule.url
+    }
+    pub fn fix_applicability(&self) -> Option<crate::fix::Applicability> {
+        self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+}
+
+/// The rules a run uses, indexed for the checker, with the prefilter.
+pub struct Selection<'r> {
+    pub(crate) registry: &'r Registry,
+    pub(crate) enabled: Vec<usize>,
+    /// Call rules by exact qualified name, and those with wildcards.
+    pub(crate) calls: HashMap<&'r str, Vec<usize>>,
+    pub(crate) call_globs: Vec<usize>,
+    prefilter: Option<AhoCorasick>,
+}
+
+impl<'r> Selection<'r> {
+    fn new(registry: &'r Registry, enabled: Vec<usize>) -> Self {
+        let mut calls: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut call_globs = Vec::new();
+        let mut triggers: HashSet<&str> = HashSet::new();
+        for &index in &enabled {
+            let rule = &registry.rules[index];
+            if let Matcher::Call { pattern, .. } = &rule.matcher {
+                match pattern.literal() {
+                    Some(name) => calls.entry(name).or_default().push(index),
+                    None => call_globs.push(index),
+                }
+            }
+            triggers.extend(rule.triggers.iter().map(String::as_str).filter(|t| !t.is_empty()));
+            if let Some(pack) = registry.packs.iter().find(|p| *p.name == *rule.pack) {
+                triggers.extend(pack.triggers.iter().map(String::as_str).filter(|t| !t.is_empty()));
+            }
+        }
+        let mut triggers: Vec<&str> = triggers.into_iter().collect();
+        triggers.sort_unstable();
+        let prefilter = (!triggers.is_empty()).then(|| AhoCorasick::new(&triggers).expect("literal patterns compile"));
+        Selection {
+            registry,
+            enabled,
+            calls,
+            call_globs,
+            prefilter,
+        }
+    }
+
+    /// True when the file's bytes contain a trigger of some selected rule, so it may match.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.prefilter.as_ref().is_some_and(|p| p.is_match(bytes))
+    }
+
+    pub(crate) fn enabled_rules(&self) -> impl Iterator<Item = (usize, &'r Rule)> + '_ {
+        self.enabled.iter().map(|&i| (i, &self.registry.rules[i]))
+    }
+
+    pub fn len(&self) -> usize {
+        self.enabled.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.enabled.is_empty()
+    }
+
+    pub(crate) fn rule(&self, index: usize) -> &'r Rule {
+        &self.registry.rules[index]
+    }
+}

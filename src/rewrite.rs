@@ -1,0 +1,555 @@
+//! Plans the fixes of one file's findings from their rules' recipes.
+//!
+//! A recipe's templates are rendered with the matched call's arguments bound to parameter
+//! names. A recipe may also rewrite the call that created the receiver (`origin`), rename
+//! keys read on the result, insert a statement after the result is assigned, and add
+//! imports. Each of those steps checks that it is sound here; when one is not, the fix is
+//! still shown, as display-only, with the reason. Because several findings can share one
+//! origin (two calls on one context), origin rewrites are agreed across the whole file.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::check::{BoundArguments, bind_arguments};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::imports;
+use crate::rule::{Filter, FixRecipe, Rule, TemplateValues};
+use crate::semantic::{BindingValue, CallSite, Model, UseKind, Value};
+use crate::source::SourceText;
+
+/// A finding before its fix is planned.
+pub(crate) struct Match<'r, 't> {
+    pub(crate) rule: &'r Rule,
+    pub(crate) range: Range<usize>,
+    pub(crate) message: String,
+    pub(crate) call: Option<(CallSite<'t>, BoundArguments<'t>)>,
+    pub(crate) node: Option<Node<'t>>,
+    pub(crate) captures: Option<BoundArguments<'t>>,
+}
+
+impl<'r> Match<'r, '_> {
+    pub(crate) fn new(rule: &'r Rule, range: Range<usize>, message: String) -> Self {
+        Match {
+            rule,
+            range,
+            message,
+            call: None,
+            node: None,
+            captures: None,
+        }
+    }
+}
+
+/// A fix being planned.
+struct Draft {
+    edits: Vec<Edit>,
+    /// Why the fix cannot be applied automatically (empty: it can).
+    blockers: Vec<String>,
+    origin: Option<OriginProposal>,
+}
+
+/// A proposed rewrite of the call that created a receiver.
+struct OriginProposal {
+    range: Range<usize>,
+    text: String,
+    /// The receiver expression at the call site whose rewrite needs this origin.
+    receiver: Range<usize>,
+    movable: bool,
+}
+
+/// Plans every fix of a file and returns the findings.
+pub(crate) fn plan(model: &Model<'_>, source: &SourceText, matches: Vec<Match<'_, '_>>) -> Vec<Diagnostic> {
+    let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(model, source, m)).collect();
+    agree_on_origins(model, &mut drafts);
+    matches
+        .into_iter()
+        .zip(drafts)
+        .map(|(found, draft)| {
+            let fix = draft.and_then(|draft| {
+                let recipe = found.rule.fix.as_ref()?;
+                let mut edits = draft.edits;
+                if let Some(origin) = draft.origin {
+                    edits.push(Edit::replace(origin.range, source.with_newlines(&origin.text)));
+                }
+                let (applicability, note) = if draft.blockers.is_empty() {
+                    (recipe.applicability, recipe.reason.clone())
+                } else {
+                    (
+                        Applicability::DisplayOnly,
+                        format!("{} Not applied automatically: {}.", recipe.reason, draft.blockers.join("; ")),
+                    )
+                };
+                let mut fix = Fix::new(recipe.title.clone(), applicability, note, edits);
+                fix.remove_imports = recipe.remove_imports.clone();
+                Some(fix)
+            });
+            Diagnostic {
+                rule: found.rule.id.clone(),
+                severity: found.rule.severity,
+                message: found.message,
+                range: found.range,
+                help: found.rule.help.clone(),
+                url: found.rule.url.clone(),
+                fix,
+            }
+        })
+        .collect()
+}
+
+/// The values a fix template is rendered with.
+struct FixValues<'a, 't> {
+    model: &'a Model<'t>,
+    arguments: &'a BoundArguments<'t>,
+    origin: Option<&'a BoundArguments<'t>>,
+    receiver: Option<String>,
+    result: Option<String>,
+    quote: char,
+}
+
+impl<'t> FixValues<'_, 't> {
+    fn node(&self, name: &str) -> Option<Node<'t>> {
+        match name.strip_prefix("origin.") {
+            Some(parameter) => self.origin?.values.get(parameter).copied(),
+            None => self.arguments.values.get(name).copied(),
+        }
+    }
+}
+
+impl TemplateValues for FixValues<'_, '_> {
+    fn value(&self, name: &str, filter: Option<Filter>) -> Option<String> {
+        match name {
+            "receiver" => return self.receiver.clone(),
+            "result" => return self.result.clone(),
+            _ => {}
+        }
+        let node = self.node(name)?;
+        Some(match filter {
+            Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
+            None => self.model.text(node).to_string(),
+        })
+    }
+
+    fn is_present(&self, name: &str) -> bool {
+        match name {
+            "receiver" => self.receiver.is_some(),
+            "result" => self.result.is_some(),
+            _ => self
+                .node(name)
+                .is_some_and(|node| !matches!(node.kind(), "none" | "null" | "undefined")),
+        }
+    }
+}
+
+/// `resource + "/.default"`, folded into a string literal. Never normalises slashes: the
+/// v2 endpoint takes everything before the last `/` as the resource.
+fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> String {
+    let text = model.text(node);
+    if let Some(end) = literal_end(node) {
+        let split = end - node.start_byte();
+        return format!("{}/.default{}", &text[..split], &text[split..]);
+    }
+    let primary = matches!(
+        node.kind(),
+        "identifier"
+            | "attribute"
+            | "subscript"
+            | "call"
+            | "parenthesized_expression"
+            | "string"
+            | "concatenated_string"
+            | "member_expression"
+            | "subscript_expression"
+            | "call_expression"
+            | "template_string"
+    );
+    if primary {
+        format!("{text} + {quote}/.default{quote}")
+    } else {
+        format!("({text}) + {quote}/.default{quote}")
+    }
+}
+
+/// Where the closing quote of a plain string literal starts.
+fn literal_end(node: Node<'_>) -> Option<usize> {
+    match node.kind() {
+        "string" => {
+            let mut cursor = node.walk();
+            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+            if children.iter().any(|c| c.kind() == "interpolation") {
+                return None;
+            }
+            match children.iter().find(|c| c.kind() == "string_end") {
+                Some(end) => Some(end.start_byte()),
+                // JavaScript strings have no end node: the last byte is the quote.
+                None => Some(node.end_byte() - 1),
+            }
+        }
+        "template_string" => {
+            let mut cursor = node.walk();
+            let substituted = node.named_children(&mut cursor).any(|c| c.kind() == "template_substitution");
+            (!substituted).then(|| node.end_byte() - 1)
+        }
+        _ => None,
+    }
+}
+
+/// The quote a file uses most for strings.
+fn preferred_quote(source: &str) -> char {
+    if source.matches('\'').count() > source.matches('"').count() {
+        '\''
+    } else {
+        '"'
+    }
+}
+
+fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Option<Draft> {
+    let recipe = found.rule.fix.as_ref()?;
+    let mut blockers = Vec::new();
+    let mut edits = Vec::new();
+    let quote = preferred_quote(model.source);
+
+    let Some((call, arguments)) = &found.call else {
+        // Reference and query rules: only `replace` applies, with the captures.
+        let node = found.node?;
+        let empty = BoundArguments::default();
+        let values = FixValues {
+            model,
+            arguments: found.captures.as_ref().unwrap_or(&empty),
+            origin: None,
+            receiver: None,
+            result: None,
+            quote,
+        };
+        let replace = recipe.replace.as_ref()?.render(&values).ok()?;
+        edits.push(Edit::replace(node.byte_range(), source.with_newlines(&replace)));
+        return Some(Draft {
+            edits,
+            blockers,
+            origin: None,
+        });
+    };
+    if arguments.has_splat {
+        return None;
+    }
+
+    // The receiver and the call that created it.
+    let receiver = call.receiver;
+    let mut origin_call: Option<CallSite<'_>> = None;
+    if recipe.origin.is_some() {
+        match receiver.map(|r| model.evaluate(r)) {
+            Some(Value::Object { origin: Some(range), .. }) => {
+                origin_call = model.facts.calls.iter().find(|c| c.node.byte_range() == range).cloned();
+            }
+            _ => blockers.push("the object this is called on is created in more than one place".to_string()),
+        }
+    }
+    let origin_arguments = origin_call
+        .as_ref()
+        .map(|c| bind_arguments(c, &found.rule.origin_parameters));
+    if origin_arguments.as_ref().is_some_and(|a| a.has_splat) {
+        return None;
+    }
+
+    let result = result_name(model, call.node);
+    let mut values = FixValues {
+        model,
+        arguments,
+        origin: origin_arguments.as_ref(),
+        receiver: receiver.map(|r| model.text(r).to_string()),
+        result: result.clone(),
+        quote,
+    };
+
+    // Arguments the templates do not carry over would be lost.
+    unused_arguments(recipe, arguments, origin_arguments.as_ref(), &mut blockers);
+
+    let origin_text = match (&recipe.origin, &origin_call) {
+        (Some(template), Some(_)) => Some(template.render(&values).ok()?),
+        _ => None,
+    };
+    let mut origin = None;
+    if let (Some(text), Some(origin_call), Some(receiver)) = (origin_text, &origin_call, receiver) {
+        let origin_range = origin_call.node.byte_range();
+        if origin_range.start >= call.node.start_byte() && origin_range.end <= call.node.end_byte() {
+            // `AuthenticationContext(a).acquire(...)`: the new object is built in place.
+            values.receiver = Some(text);
+        } else {
+            let movable = origin_movable(model, recipe, arguments, call.node, origin_call.node);
+            origin = Some(OriginProposal {
+                range: origin_range,
+                text,
+                receiver: receiver.byte_range(),
+                movable,
+            });
+        }
+    }
+
+    if let Some(template) = &recipe.replace {
+        edits.push(Edit::replace(call.node.byte_range(), source.with_newlines(&template.render(&values).ok()?)));
+    }
+    if !recipe.keys.is_empty() {
+        result_edits(model, recipe, call.node, &mut edits, &mut blockers);
+    }
+    if let (Some(template), Some(_)) = (&recipe.after, &result) {
+        let statement = imports::statement_range(model, call.node);
+        let indent = source.indentation_at(statement.start).to_string();
+        let rendered = template.render(&values).ok()?;
+        let mut text = String::new();
+        for line in rendered.trim_end().lines() {
+            text.push('\n');
+            if !line.is_empty() {
+                text.push_str(&indent);
+            }
+            text.push_str(line);
+        }
+        edits.push(Edit::insert(statement.end, source.with_newlines(&text)));
+    }
+    let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
+    for import in &recipe.add_imports {
+        if let Some(edit) = imports::add(model, source, anchor, import) {
+            edits.push(edit);
+        }
+    }
+    Some(Draft {
+        edits,
+        blockers,
+        origin,
+    })
+}
+
+/// Every argument passed at the call or the origin must appear in some template, or be
+/// dropped on purpose.
+fn unused_arguments(
+    recipe: &FixRecipe,
+    arguments: &BoundArguments<'_>,
+    origin: Option<&BoundArguments<'_>>,
+    blockers: &mut Vec<String>,
+) {
+    let mut used: HashSet<&str> = HashSet::new();
+    for template in [&recipe.replace, &recipe.origin, &recipe.after].into_iter().flatten() {
+        used.extend(template.names());
+    }
+    used.extend(recipe.drop.iter().map(String::as_str));
+    let mut missing: Vec<String> = arguments
+        .values
+        .keys()
+        .filter(|name| !used.contains(name.as_str()))
+        .map(|name| format!("`{name}`"))
+        .collect();
+    if let Some(origin) = origin {
+        missing.extend(
+            origin
+                .values
+                .keys()
+                .filter(|name| !used.contains(format!("origin.{name}").as_str()))
+                .map(|name| format!("`{name}` of the constructor")),
+        );
+    }
+    missing.sort();
+    if !missing.is_empty() {
+        blockers.push(format!("{} has no automatic equivalent", missing.join(", ")));
+    }
+    if !arguments.unbound.is_empty() || origin.is_some_and(|o| !o.unbound.is_empty()) {
+        blockers.push("an argument does not match the documented signature".to_string());
+    }
+}
+
+/// The plain name a call's result is assigned to, if any.
+fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "await" | "await_expression" => node = parent,
+            "assignment" | "assignment_expression" if parent.child_by_field_name("right") == Some(node) => {
+                let left = parent.child_by_field_name("left")?;
+                return (left.kind() == "identifier").then(|| model.text(left).to_string());
+            }
+            "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
+                let name = parent.child_by_field_name("name")?;
+                return (name.kind() == "identifier").then(|| model.text(name).to_string());
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Renames the keys read on the call's result; a read of a key with no counterpart, or a
+/// result that leaves what this file can see, blocks the fix.
+fn result_edits(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>, edits: &mut Vec<Edit>, blockers: &mut Vec<String>) {
+    let origin = call.byte_range();
+    let is_result = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == origin);
+    let read_objects: HashSet<Range<usize>> = model
+        .facts
+        .key_reads
+        .iter()
+        .filter(|read| is_result(read.object))
+        .map(|read| read.object.byte_range())
+        .collect();
+    let escapes = model.facts.uses.iter().any(|site| {
+        let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
+        relevant
+            && match site.kind {
+                UseKind::Escape => true,
+                UseKind::Receiver => !read_objects.contains(&site.node.byte_range()),
+                UseKind::KeyRead | UseKind::Alias => false,
+            }
+    });
+    if escapes {
+        blockers.push("the result is used where its keys cannot be followed (returned, passed or stored)".to_string());
+    }
+    let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
+    let mut unknown: Vec<String> = Vec::new();
+    for read in &model.facts.key_reads {
+        if !is_result(read.object) {
+            continue;
+        }
+        match recipe.keys.get(&read.key) {
+            Some(renamed) => edits.push(Edit::replace(read.key_range.clone(), renamed.clone())),
+            None if targets.contains(read.key.as_str()) => {}
+            None => {
+                let key = format!("`{}`", read.key);
+                if !unknown.contains(&key) {
+                    unknown.push(key);
+                }
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        blockers.push(format!("the result's {} has no counterpart in the new result", unknown.join(", ")));
+    }
+}
+
+/// True when every call-site argument the origin template uses means the same thing where
+/// the origin is (its names are bound, before it, to the same values).
+fn origin_movable(
+    model: &Model<'_>,
+    recipe: &FixRecipe,
+    arguments: &BoundArguments<'_>,
+    call: Node<'_>,
+    origin: Node<'_>,
+) -> bool {
+    let Some(template) = &recipe.origin else { return true };
+    let names: Vec<&str> = template
+        .names()
+        .into_iter()
+        .filter(|n| !n.starts_with("origin.") && !matches!(*n, "receiver" | "result"))
+        .collect();
+    let reads: HashSet<usize> = model.facts.name_reads.iter().map(Node::start_byte).collect();
+    names.iter().all(|name| {
+        let Some(&argument) = arguments.values.get(*name) else { return true };
+        let mut stack = vec![argument];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "identifier" && reads.contains(&node.start_byte()) {
+                if !name_movable(model, node, call, origin) {
+                    return false;
+                }
+                continue;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        true
+    })
+}
+
+fn name_movable(model: &Model<'_>, identifier: Node<'_>, call: Node<'_>, origin: Node<'_>) -> bool {
+    let name = model.text(identifier);
+    let here = model.lookup(name, identifier.start_byte());
+    let there = model.lookup(name, origin.start_byte());
+    let value_of = |ids: &[usize]| -> Vec<Value> {
+        ids.iter()
+            .map(|&id| match &model.facts.bindings[id].value {
+                BindingValue::SelfParam(class) => Value::SelfOf(*class),
+                _ => Value::Unknown,
+            })
+            .collect()
+    };
+    if here == there {
+        return here.iter().all(|&id| {
+            let binding = &model.facts.bindings[id];
+            binding.position < origin.start_byte()
+                || (model.scope_at(binding.range.start) == 0 && matches!(binding.value, BindingValue::Import(_)))
+        });
+    }
+    // `self.x` read in one method and moved to the method that creates the origin: fine
+    // when `x` is only assigned there, before the origin.
+    let (Value::SelfOf(a), Value::SelfOf(b)) = (
+        value_of(&here).first().cloned().unwrap_or(Value::Unknown),
+        value_of(&there).first().cloned().unwrap_or(Value::Unknown),
+    ) else {
+        return false;
+    };
+    if a != b || here.len() != 1 || there.len() != 1 {
+        return false;
+    }
+    let Some(attribute) = identifier.parent().filter(|p| {
+        matches!(p.kind(), "attribute" | "member_expression") && p.child_by_field_name("object") == Some(identifier)
+    }) else {
+        return false;
+    };
+    let field = if attribute.kind() == "attribute" { "attribute" } else { "property" };
+    let Some(attribute_name) = attribute.child_by_field_name(field).map(|n| model.text(n)) else { return false };
+    let origin_function = model.function_of(model.scope_at(origin.start_byte()));
+    let _ = call;
+    model.facts.classes[a]
+        .attributes
+        .get(attribute_name)
+        .is_some_and(|assignments| {
+            assignments
+                .iter()
+                .all(|assignment| assignment.scope == origin_function && assignment.statement.end <= origin.start_byte())
+        })
+}
+
+/// An origin is rewritten only when every use of the object it creates is a call whose fix
+/// proposes the very same rewrite, and the arguments it takes from those calls can move.
+fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
+    let mut groups: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    for (index, draft) in drafts.iter().enumerate() {
+        if let Some(origin) = draft.as_ref().and_then(|d| d.origin.as_ref()) {
+            groups.entry(origin.range.clone()).or_default().push(index);
+        }
+    }
+    for (range, members) in groups {
+        let proposals: Vec<&OriginProposal> = members
+            .iter()
+            .filter_map(|&i| drafts[i].as_ref().and_then(|d| d.origin.as_ref()))
+            .collect();
+        let receivers: HashSet<Range<usize>> = proposals.iter().map(|p| p.receiver.clone()).collect();
+        let mut reasons = Vec::new();
+        if proposals.iter().any(|p| p.text != proposals[0].text) {
+            reasons.push("the object it is called on serves calls that need different replacements".to_string());
+        }
+        if proposals.iter().any(|p| !p.movable) {
+            reasons.push(
+                "an argument is not yet defined where the object is created; create the application where both are known"
+                    .to_string(),
+            );
+        }
+        let other_use = model.facts.uses.iter().any(|site| {
+            site.node.byte_range() != range
+                && matches!(site.kind, UseKind::Receiver | UseKind::KeyRead | UseKind::Escape)
+                && !receivers.contains(&site.node.byte_range())
+                && matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == range)
+        });
+        let origin_escapes = model
+            .facts
+            .uses
+            .iter()
+            .any(|site| site.node.byte_range() == range && site.kind == UseKind::Escape);
+        if other_use || origin_escapes {
+            reasons.push("the object it is called on is also used in ways this fix does not rewrite".to_string());
+        }
+        if !reasons.is_empty() {
+            for &index in &members {
+                if let Some(draft) = drafts[index].as_mut() {
+                    draft.blockers.extend(reasons.iter().cloned());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,870 @@
+//! The JavaScript front end: scopes, bindings and sites of one script or module, following
+//! JavaScript's rules (`var` is function-scoped, `let`/`const`/`class` block-scoped,
+//! `this` bound by methods and constructor functions, assignments reaching outer scopes),
+//! and both module systems (`import` and `require`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::{
+    Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite, ImportedName, KeyRead,
+    ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+};
+
+/// The syntactic shape of a JavaScript expression.
+pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier" => Shape::Name(&source[node.byte_range()]),
+        "member_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("property")) {
+            (Some(object), Some(property)) => Shape::Member(object, source[property.byte_range()].to_string()),
+            _ => Shape::Other,
+        },
+        "subscript_expression" => {
+            let index = node.child_by_field_name("index").and_then(|i| string_literal(i, source));
+            match (node.child_by_field_name("object"), index) {
+                (Some(object), Some((key, _))) => Shape::Member(object, key),
+                _ => Shape::Other,
+            }
+        }
+        "call_expression" => match require_module(node, source) {
+            Some(module) => Shape::Require(module),
+            None => node.child_by_field_name("function").map_or(Shape::Other, Shape::Call),
+        },
+        "new_expression" => node.child_by_field_name("constructor").map_or(Shape::Other, Shape::Call),
+        "parenthesized_expression" | "await_expression" | "as_expression" | "non_null_expression"
+        | "satisfies_expression" | "type_assertion" => {
+            let mut cursor = node.walk();
+            let inner = node.named_children(&mut cursor).find(|c| c.kind() != "comment");
+            inner.map_or(Shape::Other, Shape::Inner)
+        }
+        "null" | "undefined" => Shape::Null,
+        "this" => Shape::This,
+        _ => Shape::Other,
+    }
+}
+
+/// The content of a plain string literal (quotes or a template with no substitutions) and
+/// the bytes that hold it.
+pub(super) fn string_literal(node: Node<'_>, source: &str) -> Option<(String, Range<usize>)> {
+    match node.kind() {
+        "string" => {
+            let mut cursor = node.walk();
+            if node.named_children(&mut cursor).any(|c| c.kind() == "escape_sequence") {
+                return None;
+            }
+            let range = node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
+            Some((source[range.clone()].to_string(), range))
+        }
+        "template_string" => {
+            let mut cursor = node.walk();
+            if node
+                .named_children(&mut cursor)
+                .any(|c| matches!(c.kind(), "template_substitution" | "escape_sequence"))
+            {
+                return None;
+            }
+            let range = node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
+            Some((source[range.clone()].to_string(), range))
+        }
+        _ => None,
+    }
+}
+
+/// `require("m")` (or `import("m")`) with one literal argument: the module name.
+pub(super) fn require_module(node: Node<'_>, source: &str) -> Option<String> {
+    if node.kind() != "call_expression" {
+        return None;
+    }
+    let function = node.child_by_field_name("function")?;
+    let is_loader = match function.kind() {
+        "identifier" => &source[function.byte_range()] == "require",
+        "import" => true,
+        _ => false,
+    };
+    if !is_loader {
+        return None;
+    }
+    let arguments = node.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let mut named = arguments.named_children(&mut cursor).filter(|c| c.kind() != "comment");
+    let first = named.next()?;
+    string_literal(first, source).map(|(module, _)| module)
+}
+
+#[derive(Clone)]
+struct Context {
+    scope: usize,
+    /// The scope `var` declarations go to.
+    function_scope: usize,
+    /// The class `this` denotes here, if any.
+    this_class: Option<usize>,
+    function: Range<usize>,
+    dominant: bool,
+}
+
+struct PendingAssignment<'t> {
+    name_node: Node<'t>,
+    position: usize,
+    value: Node<'t>,
+}
+
+struct Collector<'t> {
+    source: &'t str,
+    facts: Facts<'t>,
+    /// Constructor functions by name (`function Foo() { this.x = ... }`).
+    constructors: HashMap<String, usize>,
+    /// `x = value` for names declared elsewhere, bound once all declarations are known.
+    pending: Vec<PendingAssignment<'t>>,
+}
+
+pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
+    let mut collector = Collector {
+        source,
+        facts: Facts::default(),
+        constructors: HashMap::new(),
+        pending: Vec::new(),
+    };
+    let module = collector
+        .facts
+        .add_scope(ScopeKind::Module, None, 0..source.len() + 1);
+    let context = Context {
+        scope: module,
+        function_scope: module,
+        this_class: None,
+        function: 0..source.len(),
+        dominant: true,
+    };
+    collector.visit_children(tree.root_node(), &context);
+    collector.bind_pending();
+    collector.facts
+}
+
+impl<'t> Collector<'t> {
+    fn text(&self, node: Node<'_>) -> &'t str {
+        &self.source[node.byte_range()]
+    }
+
+    fn bind(&mut self, scope: usize, name_node: Node<'t>, position: usize, dominant: bool, value: BindingValue<'t>) -> usize {
+        self.facts.bind(
+            scope,
+            Binding {
+                name: self.text(name_node).to_string(),
+                position,
+                range: name_node.byte_range(),
+                dominant,
+                value,
+                import_statement: None,
+            },
+        )
+    }
+
+    fn bind_this(&mut self, scope: usize, node: Node<'t>, class: Option<usize>) {
+        self.facts.bind(
+            scope,
+            Binding {
+                name: "this".to_string(),
+                position: node.start_byte(),
+                range: node.start_byte()..node.start_byte(),
+                dominant: true,
+                value: class.map_or(BindingValue::Unknown, BindingValue::SelfParam),
+                import_statement: None,
+            },
+        );
+    }
+
+    /// Binds assignments to names declared in an enclosing scope, in the scope that
+    /// declares them (an undeclared name is a global).
+    fn bind_pending(&mut self) {
+        for pending in std::mem::take(&mut self.pending) {
+            let name = self.text(pending.name_node);
+            let mut scope = Some(self.innermost_scope(pending.position));
+            let mut target = 0;
+            while let Some(id) = scope {
+                if self.facts.scopes[id].bindings.contains_key(name) {
+                    target = id;
+                    break;
+                }
+                scope = self.facts.scopes[id].parent;
+            }
+            self.bind(target, pending.name_node, pending.position, false, BindingValue::Expr(pending.value));
+        }
+    }
+
+    fn innermost_scope(&self, position: usize) -> usize {
+        self.facts
+            .scopes
+            .iter()
+            .rposition(|scope| scope.range.contains(&position))
+            .unwrap_or(0)
+    }
+
+    fn visit_children(&mut self, node: Node<'t>, context: &Context) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.visit(child, context);
+        }
+    }
+
+    fn nested(context: &Context) -> Context {
+        Context {
+            dominant: false,
+            ..context.clone()
+        }
+    }
+
+    fn block(&mut self, node: Node<'t>, context: &Context, dominant: bool) {
+        let scope = self
+            .facts
+            .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
+        let inner = Context {
+            scope,
+            dominant: dominant && context.dominant,
+            ..context.clone()
+        };
+        self.visit_children(node, &inner);
+    }
+
+    fn visit(&mut self, node: Node<'t>, context: &Context) {
+        match node.kind() {
+            "comment" | "hash_bang_line" => {}
+            "import_statement" => self.import(node, context),
+            "lexical_declaration" | "variable_declaration" => {
+                let scope = if node.kind() == "variable_declaration" {
+                    context.function_scope
+                } else {
+                    context.scope
+                };
+                let dominant = context.dominant && scope == context.scope;
+                let mut cursor = node.walk();
+                let declarators: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                for declarator in declarators {
+                    if declarator.kind() == "variable_declarator" {
+                        self.declarator(declarator, node, scope, dominant, context);
+                    }
+                }
+            }
+            "assignment_expression" => self.assignment(node, context),
+            "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    // Hoisted: visible from the start of the enclosing function.
+                    let position = self.facts.scopes[context.function_scope].range.start;
+                    self.bind(context.function_scope, name, position, true, BindingValue::Unknown);
+                    let class = self.constructor_class(self.text(name));
+                    self.function(node, context, Some(class));
+                } else {
+                    self.function(node, context, None);
+                }
+            }
+            "function_expression" | "function" | "generator_function" => {
+                let class = self.prototype_owner(node);
+                self.function(node, context, class);
+            }
+            "arrow_function" => self.arrow(node, context),
+            "class_declaration" | "class" => self.class(node, context),
+            "statement_block" => self.block(node, context, true),
+            "if_statement" | "while_statement" | "do_statement" | "try_statement" | "switch_statement"
+            | "else_clause" | "finally_clause" | "switch_case" | "switch_default" => {
+                self.visit_children(node, &Self::nested(context));
+            }
+            "for_statement" | "for_in_statement" => {
+                let scope = self
+                    .facts
+                    .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
+                let inner = Context {
+                    scope,
+                    dominant: false,
+                    ..context.clone()
+                };
+                if node.kind() == "for_in_statement" {
+                    if let Some(left) = node.child_by_field_name("left") {
+                        let target = if node.child_by_field_name("kind").is_some_and(|k| self.text(k) == "var") {
+                            context.function_scope
+                        } else {
+                            scope
+                        };
+                        self.bind_pattern(left, target, node.start_byte(), None, &[], &inner);
+                    }
+                    for field in ["right", "body"] {
+                        if let Some(child) = node.child_by_field_name(field) {
+                            self.visit(child, &inner);
+                        }
+                    }
+                } else {
+                    self.visit_children(node, &inner);
+                }
+            }
+            "catch_clause" => {
+                let scope = self
+                    .facts
+                    .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
+                let inner = Context {
+                    scope,
+                    dominant: false,
+                    ..context.clone()
+                };
+                if let Some(parameter) = node.child_by_field_name("parameter") {
+                    self.bind_pattern(parameter, scope, node.start_byte(), None, &[], &inner);
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.visit_children(body, &inner);
+                }
+            }
+            "call_expression" | "new_expression" => self.call(node, context),
+            "member_expression" => {
+                self.member_read(node);
+                self.expression(node);
+                if let Some(object) = node.child_by_field_name("object") {
+                    self.visit(object, context);
+                }
+            }
+            "subscript_expression" => {
+                self.member_read(node);
+                self.expression(node);
+                self.visit_children(node, context);
+            }
+            "identifier" | "shorthand_property_identifier" | "this" => self.expression(node),
+            "pair" => {
+                if let Some(value) = node.child_by_field_name("value") {
+                    self.visit(value, context);
+                }
+                if let Some(key) = node.child_by_field_name("key").filter(|k| k.kind() == "computed_property_name") {
+                    self.visit(key, context);
+                }
+            }
+            "property_identifier" | "statement_identifier" => {}
+            "labeled_statement" => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.visit(body, context);
+                }
+            }
+            _ => self.visit_children(node, context),
+        }
+    }
+
+    fn constructor_class(&mut self, name: &str) -> usize {
+        if let Some(&class) = self.constructors.get(name) {
+            return class;
+        }
+        self.facts.classes.push(Class {
+            name: name.to_string(),
+            ..Class::default()
+        });
+        let class = self.facts.classes.len() - 1;
+        self.constructors.insert(name.to_string(), class);
+        class
+    }
+
+    /// For `Foo.prototype.bar = function () {}`, the constructor class of `Foo`.
+    fn prototype_owner(&mut self, function: Node<'t>) -> Option<usize> {
+        let parent = function.parent()?;
+        if parent.kind() != "assignment_expression" || parent.child_by_field_name("right") != Some(function) {
+            return None;
+        }
+        let left = parent.child_by_field_name("left")?;
+        let prototype = left.child_by_field_name("object")?;
+        if prototype.kind() != "member_expression"
+            || prototype
+                .child_by_field_name("property")
+                .is_none_or(|p| self.text(p) != "prototype")
+        {
+            return None;
+        }
+        let owner = prototype.child_by_field_name("object")?;
+        (owner.kind() == "identifier").then(|| self.constructor_class(self.text(owner)))
+    }
+
+    fn function(&mut self, node: Node<'t>, context: &Context, class: Option<usize>) {
+        let scope = self
+            .facts
+            .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+        let inner = Context {
+            scope,
+            function_scope: scope,
+            this_class: class,
+            function: node.byte_range(),
+            dominant: true,
+        };
+        self.bind_this(scope, node, class);
+        if node.kind() != "function_declaration" {
+            if let Some(name) = node.child_by_field_name("name") {
+                self.bind(scope, name, node.start_byte(), true, BindingValue::Unknown);
+            }
+        }
+        if let Some(parameters) = node.child_by_field_name("parameters") {
+            self.parameters(parameters, &inner);
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            self.visit_children(body, &inner);
+        }
+    }
+
+    fn arrow(&mut self, node: Node<'t>, context: &Context) {
+        let scope = self
+            .facts
+            .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+        let inner = Context {
+            scope,
+            function_scope: scope,
+            function: node.byte_range(),
+            dominant: true,
+            ..context.clone()
+        };
+        if let Some(parameter) = node.child_by_field_name("parameter") {
+            self.bind(scope, parameter, node.start_byte(), true, BindingValue::Unknown);
+        }
+        if let Some(parameters) = node.child_by_field_name("parameters") {
+            self.parameters(parameters, &inner);
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            if body.kind() == "statement_block" {
+                self.visit_children(body, &inner);
+            } else {
+                self.visit(body, &inner);
+            }
+        }
+    }
+
+    fn parameters(&mut self, parameters: Node<'t>, inner: &Context) {
+        let mut cursor = parameters.walk();
+        let children: Vec<Node<'t>> = parameters.named_children(&mut cursor).collect();
+        for parameter in children {
+            // TypeScript wraps parameters: `required_parameter` / `optional_parameter`.
+            let pattern = match parameter.kind() {
+                "required_parameter" | "optional_parameter" => {
+                    if let Some(value) = parameter.child_by_field_name("value") {
+                        self.visit(value, inner);
+                    }
+                    parameter.child_by_field_name("pattern")
+                }
+                _ => Some(parameter),
+            };
+            if let Some(pattern) = pattern {
+                self.bind_pattern(pattern, inner.scope, parameters.start_byte(), None, &[], inner);
+            }
+        }
+    }
+
+    fn class(&mut self, node: Node<'t>, context: &Context) {
+        let name = node.child_by_field_name("name");
+        if let (Some(name), "class_declaration") = (name, node.kind()) {
+            self.bind(context.scope, name, node.start_byte(), context.dominant, BindingValue::Unknown);
+        }
+        self.facts.classes.push(Class {
+            name: name.map(|n| self.text(n).to_string()).unwrap_or_default(),
+            ..Class::default()
+        });
+        let class = self.facts.classes.len() - 1;
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            match child.kind() {
+                "class_body" => {
+                    let scope = self
+                        .facts
+                        .add_scope(ScopeKind::Block, Some(context.scope), child.byte_range());
+                    self.bind_this(scope, child, Some(class));
+                    let inner = Context {
+                        scope,
+                        this_class: Some(class),
+                        dominant: true,
+                        ..context.clone()
+                    };
+                    let mut cursor = child.walk();
+                    let members: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
+                    for member in members {
+                        if member.kind() == "method_definition" {
+                            self.method(member, &inner, class);
+                        } else {
+                            self.visit_children(member, &inner);
+                        }
+                    }
+                }
+                "identifier" | "type_identifier" => {}
+                _ => self.visit(child, context),
+            }
+        }
+    }
+
+    fn method(&mut self, node: Node<'t>, context: &Context, class: usize) {
+        let mut cursor = node.walk();
+        let decorators: Vec<Node<'t>> = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "decorator")
+            .collect();
+        for decorator in decorators {
+            self.visit_children(decorator, context);
+        }
+        self.function(node, context, Some(class));
+    }
+
+    fn declarator(&mut self, declarator: Node<'t>, declaration: Node<'t>, scope: usize, dominant: bool, context: &Context) {
+        let Some(name) = declarator.child_by_field_name("name") else { return };
+        let value = declarator.child_by_field_name("value");
+        let position = declaration.start_byte();
+        let before = self.facts.bindings.len();
+        let mut bind_context = context.clone();
+        bind_context.dominant = dominant;
+        self.bind_pattern(name, scope, position, value, &[], &bind_context);
+        let created: Vec<usize> = (before..self.facts.bindings.len()).collect();
+        if let Some(value) = value {
+            self.visit(value, context);
+            if let Some(call) = require_root(value, self.source) {
+                let statement = statement_of(declaration);
+                if let Some(site) = self.facts.imports.iter_mut().find(|s| s.range == call.byte_range()) {
+                    site.statement = statement.clone();
+                    site.statement_names = created.len();
+                    for &binding in &created {
+                        site.names.push(ImportedName {
+                            binding,
+                            range: self.facts.bindings[binding].range.clone(),
+                        });
+                    }
+                }
+                for binding in created {
+                    self.facts.bindings[binding].import_statement = Some(statement.clone());
+                }
+            }
+        }
+    }
+
+    /// Binds the names of a declaration pattern; `value` is what is destructured, `path` the
+    /// member path taken so far.
+    fn bind_pattern(
+        &mut self,
+        pattern: Node<'t>,
+        scope: usize,
+        position: usize,
+        value: Option<Node<'t>>,
+        path: &[String],
+        context: &Context,
+    ) {
+        let binding_value = |path: &[String]| match value {
+            Some(value) if path.is_empty() => BindingValue::Expr(value),
+            Some(value) => BindingValue::Member(value, path.to_vec()),
+            None => BindingValue::Unknown,
+        };
+        match pattern.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                self.bind(scope, pattern, position, context.dominant, binding_value(path));
+            }
+            "object_pattern" => {
+                let mut cursor = pattern.walk();
+                let properties: Vec<Node<'t>> = pattern.named_children(&mut cursor).collect();
+                for property in properties {
+                    match property.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let mut inner = path.to_vec();
+                            inner.push(self.text(property).to_string());
+                            self.bind(scope, property, position, context.dominant, binding_value(&inner));
+                        }
+                        "pair_pattern" => {
+                            let key = property
+                                .child_by_field_name("key")
+                                .map(|k| string_literal(k, self.source).map_or_else(|| self.text(k).to_string(), |(s, _)| s));
+                            if let (Some(key), Some(target)) = (key, property.child_by_field_name("value")) {
+                                let mut inner = path.to_vec();
+                                inner.push(key);
+                                self.bind_pattern(target, scope, position, value, &inner, context);
+                            }
+                        }
+                        "object_assignment_pattern" => {
+                            if let Some(left) = property.child_by_field_name("left") {
+                                self.bind_pattern(left, scope, position, value, path, context);
+                            }
+                            if let Some(right) = property.child_by_field_name("right") {
+                                self.visit(right, context);
+                            }
+                        }
+                        _ => self.bind_pattern(property, scope, position, None, &[], context),
+                    }
+                }
+            }
+            "assignment_pattern" => {
+                if let Some(left) = pattern.child_by_field_name("left") {
+                    self.bind_pattern(left, scope, position, value, path, context);
+                }
+                if let Some(right) = pattern.child_by_field_name("right") {
+                    self.visit(right, context);
+                }
+            }
+            "rest_pattern" | "array_pattern" => {
+                let mut cursor = pattern.walk();
+                let children: Vec<Node<'t>> = pattern.named_children(&mut cursor).collect();
+                for child in children {
+                    self.bind_pattern(child, scope, position, None, &[], context);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'t>, context: &Context) {
+        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+            self.visit_children(node, context);
+            return;
+        };
+        match left.kind() {
+            "identifier" => self.pending.push(PendingAssignment {
+                name_node: left,
+                position: statement_of(node).start,
+                value: right,
+            }),
+            "member_expression" => {
+                let object = left.child_by_field_name("object");
+                let property = left.child_by_field_name("property");
+                if let (Some(object), Some(property), Some(class)) = (object, property, context.this_class) {
+                    if object.kind() == "this" {
+                        let name = self.text(property).to_string();
+                        self.facts.add_attribute(class, name, AttributeAssignment {
+                                value: right,
+                                statement: statement_of(node),
+                                scope: context.scope,
+                            });
+                    }
+                }
+                self.visit(left, context);
+            }
+            _ => self.visit(left, context),
+        }
+        self.visit(right, context);
+    }
+
+    fn import(&mut self, node: Node<'t>, context: &Context) {
+        let Some(source_node) = node.child_by_field_name("source") else { return };
+        let Some((module, _)) = string_literal(source_node, self.source) else { return };
+        let module_name = format!("{module}:");
+        let mut names = Vec::new();
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'t>> = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "import_clause")
+            .collect();
+        let position = node.start_byte();
+        for clause in clauses {
+            let mut cursor = clause.walk();
+            let parts: Vec<Node<'t>> = clause.named_children(&mut cursor).collect();
+            for part in parts {
+                match part.kind() {
+                    "identifier" => {
+                        let binding = self.bind(context.scope, part, position, true, BindingValue::Import(module_name.clone()));
+                        names.push(ImportedName {
+                            binding,
+                            range: part.byte_range(),
+                        });
+                    }
+                    "namespace_import" => {
+                        if let Some(local) = part.named_child(0) {
+                            let binding =
+                                self.bind(context.scope, local, position, true, BindingValue::Import(module_name.clone()));
+                            names.push(ImportedName {
+                                binding,
+                                range: part.byte_range(),
+                            });
+                        }
+                    }
+                    "named_imports" => {
+                        let mut cursor = part.walk();
+                        let specifiers: Vec<Node<'t>> = part
+                            .named_children(&mut cursor)
+                            .filter(|s| s.kind() == "import_specifier")
+                            .collect();
+                        for specifier in specifiers {
+                            let Some(imported) = specifier.child_by_field_name("name") else { continue };
+                            let local = specifier.child_by_field_name("alias").unwrap_or(imported);
+                            let imported_name = string_literal(imported, self.source)
+                                .map_or_else(|| self.text(imported).to_string(), |(s, _)| s);
+                            let target = if imported_name == "default" {
+                                module_name.clone()
+                            } else {
+                                format!("{module_name}{imported_name}")
+                            };
+                            let binding = self.bind(context.scope, local, position, true, BindingValue::Import(target));
+                            names.push(ImportedName {
+                                binding,
+                                range: specifier.byte_range(),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for name in &names {
+            self.facts.bindings[name.binding].import_statement = Some(node.byte_range());
+        }
+        let count = names.len();
+        self.facts.imports.push(ImportSite {
+            module,
+            range: node.byte_range(),
+            statement: node.byte_range(),
+            names,
+            statement_names: count,
+        });
+    }
+
+    fn call(&mut self, node: Node<'t>, context: &Context) {
+        let callee_field = if node.kind() == "new_expression" {
+            "constructor"
+        } else {
+            "function"
+        };
+        let Some(callee) = node.child_by_field_name(callee_field) else {
+            self.visit_children(node, context);
+            return;
+        };
+        if let Some(module) = require_module(node, self.source) {
+            let statement = statement_of(node);
+            self.facts.imports.push(ImportSite {
+                module,
+                range: node.byte_range(),
+                statement,
+                names: Vec::new(),
+                statement_names: 0,
+            });
+            return;
+        }
+        let receiver = matches!(callee.kind(), "member_expression" | "subscript_expression")
+            .then(|| callee.child_by_field_name("object"))
+            .flatten();
+        let mut arguments = Vec::new();
+        if let Some(list) = node.child_by_field_name("arguments") {
+            let mut cursor = list.walk();
+            for argument in list.named_children(&mut cursor) {
+                match argument.kind() {
+                    "comment" => {}
+                    "spread_element" => arguments.push(Argument {
+                        keyword: None,
+                        value: argument,
+                        splat: true,
+                    }),
+                    _ => arguments.push(Argument {
+                        keyword: None,
+                        value: argument,
+                        splat: false,
+                    }),
+                }
+            }
+        }
+        self.facts.calls.push(CallSite {
+            node,
+            callee,
+            receiver,
+            arguments,
+        });
+        self.expression(node);
+        if callee.kind() == "member_expression" {
+            // The callee is a method reference, not a property read.
+            self.expression(callee);
+            if let Some(object) = callee.child_by_field_name("object") {
+                self.visit(object, context);
+            }
+        } else {
+            self.visit(callee, context);
+        }
+        if let Some(list) = node.child_by_field_name("arguments") {
+            self.visit(list, context);
+        }
+    }
+
+    /// `obj.key` and `obj["key"]` read a property.
+    fn member_read(&mut self, node: Node<'t>) {
+        let Some(object) = node.child_by_field_name("object") else { return };
+        let key = match node.kind() {
+            "member_expression" => node
+                .child_by_field_name("property")
+                .map(|p| (self.text(p).to_string(), p.byte_range())),
+            _ => node
+                .child_by_field_name("index")
+                .and_then(|i| string_literal(i, self.source)),
+        };
+        if let Some((key, key_range)) = key {
+            self.facts.key_reads.push(KeyRead {
+                node,
+                object,
+                key,
+                key_range,
+            });
+        }
+    }
+
+    /// Records a name, member chain or call in expression position.
+    fn expression(&mut self, node: Node<'t>) {
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+            self.facts.name_reads.push(node);
+        }
+        let parent = node.parent();
+        let kind = use_kind(node, parent);
+        self.facts.uses.push(UseSite { node, kind });
+        let is_object_of_member = parent.is_some_and(|p| {
+            matches!(p.kind(), "member_expression" | "subscript_expression") && p.child_by_field_name("object") == Some(node)
+        });
+        let is_callee = parent.is_some_and(|p| {
+            (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
+                || (p.kind() == "new_expression" && p.child_by_field_name("constructor") == Some(node))
+        });
+        if matches!(node.kind(), "identifier" | "member_expression" | "subscript_expression" | "shorthand_property_identifier")
+            && !is_object_of_member
+            && !is_callee
+        {
+            self.facts.references.push(ReferenceSite { node });
+        }
+    }
+}
+
+/// How the expression `node` is used by its parent.
+fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
+    let Some(parent) = parent else { return UseKind::Escape };
+    let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
+    match parent.kind() {
+        "member_expression" if is_field("object") => {
+            let called = parent.parent().is_some_and(|g| {
+                g.kind() == "call_expression" && g.child_by_field_name("function") == Some(parent)
+            });
+            if called { UseKind::Receiver } else { UseKind::KeyRead }
+        }
+        "subscript_expression" if is_field("object") => UseKind::KeyRead,
+        "call_expression" if is_field("function") => UseKind::Receiver,
+        "new_expression" if is_field("constructor") => UseKind::Receiver,
+        "variable_declarator" if is_field("value") => match parent.child_by_field_name("name").map(|n| n.kind()) {
+            Some("identifier") => UseKind::Alias,
+            _ => UseKind::Escape,
+        },
+        "assignment_expression" if is_field("right") => match parent.child_by_field_name("left").map(|l| l.kind()) {
+            Some("identifier" | "member_expression") => UseKind::Alias,
+            _ => UseKind::Escape,
+        },
+        "assignment_expression" if is_field("left") => UseKind::Alias,
+        "expression_statement" => UseKind::Alias,
+        "parenthesized_expression" | "await_expression" | "non_null_expression" | "as_expression" => {
+            use_kind(parent, parent.parent())
+        }
+        _ => UseKind::Escape,
+    }
+}
+
+/// The `require(...)` call at the root of `require("m")` or `require("m").A.B`.
+fn require_root<'t>(mut node: Node<'t>, source: &str) -> Option<Node<'t>> {
+    loop {
+        match node.kind() {
+            "call_expression" => return require_module(node, source).map(|_| node),
+            "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
+            "await_expression" | "parenthesized_expression" => node = node.named_child(0)?,
+            _ => return None,
+        }
+    }
+}
+
+/// The statement that contains `node`.
+pub(super) fn statement_of(node: Node<'_>) -> Range<usize> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(parent.kind(), "program" | "statement_block" | "class_body" | "switch_case" | "switch_default") {
+            return current.byte_range();
+        }
+        current = parent;
+    }
+    node.byte_range()
+}

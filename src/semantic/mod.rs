@@ -1,0 +1,517 @@
+//! The semantic layer: what each name and expression in one parsed file refers to.
+//!
+//! A language front end (`python`, `javascript`) walks the syntax tree once and records
+//! scopes, bindings, class attributes and the *sites* rules can match (imports, calls, key
+//! reads, uses of objects). This module owns the language-neutral half: looking a name up
+//! through the scope chain and evaluating an expression to a [`Value`], such as "the module
+//! `adal`", "the symbol `adal.AuthenticationContext`" or "the object made by the call at
+//! bytes 120..180". It never reports anything; `check` turns sites and values into findings.
+
+mod javascript;
+mod python;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use crate::language::Language;
+
+/// What an expression evaluates to, as far as a single file can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Value {
+    /// Nothing known (a parameter, a builtin, the result of an unknown call).
+    Unknown,
+    /// `None` / `null`: ignored when alternatives are merged (`except ImportError: adal = None`).
+    Null,
+    /// A module or a member of one, by canonical qualified name: `adal`,
+    /// `adal.AuthenticationContext`, `adal-node:AuthenticationContext`,
+    /// or an instance member `adal.AuthenticationContext#acquire_token`.
+    Symbol(String),
+    /// The object returned by calling the symbol `of`; `origin` is that call's byte range
+    /// when one call made it.
+    Object {
+        of: String,
+        origin: Option<Range<usize>>,
+    },
+    /// `self` / `this` inside a method of the class with this index.
+    SelfOf(usize),
+}
+
+/// How a binding gets its value.
+#[derive(Clone, Debug)]
+pub(crate) enum BindingValue<'t> {
+    /// An import of a qualified name.
+    Import(String),
+    /// The value of an expression.
+    Expr(Node<'t>),
+    /// A member path taken out of an expression by destructuring (`const {A: B} = expr`).
+    Member(Node<'t>, Vec<String>),
+    /// The receiver parameter of a method.
+    SelfParam(usize),
+    Unknown,
+}
+
+/// One name bound in one scope.
+#[derive(Clone, Debug)]
+pub(crate) struct Binding<'t> {
+    pub(crate) name: String,
+    /// Where the binding takes effect (the start of its statement).
+    pub(crate) position: usize,
+    /// The identifier that is bound.
+    pub(crate) range: Range<usize>,
+    /// True when the binding statement runs whenever its scope runs (not inside an
+    /// `if`, `try`, loop or handler), so later references cannot see earlier bindings.
+    pub(crate) dominant: bool,
+    pub(crate) value: BindingValue<'t>,
+    /// The import statement that made the binding, for import clean-up.
+    pub(crate) import_statement: Option<Range<usize>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ScopeKind {
+    Module,
+    Function,
+    Class,
+    Block,
+}
+
+#[derive(Debug)]
+pub(crate) struct Scope {
+    pub(crate) kind: ScopeKind,
+    pub(crate) parent: Option<usize>,
+    pub(crate) range: Range<usize>,
+    pub(crate) bindings: HashMap<String, Vec<usize>>,
+    /// Modules imported with `from m import *` into this scope.
+    pub(crate) star_imports: Vec<String>,
+}
+
+/// A class (or JavaScript constructor function) and the attributes its methods assign on
+/// `self` / `this`.
+#[derive(Debug, Default)]
+pub(crate) struct Class<'t> {
+    pub(crate) name: String,
+    pub(crate) attributes: HashMap<String, Vec<AttributeAssignment<'t>>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AttributeAssignment<'t> {
+    pub(crate) value: Node<'t>,
+    /// The statement that assigns.
+    pub(crate) statement: Range<usize>,
+    /// The function scope (or class body) it runs in.
+    pub(crate) scope: usize,
+}
+
+/// An `import` / `require` of a module.
+#[derive(Clone, Debug)]
+pub(crate) struct ImportSite {
+    pub(crate) module: String,
+    /// What a finding points at: the statement, the imported name, or the `require(...)` call.
+    pub(crate) range: Range<usize>,
+    /// The whole statement, for removal.
+    pub(crate) statement: Range<usize>,
+    /// The names this site binds, each with the bytes that spell it in the statement.
+    pub(crate) names: Vec<ImportedName>,
+    /// How many names the statement imports in all (`import os, adal` has two).
+    pub(crate) statement_names: usize,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ImportedName {
+    pub(crate) binding: usize,
+    pub(crate) range: Range<usize>,
+}
+
+/// One argument at a call site.
+#[derive(Clone, Debug)]
+pub(crate) struct Argument<'t> {
+    pub(crate) keyword: Option<String>,
+    pub(crate) value: Node<'t>,
+    /// `*args`, `**kwargs`, `...spread`: cannot be bound to a parameter.
+    pub(crate) splat: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CallSite<'t> {
+    pub(crate) node: Node<'t>,
+    pub(crate) callee: Node<'t>,
+    /// The object of a method call (`ctx` in `ctx.acquire_token(...)`).
+    pub(crate) receiver: Option<Node<'t>>,
+    pub(crate) arguments: Vec<Argument<'t>>,
+}
+
+/// A read of a key or property: `token["accessToken"]`, `token.get("accessToken")`,
+/// `response.accessToken`.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyRead<'t> {
+    pub(crate) node: Node<'t>,
+    pub(crate) object: Node<'t>,
+    pub(crate) key: String,
+    /// The bytes that spell the key (without quotes), for renames.
+    pub(crate) key_range: Range<usize>,
+}
+
+/// How an expression that may denote an object is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UseKind {
+    /// The object of a method call or attribute read.
+    Receiver,
+    /// The object of a key read.
+    KeyRead,
+    /// Assigned to a plain name or attribute, whose own uses are followed.
+    Alias,
+    /// Anything else: passed, returned, stored in a container. The object escapes.
+    Escape,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct UseSite<'t> {
+    pub(crate) node: Node<'t>,
+    pub(crate) kind: UseKind,
+}
+
+/// A maximal name or attribute chain that is not the callee of a call.
+#[derive(Clone, Debug)]
+pub(crate) struct ReferenceSite<'t> {
+    pub(crate) node: Node<'t>,
+}
+
+/// What the front end found in a file, before any evaluation.
+#[derive(Default)]
+pub(crate) struct Facts<'t> {
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) bindings: Vec<Binding<'t>>,
+    pub(crate) classes: Vec<Class<'t>>,
+    pub(crate) imports: Vec<ImportSite>,
+    pub(crate) calls: Vec<CallSite<'t>>,
+    pub(crate) key_reads: Vec<KeyRead<'t>>,
+    pub(crate) uses: Vec<UseSite<'t>>,
+    pub(crate) references: Vec<ReferenceSite<'t>>,
+    /// Identifier nodes that read a name (not definitions), for "is this import used".
+    pub(crate) name_reads: Vec<Node<'t>>,
+}
+
+impl Facts<'_> {
+    pub(crate) fn add_scope(&mut self, kind: ScopeKind, parent: Option<usize>, range: Range<usize>) -> usize {
+        self.scopes.push(Scope {
+            kind,
+            parent,
+            range,
+            bindings: HashMap::new(),
+            star_imports: Vec::new(),
+        });
+        self.scopes.len() - 1
+    }
+}
+
+impl<'t> Facts<'t> {
+    pub(crate) fn add_attribute(&mut self, class: usize, name: String, assignment: AttributeAssignment<'t>) {
+        self.classes[class].attributes.entry(name).or_default().push(assignment);
+    }
+
+    pub(crate) fn bind(&mut self, scope: usize, binding: Binding<'t>) -> usize {
+        let id = self.bindings.len();
+        self.scopes[scope]
+            .bindings
+            .entry(binding.name.clone())
+            .or_default()
+            .push(id);
+        self.bindings.push(binding);
+        id
+    }
+}
+
+/// The syntactic shape of an expression, as far as evaluation cares.
+pub(crate) enum Shape<'t> {
+    Name(&'t str),
+    Member(Node<'t>, String),
+    Call(Node<'t>),
+    /// `require("m")`: the module itself.
+    Require(String),
+    Inner(Node<'t>),
+    Null,
+    This,
+    Other,
+}
+
+/// Canonical names and return types declared by the loaded rule packs.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    /// Alternative spellings of a qualified name (`adal.adal_error.AdalError` → `adal.AdalError`).
+    pub(crate) aliases: HashMap<String, String>,
+    /// What calling a symbol returns, when it is not an object of that symbol.
+    pub(crate) returns: HashMap<String, String>,
+}
+
+impl Vocabulary {
+    pub(crate) fn canonical(&self, name: String) -> String {
+        match self.aliases.get(&name) {
+            Some(alias) => alias.clone(),
+            None => name,
+        }
+    }
+}
+
+/// A parsed file with its facts, able to evaluate any expression in it.
+pub(crate) struct Model<'t> {
+    pub(crate) language: Language,
+    root: Node<'t>,
+    pub(crate) source: &'t str,
+    pub(crate) facts: Facts<'t>,
+    vocabulary: &'t Vocabulary,
+    memo: RefCell<HashMap<(usize, usize), Value>>,
+}
+
+const MAX_DEPTH: usize = 24;
+
+impl<'t> Model<'t> {
+    pub(crate) fn build(language: Language, tree: &'t Tree, source: &'t str, vocabulary: &'t Vocabulary) -> Self {
+        let facts = match language.family() {
+            crate::language::Family::Python => python::collect(tree, source),
+            crate::language::Family::JavaScript => javascript::collect(tree, source),
+        };
+        Model {
+            language,
+            root: tree.root_node(),
+            source,
+            facts,
+            vocabulary,
+            memo: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn text(&self, node: Node<'_>) -> &'t str {
+        &self.source[node.byte_range()]
+    }
+
+    fn shape(&self, node: Node<'t>) -> Shape<'t> {
+        match self.language.family() {
+            crate::language::Family::Python => python::shape(node, self.source),
+            crate::language::Family::JavaScript => javascript::shape(node, self.source),
+        }
+    }
+
+    /// The innermost scope that contains `position`.
+    pub(crate) fn scope_at(&self, position: usize) -> usize {
+        // Scopes are recorded in pre-order, so the last one that contains the position is
+        // the innermost.
+        self.facts
+            .scopes
+            .iter()
+            .rposition(|scope| scope.range.contains(&position))
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn function_of(&self, mut scope: usize) -> usize {
+        loop {
+            let s = &self.facts.scopes[scope];
+            match (s.kind, s.parent) {
+                (ScopeKind::Block, Some(parent)) => scope = parent,
+                _ => return scope,
+            }
+        }
+    }
+
+    /// The bindings a read of `name` at `position` may see.
+    pub(crate) fn lookup(&self, name: &str, position: usize) -> Vec<usize> {
+        let start = self.scope_at(position);
+        let home = self.function_of(start);
+        let mut scope = Some(start);
+        while let Some(id) = scope {
+            let s = &self.facts.scopes[id];
+            let skip_class = s.kind == ScopeKind::Class && id != start && self.function_of(start) != id;
+            if !skip_class {
+                if let Some(ids) = s.bindings.get(name) {
+                    return if self.function_of(id) == home {
+                        self.visible_before(ids, position)
+                    } else {
+                        ids.clone()
+                    };
+                }
+            }
+            scope = s.parent;
+        }
+        Vec::new()
+    }
+
+    /// Of the bindings in one flow, those a read at `position` may see: walking back from
+    /// the read, every binding up to and including the first dominant one.
+    fn visible_before(&self, ids: &[usize], position: usize) -> Vec<usize> {
+        let mut before: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|&id| self.facts.bindings[id].position < position)
+            .collect();
+        if before.is_empty() {
+            return ids.to_vec();
+        }
+        before.sort_by_key(|&id| self.facts.bindings[id].position);
+        let mut seen = Vec::new();
+        for &id in before.iter().rev() {
+            seen.push(id);
+            if self.facts.bindings[id].dominant {
+                break;
+            }
+        }
+        seen
+    }
+
+    /// Evaluates an expression node.
+    pub(crate) fn evaluate(&self, node: Node<'t>) -> Value {
+        self.evaluate_at(node, 0)
+    }
+
+    fn evaluate_at(&self, node: Node<'t>, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let key = (node.start_byte(), node.end_byte());
+        if let Some(value) = self.memo.borrow().get(&key) {
+            return value.clone();
+        }
+        // Guard against cycles (`x = x.y`): a node being evaluated is unknown to itself.
+        self.memo.borrow_mut().insert(key, Value::Unknown);
+        let value = self.evaluate_shape(node, depth);
+        self.memo.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn evaluate_shape(&self, node: Node<'t>, depth: usize) -> Value {
+        match self.shape(node) {
+            Shape::Name(name) => {
+                let ids = self.lookup(name, node.start_byte());
+                if ids.is_empty() {
+                    return self.star_imported(name, node.start_byte());
+                }
+                self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1)))
+            }
+            Shape::Member(object, name) => {
+                let object = self.evaluate_at(object, depth + 1);
+                self.member(&object, &name, depth)
+            }
+            Shape::Call(callee) => match self.evaluate_at(callee, depth + 1) {
+                Value::Symbol(symbol) => Value::Object {
+                    of: self.vocabulary.returns.get(&symbol).cloned().unwrap_or(symbol),
+                    origin: Some(node.byte_range()),
+                },
+                _ => Value::Unknown,
+            },
+            Shape::Require(module) => Value::Symbol(self.vocabulary.canonical(self.language.module_name(&module))),
+            Shape::Inner(inner) => self.evaluate_at(inner, depth + 1),
+            Shape::Null => Value::Null,
+            Shape::This => self.this_at(node.start_byte()),
+            Shape::Other => Value::Unknown,
+        }
+    }
+
+    fn star_imported(&self, name: &str, position: usize) -> Value {
+        let mut scope = Some(self.scope_at(position));
+        while let Some(id) = scope {
+            let s = &self.facts.scopes[id];
+            if let Some(module) = s.star_imports.last() {
+                return Value::Symbol(self.vocabulary.canonical(self.language.member_name(module, name)));
+            }
+            scope = s.parent;
+        }
+        Value::Unknown
+    }
+
+    fn this_at(&self, position: usize) -> Value {
+        self.lookup("this", position)
+            .first()
+            .map_or(Value::Unknown, |&id| self.binding_value(id, 0))
+    }
+
+    /// The value of `object.name`.
+    fn member(&self, object: &Value, name: &str, depth: usize) -> Value {
+        match object {
+            Value::Symbol(symbol) => Value::Symbol(self.vocabulary.canonical(self.language.member_name(symbol, name))),
+            Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
+            Value::SelfOf(class) => match self.facts.classes[*class].attributes.get(name) {
+                Some(assignments) => self.merge(
+                    assignments
+                        .iter()
+                        .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
+                ),
+                None => Value::Unknown,
+            },
+            Value::Unknown | Value::Null => Value::Unknown,
+        }
+    }
+
+    fn binding_value(&self, id: usize, depth: usize) -> Value {
+        match &self.facts.bindings[id].value {
+            BindingValue::Import(name) => Value::Symbol(self.vocabulary.canonical(name.clone())),
+            BindingValue::Expr(node) => self.evaluate_at(*node, depth + 1),
+            BindingValue::Member(node, path) => {
+                let mut value = self.evaluate_at(*node, depth + 1);
+                for name in path {
+                    value = self.member(&value, name, depth + 1);
+                }
+                value
+            }
+            BindingValue::SelfParam(class) => Value::SelfOf(*class),
+            BindingValue::Unknown => Value::Unknown,
+        }
+    }
+
+    /// Merges the values a name may have: `Null` alternatives are dropped, objects of the
+    /// same kind from different calls lose their single origin, anything else disagreeing
+    /// is unknown.
+    fn merge(&self, values: impl Iterator<Item = Value>) -> Value {
+        let mut merged: Option<Value> = None;
+        for value in values {
+            if value == Value::Null {
+                continue;
+            }
+            merged = Some(match merged {
+                None => value,
+                Some(previous) if previous == value => previous,
+                Some(Value::Object { of: a, .. }) if matches!(&value, Value::Object { of: b, .. } if *b == a) => {
+                    Value::Object { of: a, origin: None }
+                }
+                Some(_) => return Value::Unknown,
+            });
+        }
+        merged.unwrap_or(Value::Null)
+    }
+
+    /// The byte range of the statement that holds `node`.
+    pub(crate) fn statement_of(&self, node: Node<'_>) -> Range<usize> {
+        match self.language.family() {
+            crate::language::Family::Python => python::statement_of(node),
+            crate::language::Family::JavaScript => javascript::statement_of(node),
+        }
+    }
+
+    /// How many statements the block holding the statement at `position` has (`None` at
+    /// module level).
+    pub(crate) fn block_statement_count(&self, position: usize) -> Option<usize> {
+        let mut node = self.root.descendant_for_byte_range(position, position)?;
+        while let Some(parent) = node.parent() {
+            if parent.kind() == "block" || parent.kind() == "statement_block" {
+                let mut cursor = parent.walk();
+                return Some(parent.named_children(&mut cursor).filter(|c| c.kind() != "comment").count());
+            }
+            if matches!(parent.kind(), "module" | "program") {
+                return None;
+            }
+            node = parent;
+        }
+        None
+    }
+
+    /// True when some read of a name resolves to this binding.
+    pub(crate) fn is_binding_read(&self, binding: usize) -> bool {
+        let name = &self.facts.bindings[binding].name;
+        self.facts
+            .name_reads
+            .iter()
+            .any(|node| self.text(*node) == name && self.lookup(name, node.start_byte()).contains(&binding))
+    }
+}
+
+#[cfg(test)]
+mod tests;

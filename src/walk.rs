@@ -1,0 +1,148 @@
+//! Which files to look at: the `ignore` crate's parallel walker with ripgrep's rules
+//! (`.gitignore`, `.ignore`, hidden files), our language table, and a sorted result so
+//! that everything downstream is deterministic.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::language::Language;
+
+/// Whether ignore files and hidden-file rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IgnoreFiles {
+    Respect,
+    Disregard,
+}
+
+/// A source file to scan.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourcePath {
+    pub path: PathBuf,
+    pub language: Language,
+}
+
+/// What walking found: files to scan, and paths that could not be walked.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<SourcePath>,
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// Walks `roots`. A root that is a file is scanned whatever the ignore rules say, when its
+/// language is known.
+pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Walked {
+    let mut walked = Walked::default();
+    let mut directories = Vec::new();
+    for root in roots {
+        match std::fs::metadata(root) {
+            Ok(metadata) if metadata.is_file() => match Language::from_path(root) {
+                Some(language) => walked.files.push(SourcePath {
+                    path: root.clone(),
+                    language,
+                }),
+                None => walked
+                    .errors
+                    .push((root.clone(), "not a Python or JavaScript file (unknown extension); skipped".to_string())),
+            },
+            Ok(_) => directories.push(root.clone()),
+            Err(error) => walked.errors.push((root.clone(), describe_io_error(root, &error))),
+        }
+    }
+    if let Some((first, rest)) = directories.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for root in rest {
+            builder.add(root);
+        }
+        let respect = ignore_files == IgnoreFiles::Respect;
+        builder
+            .hidden(respect)
+            .ignore(respect)
+            .git_ignore(respect)
+            .git_global(respect)
+            .git_exclude(respect)
+            .parents(respect)
+            .require_git(false)
+            .follow_links(true)
+            .threads(threads);
+        let found: Mutex<Walked> = Mutex::new(Walked::default());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
+                            let mut found = found.lock().expect("walker lock");
+                            found.files.push(SourcePath {
+                                path: entry.into_path(),
+                                language,
+                            });
+                        }
+                    }
+                    Err(error) => {
+                        let mut found = found.lock().expect("walker lock");
+                        found.errors.push(walk_error(&error));
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+        let found = found.into_inner().expect("walker lock");
+        walked.files.extend(found.files);
+        walked.errors.extend(found.errors);
+    }
+    walked.files.sort();
+    walked.files.dedup();
+    walked.errors.sort();
+    walked.errors.dedup();
+    walked
+}
+
+fn walk_error(error: &ignore::Error) -> (PathBuf, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (path.clone(), inner_message(err)),
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::Loop { ancestor, child } => (
+            child.clone(),
+            format!("symbolic link loop: it points back to `{}`; skipped", display(ancestor)),
+        ),
+        other => (PathBuf::new(), other.to_string()),
+    }
+}
+
+fn inner_message(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::NotFound => "broken symbolic link or missing file; skipped".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_string(),
+            _ => format!("cannot read: {io}"),
+        },
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => inner_message(err),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop: it points back to `{}`; skipped", display(ancestor))
+        }
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn describe_io_error(path: &Path, error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound if path.is_symlink() => "broken symbolic link; skipped".to_string(),
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_string(),
+        _ => format!("cannot read: {error}"),
+    }
+}
+
+/// A path as shown to users: relative to the current directory when below it, with `/`.
+pub fn display(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd
+        .as_ref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let text = text.strip_prefix("./").unwrap_or(&text).to_string();
+    if text.is_empty() { ".".to_string() } else { text }
+}
