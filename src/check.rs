@@ -88,7 +88,12 @@ fn message(rule: &Rule, model: &Model<'_>, arguments: Option<&BoundArguments<'_>
 }
 
 /// Checks one file.
-pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selection: &Selection<'_>) -> Vec<Diagnostic> {
+pub(crate) fn check(
+    model: &Model<'_>,
+    tree: &Tree,
+    source: &SourceText,
+    selection: &Selection<'_>,
+) -> Vec<Diagnostic> {
     let language = model.language;
     let applies = |rule: &Rule| rule.languages.contains(&language);
     let mut matches: Vec<Match<'_, '_>> = Vec::new();
@@ -97,21 +102,34 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Import(module) = &rule.matcher {
                 if applies(rule) && module_matches(module, &site.module) {
-                    matches.push(Match::new(rule, site.range.clone(), message(rule, model, None)));
+                    matches.push(Match::new(
+                        rule,
+                        site.range.clone(),
+                        message(rule, model, None),
+                    ));
                 }
             }
         }
     }
 
     for call in &model.facts.calls {
-        let Value::Symbol(name) = model.evaluate(call.callee) else { continue };
-        let exact = selection.calls.get(name.as_str()).into_iter().flatten().copied();
+        let Value::Symbol(name) = model.evaluate(call.callee) else {
+            continue;
+        };
+        let exact = selection
+            .calls
+            .get(name.as_str())
+            .into_iter()
+            .flatten()
+            .copied();
         let globs = selection.call_globs.iter().copied().filter(|&index| {
             matches!(&selection.rule(index).matcher, Matcher::Call { pattern, .. } if pattern.matches(&name))
         });
         for index in exact.chain(globs) {
             let rule = selection.rule(index);
-            let Matcher::Call { arity, .. } = &rule.matcher else { continue };
+            let Matcher::Call { arity, .. } = &rule.matcher else {
+                continue;
+            };
             if !applies(rule) || arity.is_some_and(|n| n != call.arguments.len()) {
                 continue;
             }
@@ -124,11 +142,17 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
     }
 
     for reference in &model.facts.references {
-        let Value::Symbol(name) = model.evaluate(reference.node) else { continue };
+        let Value::Symbol(name) = model.evaluate(reference.node) else {
+            continue;
+        };
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Reference(pattern) = &rule.matcher {
                 if applies(rule) && pattern.matches(&name) {
-                    let mut found = Match::new(rule, reference.node.byte_range(), message(rule, model, None));
+                    let mut found = Match::new(
+                        rule,
+                        reference.node.byte_range(),
+                        message(rule, model, None),
+                    );
                     found.node = Some(reference.node);
                     matches.push(found);
                 }
@@ -137,11 +161,20 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
     }
 
     for read in &model.facts.key_reads {
-        let Value::Object { of, .. } = model.evaluate(read.object) else { continue };
+        let Value::Object { of, .. } = model.evaluate(read.object) else {
+            continue;
+        };
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Key { keys, of: patterns } = &rule.matcher {
-                if applies(rule) && keys.contains(&read.key) && patterns.iter().any(|p| p.matches(&of)) {
-                    matches.push(Match::new(rule, read.key_range.clone(), message(rule, model, None)));
+                if applies(rule)
+                    && keys.contains(&read.key)
+                    && patterns.iter().any(|p| p.matches(&of))
+                {
+                    matches.push(Match::new(
+                        rule,
+                        read.key_range.clone(),
+                        message(rule, model, None),
+                    ));
                 }
             }
         }
@@ -149,8 +182,12 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
 
     for (_, rule) in selection.enabled_rules() {
         if let Matcher::Query { queries, capture } = &rule.matcher {
-            let Some((_, query)) = queries.iter().find(|(l, _)| *l == language) else { continue };
-            let Some(capture_index) = query.capture_index_for_name(capture) else { continue };
+            let Some((_, query)) = queries.iter().find(|(l, _)| *l == language) else {
+                continue;
+            };
+            let Some(capture_index) = query.capture_index_for_name(capture) else {
+                continue;
+            };
             let mut cursor = QueryCursor::new();
             let mut results = cursor.matches(query, tree.root_node(), model.source.as_bytes());
             while let Some(result) = results.next() {
@@ -159,14 +196,23 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
                     .iter()
                     .map(|c| (query.capture_names()[c.index as usize].to_string(), c.node))
                     .collect();
-                let Some(node) = result.captures().iter().find(|c| c.index == capture_index).map(|c| c.node) else {
+                let Some(node) = result
+                    .captures()
+                    .iter()
+                    .find(|c| c.index == capture_index)
+                    .map(|c| c.node)
+                else {
                     continue;
                 };
                 let arguments = BoundArguments {
                     values: captures,
                     ..BoundArguments::default()
                 };
-                let mut found = Match::new(rule, node.byte_range(), message(rule, model, Some(&arguments)));
+                let mut found = Match::new(
+                    rule,
+                    node.byte_range(),
+                    message(rule, model, Some(&arguments)),
+                );
                 found.node = Some(node);
                 found.captures = Some(arguments);
                 matches.push(found);
@@ -174,7 +220,9 @@ pub(crate) fn check(model: &Model<'_>, tree: &Tree, source: &SourceText, selecti
         }
     }
 
-    matches.sort_by(|a, b| (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id)));
+    matches.sort_by(|a, b| {
+        (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id))
+    });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     rewrite::plan(model, source, matches)
 }

@@ -62,7 +62,8 @@ impl RuleFileError {
             .with_code("rule-file")
             .with_message(format!("invalid rule file: {}", self.message));
         if let Some(span) = &self.span {
-            diagnostic = diagnostic.with_labels(vec![Label::primary((), span.clone()).with_message("here")]);
+            diagnostic =
+                diagnostic.with_labels(vec![Label::primary((), span.clone()).with_message("here")]);
         } else {
             diagnostic = diagnostic.with_notes(vec![format!("in `{}`", self.path.display())]);
         }

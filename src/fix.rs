@@ -91,8 +91,13 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub(crate) fn new(title: String, applicability: Applicability, note: String, mut edits: Vec<Edit>) -> Self {
-        edits.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    pub(crate) fn new(
+        title: String,
+        applicability: Applicability,
+        note: String,
+        mut edits: Vec<Edit>,
+    ) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
         Fix {
             title,
@@ -151,6 +156,13 @@ pub(crate) struct Applied {
     /// Indices (into the input) of the fixes applied.
     pub(crate) applied: Vec<usize>,
     /// How many admitted fixes conflicted and wait for the next pass.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "observed by the unit tests; passes retry deferred fixes"
+        )
+    )]
     pub(crate) deferred: usize,
 }
 
@@ -179,7 +191,7 @@ pub(crate) fn apply_fixes(source: &str, fixes: &[&Fix], threshold: FixThreshold)
         }
         applied.push(index);
     }
-    accepted.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+    accepted.sort_by_key(|e| (e.range.start, e.range.end));
     Applied {
         text: apply_edits(source, &accepted),
         applied,
@@ -221,8 +233,14 @@ mod tests {
     #[test]
     fn identical_edits_shared_by_two_fixes_apply_once() {
         let shared = Edit::replace(0..1, "C");
-        let a = fix(Applicability::Unsafe, vec![shared.clone(), Edit::replace(5..6, "a")]);
-        let b = fix(Applicability::Unsafe, vec![shared, Edit::replace(8..9, "b")]);
+        let a = fix(
+            Applicability::Unsafe,
+            vec![shared.clone(), Edit::replace(5..6, "a")],
+        );
+        let b = fix(
+            Applicability::Unsafe,
+            vec![shared, Edit::replace(8..9, "b")],
+        );
         let applied = apply_fixes("0123456789", &[&a, &b], FixThreshold::SafeAndUnsafe);
         assert_eq!(applied.text, "C1234a67b9");
         assert_eq!(applied.applied, vec![0, 1]);
@@ -239,7 +257,10 @@ mod tests {
 
     #[test]
     fn insertion_before_a_replacement_at_the_same_offset_applies() {
-        let a = fix(Applicability::Safe, vec![Edit::insert(2, "i"), Edit::replace(2..3, "R")]);
+        let a = fix(
+            Applicability::Safe,
+            vec![Edit::insert(2, "i"), Edit::replace(2..3, "R")],
+        );
         let applied = apply_fixes("0123", &[&a], FixThreshold::SafeOnly);
         assert_eq!(applied.text, "01iR3");
     }
@@ -248,7 +269,13 @@ mod tests {
     fn unsafe_fixes_need_the_unsafe_threshold_and_display_only_never_applies() {
         let a = fix(Applicability::Unsafe, vec![Edit::replace(0..1, "u")]);
         let b = fix(Applicability::DisplayOnly, vec![Edit::replace(2..3, "d")]);
-        assert_eq!(apply_fixes("0123", &[&a, &b], FixThreshold::SafeOnly).text, "0123");
-        assert_eq!(apply_fixes("0123", &[&a, &b], FixThreshold::SafeAndUnsafe).text, "u123");
+        assert_eq!(
+            apply_fixes("0123", &[&a, &b], FixThreshold::SafeOnly).text,
+            "0123"
+        );
+        assert_eq!(
+            apply_fixes("0123", &[&a, &b], FixThreshold::SafeAndUnsafe).text,
+            "u123"
+        );
     }
 }

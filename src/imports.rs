@@ -23,9 +23,13 @@ fn root_identifier(mut node: Node<'_>) -> Option<Node<'_>> {
     loop {
         match node.kind() {
             "identifier" => return Some(node),
-            "attribute" | "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
+            "attribute" | "member_expression" | "subscript_expression" => {
+                node = node.child_by_field_name("object")?
+            }
             "new_expression" => node = node.child_by_field_name("constructor")?,
-            "parenthesized_expression" | "await" | "await_expression" => node = node.named_child(0)?,
+            "parenthesized_expression" | "await" | "await_expression" => {
+                node = node.named_child(0)?
+            }
             _ => return None,
         }
     }
@@ -33,7 +37,12 @@ fn root_identifier(mut node: Node<'_>) -> Option<Node<'_>> {
 
 /// An edit that makes `import` visible where `anchor` (a callee the fix rewrites) is, or
 /// `None` when it already is.
-pub(crate) fn add(model: &Model<'_>, source: &SourceText, anchor: Node<'_>, import: &ImportDef) -> Option<Edit> {
+pub(crate) fn add(
+    model: &Model<'_>,
+    source: &SourceText,
+    anchor: Node<'_>,
+    import: &ImportDef,
+) -> Option<Edit> {
     let name = import.name();
     let module = import.module();
     let wanted = model.language.module_name(module);
@@ -45,7 +54,12 @@ pub(crate) fn add(model: &Model<'_>, source: &SourceText, anchor: Node<'_>, impo
         return None;
     }
     let statement = root_identifier(anchor)
-        .and_then(|root| model.lookup(model.text(root), root.start_byte()).first().copied())
+        .and_then(|root| {
+            model
+                .lookup(model.text(root), root.start_byte())
+                .first()
+                .copied()
+        })
         .and_then(|binding| model.facts.bindings[binding].import_statement.clone());
     let quote = if model.source.matches('\'').count() > model.source.matches('"').count() {
         '\''
@@ -58,7 +72,11 @@ pub(crate) fn add(model: &Model<'_>, source: &SourceText, anchor: Node<'_>, impo
             let text = match model.language.family() {
                 Family::Python => python_import(module, name),
                 Family::JavaScript => {
-                    let semicolon = if statement_text.trim_end().ends_with(';') { ";" } else { "" };
+                    let semicolon = if statement_text.trim_end().ends_with(';') {
+                        ";"
+                    } else {
+                        ""
+                    };
                     if statement_text.starts_with("import") {
                         format!("import * as {name} from {quote}{module}{quote}{semicolon}")
                     } else {
@@ -67,7 +85,10 @@ pub(crate) fn add(model: &Model<'_>, source: &SourceText, anchor: Node<'_>, impo
                 }
             };
             let indent = source.indentation_at(statement.start);
-            Some(Edit::insert(statement.end, source.with_newlines(&format!("\n{indent}{text}"))))
+            Some(Edit::insert(
+                statement.end,
+                source.with_newlines(&format!("\n{indent}{text}")),
+            ))
         }
         None => {
             let at = top_insertion_point(model);
@@ -101,7 +122,9 @@ fn top_insertion_point(model: &Model<'_>) -> usize {
             || trimmed.starts_with("# -*-")
             || trimmed == "\"use strict\";"
             || trimmed == "'use strict';"
-            || (offset == 0 && (trimmed.starts_with("\"\"\"") || trimmed.starts_with("'''")) && trimmed.len() > 3
+            || (offset == 0
+                && (trimmed.starts_with("\"\"\"") || trimmed.starts_with("'''"))
+                && trimmed.len() > 3
                 && (trimmed.ends_with("\"\"\"") || trimmed.ends_with("'''")));
         offset += line.len();
         if skippable {
@@ -114,7 +137,11 @@ fn top_insertion_point(model: &Model<'_>) -> usize {
 }
 
 /// Edits that remove imports of `modules` that nothing in the file reads any more.
-pub(crate) fn removal_edits(model: &Model<'_>, source: &SourceText, modules: &[String]) -> Vec<Edit> {
+pub(crate) fn removal_edits(
+    model: &Model<'_>,
+    source: &SourceText,
+    modules: &[String],
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     for site in &model.facts.imports {
         if !modules.iter().any(|m| module_matches(m, &site.module)) || site.names.is_empty() {
@@ -154,10 +181,14 @@ fn remove_statement(model: &Model<'_>, source: &SourceText, statement: Range<usi
     let line_start = text[..statement.start].rfind('\n').map_or(0, |i| i + 1);
     let alone_before = text[line_start..statement.start].trim().is_empty();
     let rest = &text[statement.end..];
-    let line_end = rest.find('\n').map_or(text.len(), |i| statement.end + i + 1);
+    let line_end = rest
+        .find('\n')
+        .map_or(text.len(), |i| statement.end + i + 1);
     let after = text[statement.end..line_end].trim();
     let alone_after = after.is_empty() || after == ";";
-    if model.language.family() == Family::Python && is_only_statement_in_block(model, statement.clone()) {
+    if model.language.family() == Family::Python
+        && is_only_statement_in_block(model, statement.clone())
+    {
         return Edit::replace(statement, "pass");
     }
     if alone_before && alone_after {
@@ -185,7 +216,9 @@ fn remove_list_item(text: &str, item: Range<usize>) -> Edit {
     let before = &text[..item.start];
     let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r', '(', '\\']);
     match trimmed.strip_suffix(',') {
-        Some(kept) if !before[kept.len()..].contains('(') => Edit::replace(kept.len()..item.end, ""),
+        Some(kept) if !before[kept.len()..].contains('(') => {
+            Edit::replace(kept.len()..item.end, "")
+        }
         _ => Edit::replace(item, ""),
     }
 }

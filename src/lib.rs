@@ -114,7 +114,9 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
             .collect(),
         mode: settings.mode,
     };
-    let mut emitter = settings.format.emitter(settings.mode, settings.color, settings.verbosity);
+    let mut emitter = settings
+        .format
+        .emitter(settings.mode, settings.color, settings.verbosity);
     emitter.emit(out, &report)?;
     out.flush()?;
     Ok(exit_status(&report, settings.findings_exit))
@@ -130,7 +132,9 @@ fn exit_status(report: &RunReport, findings_exit: FindingsExit) -> ExitStatus {
         return ExitStatus::Error;
     }
     let outstanding = match report.mode {
-        FixMode::Diff(_) => report.files.iter().any(|f| f.fixed.is_some()) || report.diagnostics() > 0,
+        FixMode::Diff(_) => {
+            report.files.iter().any(|f| f.fixed.is_some()) || report.diagnostics() > 0
+        }
         FixMode::Check | FixMode::Apply(_) => report.diagnostics() > 0,
     };
     match (outstanding, findings_exit) {

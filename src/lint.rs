@@ -112,10 +112,16 @@ pub struct LintOptions<'a> {
 }
 
 /// Lints every file; the result has the input's order.
-pub fn lint_files(files: &[SourcePath], selection: &Selection<'_>, options: &LintOptions<'_>) -> Vec<FileReport> {
+pub fn lint_files(
+    files: &[SourcePath],
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
     files
         .par_iter()
-        .map_init(Parsers::default, |parsers, file| lint_file(parsers, file, selection, options))
+        .map_init(Parsers::default, |parsers, file| {
+            lint_file(parsers, file, selection, options)
+        })
         .collect()
 }
 
@@ -136,7 +142,12 @@ impl Parsers {
     }
 }
 
-fn lint_file(parsers: &mut Parsers, file: &SourcePath, selection: &Selection<'_>, options: &LintOptions<'_>) -> FileReport {
+fn lint_file(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+) -> FileReport {
     let report = FileReport::new(&file.path, Some(file.language));
     match std::fs::metadata(&file.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
@@ -159,7 +170,10 @@ fn lint_file(parsers: &mut Parsers, file: &SourcePath, selection: &Selection<'_>
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
         Err(Undecodable::Binary) => {
-            return report.fail("binary file (it contains NUL bytes) with a source file's name; skipped".to_string());
+            return report.fail(
+                "binary file (it contains NUL bytes) with a source file's name; skipped"
+                    .to_string(),
+            );
         }
     };
     lint_source(parsers, file, source, selection, options, report)
@@ -189,14 +203,17 @@ fn lint_source(
         report.source = Some(source);
         return report;
     };
-    let fixable = report
-        .diagnostics
-        .iter()
-        .any(|d| d.fix.as_ref().is_some_and(|f| threshold.admits(f.applicability)));
+    let fixable = report.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| threshold.admits(f.applicability))
+    });
     if fixable {
         if let Some(line) = syntax_error {
             report.errors.push(FileError {
-                message: format!("syntax error at line {line}: findings are reported, fixes are not applied"),
+                message: format!(
+                    "syntax error at line {line}: findings are reported, fixes are not applied"
+                ),
                 severity: Severity::Notice,
             });
         } else if let Some(offset) = source.invalid_utf8_at() {
@@ -241,10 +258,19 @@ fn fix_file(
     for _ in 0..MAX_PASSES {
         let mut candidates: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| d.fix.as_ref().is_some_and(|f| threshold.admits(f.applicability)))
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| threshold.admits(f.applicability))
+            })
             .collect();
         candidates.sort_by(|a, b| {
-            let start = |d: &Diagnostic| d.fix.as_ref().and_then(|f| f.edits.first()).map_or(0, |e| e.range.start);
+            let start = |d: &Diagnostic| {
+                d.fix
+                    .as_ref()
+                    .and_then(|f| f.edits.first())
+                    .map_or(0, |e| e.range.start)
+            };
             (start(a), &*a.rule).cmp(&(start(b), &*b.rule))
         });
         let fixes: Vec<_> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
@@ -252,7 +278,11 @@ fn fix_file(
         if applied.applied.is_empty() {
             break;
         }
-        let rules: Vec<&str> = applied.applied.iter().map(|&i| &*candidates[i].rule).collect();
+        let rules: Vec<&str> = applied
+            .applied
+            .iter()
+            .map(|&i| &*candidates[i].rule)
+            .collect();
         let mut removable: Vec<String> = applied
             .applied
             .iter()
@@ -269,7 +299,10 @@ fn fix_file(
                 next = apply_edits(&next, &edits);
             }
         }
-        let Some(tree) = parsers.parse(file.language, &next).filter(|t| !t.root_node().has_error()) else {
+        let Some(tree) = parsers
+            .parse(file.language, &next)
+            .filter(|t| !t.root_node().has_error())
+        else {
             let mut names = rules.clone();
             names.sort_unstable();
             names.dedup();
@@ -322,7 +355,8 @@ fn first_error_line(tree: &Tree) -> Option<usize> {
 /// permissions. A symbolic link is written through only to a target inside the roots (the
 /// link itself stays a link).
 fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), String> {
-    let target = std::fs::canonicalize(path).map_err(|e| format!("cannot resolve the file to write it: {e}"))?;
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("cannot resolve the file to write it: {e}"))?;
     if path.is_symlink() && !roots.iter().any(|root| target.starts_with(root)) {
         return Err(format!(
             "not fixed: it is a symbolic link to `{}`, outside the scanned paths",
@@ -333,15 +367,58 @@ fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), 
     let permissions = std::fs::metadata(&target)
         .map_err(|e| format!("cannot read the file's permissions: {e}"))?
         .permissions();
-    let mut temporary =
-        tempfile::NamedTempFile::new_in(directory).map_err(|e| format!("cannot create a temporary file to write the fix: {e}"))?;
+    let mut temporary = tempfile::NamedTempFile::new_in(directory)
+        .map_err(|e| format!("cannot create a temporary file to write the fix: {e}"))?;
     temporary
         .write_all(bytes)
         .and_then(|()| temporary.as_file().sync_all())
         .map_err(|e| format!("cannot write the fix: {e}"))?;
-    std::fs::set_permissions(temporary.path(), permissions).map_err(|e| format!("cannot keep the file's permissions: {e}"))?;
-    temporary
-        .persist(&target)
-        .map_err(|e| format!("cannot replace the file with its fixed version: {}", e.error))?;
+    std::fs::set_permissions(temporary.path(), permissions)
+        .map_err(|e| format!("cannot keep the file's permissions: {e}"))?;
+    temporary.persist(&target).map_err(|e| {
+        format!(
+            "cannot replace the file with its fixed version: {}",
+            e.error
+        )
+    })?;
     Ok(())
+}
+
+/// Lints text that is not on disk (tests, editors): fixes are computed as in `--diff` and
+/// never written.
+pub fn lint_text(
+    path: &Path,
+    language: Language,
+    text: &str,
+    selection: &Selection<'_>,
+    mode: FixMode,
+) -> FileReport {
+    let mode = match mode {
+        FixMode::Apply(threshold) => FixMode::Diff(threshold),
+        other => other,
+    };
+    let file = SourcePath {
+        path: path.to_path_buf(),
+        language,
+    };
+    let report = FileReport::new(path, Some(language));
+    if !selection.may_match(text.as_bytes()) {
+        return report;
+    }
+    let options = LintOptions { mode, roots: &[] };
+    lint_source(
+        &mut Parsers::default(),
+        &file,
+        SourceText::new(text),
+        selection,
+        &options,
+        report,
+    )
+}
+
+/// True when the text does not parse cleanly as `language`.
+pub fn has_syntax_errors(language: Language, text: &str) -> bool {
+    Parsers::default()
+        .parse(language, text)
+        .is_none_or(|tree| tree.root_node().has_error())
 }

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            #[expect(clippy::print_stderr, reason = "the last resort for errors nothing else can report")]
+            #[expect(
+                clippy::print_stderr,
+                reason = "the last resort for errors nothing else can report"
+            )]
             {
                 eprintln!("adalint: error: {error:#}");
             }

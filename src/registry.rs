@@ -14,8 +14,14 @@ use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("rules/adal-python.toml", include_str!("../rules/adal-python.toml")),
-    ("rules/adal-node.toml", include_str!("../rules/adal-node.toml")),
+    (
+        "rules/adal-python.toml",
+        include_str!("../rules/adal-python.toml"),
+    ),
+    (
+        "rules/adal-node.toml",
+        include_str!("../rules/adal-node.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -46,13 +52,21 @@ pub struct Registry {
 impl Registry {
     /// Loads the packs compiled into the binary.
     pub fn embedded() -> Result<Registry, Vec<RuleFileError>> {
-        Registry::from_sources(EMBEDDED.iter().map(|(path, text)| (PathBuf::from(path), (*text).to_string())).collect())
+        Registry::from_sources(
+            EMBEDDED
+                .iter()
+                .map(|(path, text)| (PathBuf::from(path), (*text).to_string()))
+                .collect(),
+        )
     }
 
     /// Loads every `*.toml` file in a directory (for rule authors).
     pub fn from_dir(dir: &Path) -> Result<Registry, Vec<RuleFileError>> {
         let entries = std::fs::read_dir(dir).map_err(|error| {
-            vec![RuleFileError::io(dir, &format!("cannot read the rules directory: {error}"))]
+            vec![RuleFileError::io(
+                dir,
+                &format!("cannot read the rules directory: {error}"),
+            )]
         })?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -61,14 +75,19 @@ impl Registry {
             .collect();
         paths.sort();
         if paths.is_empty() {
-            return Err(vec![RuleFileError::io(dir, "the rules directory holds no `*.toml` pack")]);
+            return Err(vec![RuleFileError::io(
+                dir,
+                "the rules directory holds no `*.toml` pack",
+            )]);
         }
         let mut sources = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
             match std::fs::read_to_string(&path) {
                 Ok(text) => sources.push((path, text)),
-                Err(error) => errors.push(RuleFileError::io(&path, &format!("cannot read: {error}"))),
+                Err(error) => {
+                    errors.push(RuleFileError::io(&path, &format!("cannot read: {error}")))
+                }
             }
         }
         if !errors.is_empty() {
@@ -90,7 +109,12 @@ impl Registry {
                 Ok(file) => file,
                 Err(error) => {
                     let span = error.span().unwrap_or(0..0);
-                    errors.push(RuleFileError::new(&path, &text, span, error.message().to_string()));
+                    errors.push(RuleFileError::new(
+                        &path,
+                        &text,
+                        span,
+                        error.message().to_string(),
+                    ));
                     continue;
                 }
             };
@@ -100,11 +124,16 @@ impl Registry {
                     &path,
                     &text,
                     pack.triggers.span(),
-                    "a pack needs at least one non-empty trigger string for the prefilter".to_string(),
+                    "a pack needs at least one non-empty trigger string for the prefilter"
+                        .to_string(),
                 ));
                 continue;
             }
-            if registry.packs.iter().any(|p| p.name == *pack.name.get_ref()) {
+            if registry
+                .packs
+                .iter()
+                .any(|p| p.name == *pack.name.get_ref())
+            {
                 errors.push(RuleFileError::new(
                     &path,
                     &text,
@@ -130,7 +159,9 @@ impl Registry {
                         ids.insert(id, path.clone());
                         registry.rules.push(rule);
                     }
-                    Err(error) => errors.push(RuleFileError::new(&path, &text, error.span, error.message)),
+                    Err(error) => {
+                        errors.push(RuleFileError::new(&path, &text, error.span, error.message))
+                    }
                 }
             }
             registry.vocabulary.aliases.extend(pack.aliases.clone());
@@ -164,17 +195,24 @@ impl Registry {
     /// name is an error.
     pub fn select(&self, select: &[String], ignore: &[String]) -> Result<Selection<'_>, String> {
         for name in select.iter().chain(ignore) {
-            let known = self.packs.iter().any(|p| &p.name == name) || self.rules.iter().any(|r| &*r.id == name);
+            let known = self.packs.iter().any(|p| &p.name == name)
+                || self.rules.iter().any(|r| &*r.id == name);
             if !known {
-                return Err(format!("`{name}` is neither a rule id nor a pack name (see `adalint --list-rules`)"));
+                return Err(format!(
+                    "`{name}` is neither a rule id nor a pack name (see `adalint --list-rules`)"
+                ));
             }
         }
-        let chosen = |rule: &Rule, names: &[String]| names.iter().any(|n| *n == *rule.id || *n == *rule.pack);
+        let chosen = |rule: &Rule, names: &[String]| {
+            names.iter().any(|n| *n == *rule.id || *n == *rule.pack)
+        };
         let enabled: Vec<usize> = self
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, rule)| (select.is_empty() || chosen(rule, select)) && !chosen(rule, ignore))
+            .filter(|(_, rule)| {
+                (select.is_empty() || chosen(rule, select)) && !chosen(rule, ignore)
+            })
             .map(|(index, _)| index)
             .collect();
         Ok(Selection::new(self, enabled))
@@ -234,14 +272,25 @@ impl<'r> Selection<'r> {
                     None => call_globs.push(index),
                 }
             }
-            triggers.extend(rule.triggers.iter().map(String::as_str).filter(|t| !t.is_empty()));
+            triggers.extend(
+                rule.triggers
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !t.is_empty()),
+            );
             if let Some(pack) = registry.packs.iter().find(|p| *p.name == *rule.pack) {
-                triggers.extend(pack.triggers.iter().map(String::as_str).filter(|t| !t.is_empty()));
+                triggers.extend(
+                    pack.triggers
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|t| !t.is_empty()),
+                );
             }
         }
         let mut triggers: Vec<&str> = triggers.into_iter().collect();
         triggers.sort_unstable();
-        let prefilter = (!triggers.is_empty()).then(|| AhoCorasick::new(&triggers).expect("literal patterns compile"));
+        let prefilter = (!triggers.is_empty())
+            .then(|| AhoCorasick::new(&triggers).expect("literal patterns compile"));
         Selection {
             registry,
             enabled,

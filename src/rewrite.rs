@@ -61,7 +61,11 @@ struct OriginProposal {
 }
 
 /// Plans every fix of a file and returns the findings.
-pub(crate) fn plan(model: &Model<'_>, source: &SourceText, matches: Vec<Match<'_, '_>>) -> Vec<Diagnostic> {
+pub(crate) fn plan(
+    model: &Model<'_>,
+    source: &SourceText,
+    matches: Vec<Match<'_, '_>>,
+) -> Vec<Diagnostic> {
     let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(model, source, m)).collect();
     agree_on_origins(model, &mut drafts);
     matches
@@ -72,16 +76,24 @@ pub(crate) fn plan(model: &Model<'_>, source: &SourceText, matches: Vec<Match<'_
                 let recipe = found.rule.fix.as_ref()?;
                 let mut edits = draft.edits;
                 if let Some(origin) = draft.origin {
-                    edits.push(Edit::replace(origin.range, source.with_newlines(&origin.text)));
+                    edits.push(Edit::replace(
+                        origin.range,
+                        source.with_newlines(&origin.text),
+                    ));
                 }
                 let (applicability, note) = if draft.blockers.is_empty() {
                     (recipe.applicability, recipe.reason.clone())
                 } else {
                     (
                         Applicability::DisplayOnly,
-                        format!("{} Not applied automatically: {}.", recipe.reason, draft.blockers.join("; ")),
+                        format!(
+                            "{} Not applied automatically: {}.",
+                            recipe.reason,
+                            draft.blockers.join("; ")
+                        ),
                     )
                 };
+                keep_comments(model, source, &mut edits);
                 let mut fix = Fix::new(recipe.title.clone(), applicability, note, edits);
                 fix.remove_imports = recipe.remove_imports.clone();
                 Some(fix)
@@ -189,7 +201,9 @@ fn literal_end(node: Node<'_>) -> Option<usize> {
         }
         "template_string" => {
             let mut cursor = node.walk();
-            let substituted = node.named_children(&mut cursor).any(|c| c.kind() == "template_substitution");
+            let substituted = node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "template_substitution");
             (!substituted).then(|| node.end_byte() - 1)
         }
         _ => None,
@@ -224,7 +238,10 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
             quote,
         };
         let replace = recipe.replace.as_ref()?.render(&values).ok()?;
-        edits.push(Edit::replace(node.byte_range(), source.with_newlines(&replace)));
+        edits.push(Edit::replace(
+            node.byte_range(),
+            source.with_newlines(&replace),
+        ));
         return Some(Draft {
             edits,
             blockers,
@@ -240,10 +257,19 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     let mut origin_call: Option<CallSite<'_>> = None;
     if recipe.origin.is_some() {
         match receiver.map(|r| model.evaluate(r)) {
-            Some(Value::Object { origin: Some(range), .. }) => {
-                origin_call = model.facts.calls.iter().find(|c| c.node.byte_range() == range).cloned();
+            Some(Value::Object {
+                origin: Some(range),
+                ..
+            }) => {
+                origin_call = model
+                    .facts
+                    .calls
+                    .iter()
+                    .find(|c| c.node.byte_range() == range)
+                    .cloned();
             }
-            _ => blockers.push("the object this is called on is created in more than one place".to_string()),
+            _ => blockers
+                .push("the object this is called on is created in more than one place".to_string()),
         }
     }
     let origin_arguments = origin_call
@@ -273,7 +299,8 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     let mut origin = None;
     if let (Some(text), Some(origin_call), Some(receiver)) = (origin_text, &origin_call, receiver) {
         let origin_range = origin_call.node.byte_range();
-        if origin_range.start >= call.node.start_byte() && origin_range.end <= call.node.end_byte() {
+        if origin_range.start >= call.node.start_byte() && origin_range.end <= call.node.end_byte()
+        {
             // `AuthenticationContext(a).acquire(...)`: the new object is built in place.
             values.receiver = Some(text);
         } else {
@@ -288,13 +315,17 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     }
 
     if let Some(template) = &recipe.replace {
-        edits.push(Edit::replace(call.node.byte_range(), source.with_newlines(&template.render(&values).ok()?)));
+        edits.push(Edit::replace(
+            call.node.byte_range(),
+            source.with_newlines(&template.render(&values).ok()?),
+        ));
     }
     if !recipe.keys.is_empty() {
         result_edits(model, recipe, call.node, &mut edits, &mut blockers);
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = imports::statement_range(model, call.node);
+        let at = end_of_line_after(model, statement.end);
         let indent = source.indentation_at(statement.start).to_string();
         let rendered = template.render(&values).ok()?;
         let mut text = String::new();
@@ -305,7 +336,7 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
             }
             text.push_str(line);
         }
-        edits.push(Edit::insert(statement.end, source.with_newlines(&text)));
+        edits.push(Edit::insert(at, source.with_newlines(&text)));
     }
     let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
     for import in &recipe.add_imports {
@@ -320,6 +351,53 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     })
 }
 
+/// After a statement: past a trailing comment on its last line, else right at its end.
+fn end_of_line_after(model: &Model<'_>, position: usize) -> usize {
+    let text = model.source;
+    let line_end = text[position..]
+        .find('\n')
+        .map_or(text.len(), |i| position + i);
+    let line_end = if line_end > position && text.as_bytes()[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    };
+    let rest = text[position..line_end].trim_start();
+    if rest.is_empty() || rest.starts_with('#') || rest.starts_with("//") {
+        line_end
+    } else {
+        position
+    }
+}
+
+/// Comments inside a replaced range would be lost: they move, each on its own line, above
+/// the statement that holds the edit.
+fn keep_comments(model: &Model<'_>, source: &SourceText, edits: &mut Vec<Edit>) {
+    let mut moved = Vec::new();
+    for edit in edits.iter().filter(|e| !e.range.is_empty()) {
+        let lost: Vec<&str> = model
+            .comments_within(edit.range.clone())
+            .into_iter()
+            .map(|c| &model.source[c])
+            .filter(|comment| !edit.content.contains(comment))
+            .collect();
+        if lost.is_empty() {
+            continue;
+        }
+        let statement = model.statement_at(edit.range.start);
+        let line_start = model.source[..statement.start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let indent = source.indentation_at(statement.start);
+        let text: String = lost
+            .iter()
+            .map(|comment| format!("{indent}{comment}\n"))
+            .collect();
+        moved.push(Edit::insert(line_start, source.with_newlines(&text)));
+    }
+    edits.extend(moved);
+}
+
 /// Every argument passed at the call or the origin must appear in some template, or be
 /// dropped on purpose.
 fn unused_arguments(
@@ -329,7 +407,10 @@ fn unused_arguments(
     blockers: &mut Vec<String>,
 ) {
     let mut used: HashSet<&str> = HashSet::new();
-    for template in [&recipe.replace, &recipe.origin, &recipe.after].into_iter().flatten() {
+    for template in [&recipe.replace, &recipe.origin, &recipe.after]
+        .into_iter()
+        .flatten()
+    {
         used.extend(template.names());
     }
     used.extend(recipe.drop.iter().map(String::as_str));
@@ -350,7 +431,10 @@ fn unused_arguments(
     }
     missing.sort();
     if !missing.is_empty() {
-        blockers.push(format!("{} has no automatic equivalent", missing.join(", ")));
+        blockers.push(format!(
+            "{} has no automatic equivalent",
+            missing.join(", ")
+        ));
     }
     if !arguments.unbound.is_empty() || origin.is_some_and(|o| !o.unbound.is_empty()) {
         blockers.push("an argument does not match the documented signature".to_string());
@@ -363,7 +447,9 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     while let Some(parent) = node.parent() {
         match parent.kind() {
             "parenthesized_expression" | "await" | "await_expression" => node = parent,
-            "assignment" | "assignment_expression" if parent.child_by_field_name("right") == Some(node) => {
+            "assignment" | "assignment_expression"
+                if parent.child_by_field_name("right") == Some(node) =>
+            {
                 let left = parent.child_by_field_name("left")?;
                 return (left.kind() == "identifier").then(|| model.text(left).to_string());
             }
@@ -379,7 +465,13 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
 
 /// Renames the keys read on the call's result; a read of a key with no counterpart, or a
 /// result that leaves what this file can see, blocks the fix.
-fn result_edits(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>, edits: &mut Vec<Edit>, blockers: &mut Vec<String>) {
+fn result_edits(
+    model: &Model<'_>,
+    recipe: &FixRecipe,
+    call: Node<'_>,
+    edits: &mut Vec<Edit>,
+    blockers: &mut Vec<String>,
+) {
     let origin = call.byte_range();
     let is_result = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == origin);
     let read_objects: HashSet<Range<usize>> = model
@@ -399,7 +491,10 @@ fn result_edits(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>, edits: &m
             }
     });
     if escapes {
-        blockers.push("the result is used where its keys cannot be followed (returned, passed or stored)".to_string());
+        blockers.push(
+            "the result is used where its keys cannot be followed (returned, passed or stored)"
+                .to_string(),
+        );
     }
     let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
     let mut unknown: Vec<String> = Vec::new();
@@ -419,7 +514,10 @@ fn result_edits(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>, edits: &m
         }
     }
     if !unknown.is_empty() {
-        blockers.push(format!("the result's {} has no counterpart in the new result", unknown.join(", ")));
+        blockers.push(format!(
+            "the result's {} has no counterpart in the new result",
+            unknown.join(", ")
+        ));
     }
 }
 
@@ -432,15 +530,24 @@ fn origin_movable(
     call: Node<'_>,
     origin: Node<'_>,
 ) -> bool {
-    let Some(template) = &recipe.origin else { return true };
+    let Some(template) = &recipe.origin else {
+        return true;
+    };
     let names: Vec<&str> = template
         .names()
         .into_iter()
         .filter(|n| !n.starts_with("origin.") && !matches!(*n, "receiver" | "result"))
         .collect();
-    let reads: HashSet<usize> = model.facts.name_reads.iter().map(Node::start_byte).collect();
+    let reads: HashSet<usize> = model
+        .facts
+        .name_reads
+        .iter()
+        .map(Node::start_byte)
+        .collect();
     names.iter().all(|name| {
-        let Some(&argument) = arguments.values.get(*name) else { return true };
+        let Some(&argument) = arguments.values.get(*name) else {
+            return true;
+        };
         let mut stack = vec![argument];
         while let Some(node) = stack.pop() {
             if node.kind() == "identifier" && reads.contains(&node.start_byte()) {
@@ -472,7 +579,8 @@ fn name_movable(model: &Model<'_>, identifier: Node<'_>, call: Node<'_>, origin:
         return here.iter().all(|&id| {
             let binding = &model.facts.bindings[id];
             binding.position < origin.start_byte()
-                || (model.scope_at(binding.range.start) == 0 && matches!(binding.value, BindingValue::Import(_)))
+                || (model.scope_at(binding.range.start) == 0
+                    && matches!(binding.value, BindingValue::Import(_)))
         });
     }
     // `self.x` read in one method and moved to the method that creates the origin: fine
@@ -487,21 +595,29 @@ fn name_movable(model: &Model<'_>, identifier: Node<'_>, call: Node<'_>, origin:
         return false;
     }
     let Some(attribute) = identifier.parent().filter(|p| {
-        matches!(p.kind(), "attribute" | "member_expression") && p.child_by_field_name("object") == Some(identifier)
+        matches!(p.kind(), "attribute" | "member_expression")
+            && p.child_by_field_name("object") == Some(identifier)
     }) else {
         return false;
     };
-    let field = if attribute.kind() == "attribute" { "attribute" } else { "property" };
-    let Some(attribute_name) = attribute.child_by_field_name(field).map(|n| model.text(n)) else { return false };
+    let field = if attribute.kind() == "attribute" {
+        "attribute"
+    } else {
+        "property"
+    };
+    let Some(attribute_name) = attribute.child_by_field_name(field).map(|n| model.text(n)) else {
+        return false;
+    };
     let origin_function = model.function_of(model.scope_at(origin.start_byte()));
     let _ = call;
     model.facts.classes[a]
         .attributes
         .get(attribute_name)
         .is_some_and(|assignments| {
-            assignments
-                .iter()
-                .all(|assignment| assignment.scope == origin_function && assignment.statement.end <= origin.start_byte())
+            assignments.iter().all(|assignment| {
+                assignment.scope == origin_function
+                    && assignment.statement.end <= origin.start_byte()
+            })
         })
 }
 
@@ -519,10 +635,14 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             .iter()
             .filter_map(|&i| drafts[i].as_ref().and_then(|d| d.origin.as_ref()))
             .collect();
-        let receivers: HashSet<Range<usize>> = proposals.iter().map(|p| p.receiver.clone()).collect();
+        let receivers: HashSet<Range<usize>> =
+            proposals.iter().map(|p| p.receiver.clone()).collect();
         let mut reasons = Vec::new();
         if proposals.iter().any(|p| p.text != proposals[0].text) {
-            reasons.push("the object it is called on serves calls that need different replacements".to_string());
+            reasons.push(
+                "the object it is called on serves calls that need different replacements"
+                    .to_string(),
+            );
         }
         if proposals.iter().any(|p| !p.movable) {
             reasons.push(
@@ -542,7 +662,10 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             .iter()
             .any(|site| site.node.byte_range() == range && site.kind == UseKind::Escape);
         if other_use || origin_escapes {
-            reasons.push("the object it is called on is also used in ways this fix does not rewrite".to_string());
+            reasons.push(
+                "the object it is called on is also used in ways this fix does not rewrite"
+                    .to_string(),
+            );
         }
         if !reasons.is_empty() {
             for &index in &members {

@@ -96,7 +96,9 @@ impl Settings {
             },
             select: args.select,
             ignore: args.ignore,
-            rules: args.rules.map_or(RuleSource::Embedded, RuleSource::Directory),
+            rules: args
+                .rules
+                .map_or(RuleSource::Embedded, RuleSource::Directory),
             threads,
             ignore_files: if args.no_ignore {
                 IgnoreFiles::Disregard

@@ -48,7 +48,10 @@ impl SourceText {
         }
         let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_string(), None),
-            Err(error) => (String::from_utf8_lossy(bytes).into_owned(), Some(error.valid_up_to())),
+            Err(error) => (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some(error.valid_up_to()),
+            ),
         };
         Ok(SourceText::from_string(text, invalid_utf8_at))
     }
@@ -112,7 +115,9 @@ impl SourceText {
 
     /// The 0-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
     }
 
     /// 1-based line and 1-based column (in Unicode code points) of a byte offset.
@@ -121,14 +126,24 @@ impl SourceText {
         let line = self.line_index(offset);
         let start = self.line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
-        Position { line: line + 1, column }
+        Position {
+            line: line + 1,
+            column,
+        }
     }
 
     /// The byte range of the 0-based line `index`, without its line ending.
     pub fn line_range(&self, index: usize) -> Range<usize> {
         let start = self.line_starts[index];
-        let end = self.line_starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
-        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         start..end.max(start)
     }
 
@@ -174,7 +189,10 @@ mod tests {
 
     #[test]
     fn binary_files_and_invalid_utf8_are_told_apart() {
-        assert_eq!(SourceText::decode(b"a\0b").unwrap_err(), Undecodable::Binary);
+        assert_eq!(
+            SourceText::decode(b"a\0b").unwrap_err(),
+            Undecodable::Binary
+        );
         let latin1 = SourceText::decode(b"x = '\xe9'\n").expect("decodes lossily");
         assert_eq!(latin1.invalid_utf8_at(), Some(5));
     }

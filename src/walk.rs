@@ -42,12 +42,15 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                     path: root.clone(),
                     language,
                 }),
-                None => walked
-                    .errors
-                    .push((root.clone(), "not a Python or JavaScript file (unknown extension); skipped".to_string())),
+                None => walked.errors.push((
+                    root.clone(),
+                    "not a Python or JavaScript file (unknown extension); skipped".to_string(),
+                )),
             },
             Ok(_) => directories.push(root.clone()),
-            Err(error) => walked.errors.push((root.clone(), describe_io_error(root, &error))),
+            Err(error) => walked
+                .errors
+                .push((root.clone(), describe_io_error(root, &error))),
         }
     }
     if let Some((first, rest)) = directories.split_first() {
@@ -72,7 +75,8 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
+                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path()))
+                        {
                             let mut found = found.lock().expect("walker lock");
                             found.files.push(SourcePath {
                                 path: entry.into_path(),
@@ -105,7 +109,10 @@ fn walk_error(error: &ignore::Error) -> (PathBuf, String) {
         ignore::Error::WithDepth { err, .. } => walk_error(err),
         ignore::Error::Loop { ancestor, child } => (
             child.clone(),
-            format!("symbolic link loop: it points back to `{}`; skipped", display(ancestor)),
+            format!(
+                "symbolic link loop: it points back to `{}`; skipped",
+                display(ancestor)
+            ),
         ),
         other => (PathBuf::new(), other.to_string()),
     }
@@ -114,13 +121,20 @@ fn walk_error(error: &ignore::Error) -> (PathBuf, String) {
 fn inner_message(error: &ignore::Error) -> String {
     match error {
         ignore::Error::Io(io) => match io.kind() {
-            std::io::ErrorKind::NotFound => "broken symbolic link or missing file; skipped".to_string(),
+            std::io::ErrorKind::NotFound => {
+                "broken symbolic link or missing file; skipped".to_string()
+            }
             std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_string(),
             _ => format!("cannot read: {io}"),
         },
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => inner_message(err),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            inner_message(err)
+        }
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symbolic link loop: it points back to `{}`; skipped", display(ancestor))
+            format!(
+                "symbolic link loop: it points back to `{}`; skipped",
+                display(ancestor)
+            )
         }
         other => other.to_string(),
     }
@@ -128,7 +142,9 @@ fn inner_message(error: &ignore::Error) -> String {
 
 pub(crate) fn describe_io_error(path: &Path, error: &std::io::Error) -> String {
     match error.kind() {
-        std::io::ErrorKind::NotFound if path.is_symlink() => "broken symbolic link; skipped".to_string(),
+        std::io::ErrorKind::NotFound if path.is_symlink() => {
+            "broken symbolic link; skipped".to_string()
+        }
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied; skipped".to_string(),
         _ => format!("cannot read: {error}"),
@@ -144,5 +160,9 @@ pub fn display(path: &Path) -> String {
         .unwrap_or(path);
     let text = relative.to_string_lossy().replace('\\', "/");
     let text = text.strip_prefix("./").unwrap_or(&text).to_string();
-    if text.is_empty() { ".".to_string() } else { text }
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
 }

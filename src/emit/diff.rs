@@ -12,12 +12,18 @@ impl Emitter for DiffEmitter {
     fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
         let mut changed = 0;
         for file in &report.files {
-            let (Some(fixed), Some(source)) = (&file.fixed, &file.source) else { continue };
+            let (Some(fixed), Some(source)) = (&file.fixed, &file.source) else {
+                continue;
+            };
             changed += 1;
             let diff = similar::TextDiff::from_lines(source.text(), fixed.as_str());
             let old = format!("a/{}", file.display_path);
             let new = format!("b/{}", file.display_path);
-            write!(out, "{}", diff.unified_diff().context_radius(3).header(&old, &new))?;
+            write!(
+                out,
+                "{}",
+                diff.unified_diff().context_radius(3).header(&old, &new)
+            )?;
         }
         if self.verbosity == super::Verbosity::Quiet {
             return Ok(());
@@ -34,8 +40,16 @@ impl Emitter for DiffEmitter {
         writeln!(
             out,
             "Would fix {} in {} ({} would remain).",
-            if fixes == 1 { "1 finding".to_string() } else { format!("{fixes} findings") },
-            if changed == 1 { "1 file".to_string() } else { format!("{changed} files") },
+            if fixes == 1 {
+                "1 finding".to_string()
+            } else {
+                format!("{fixes} findings")
+            },
+            if changed == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{changed} files")
+            },
             report.diagnostics()
         )
     }

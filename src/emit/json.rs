@@ -82,7 +82,11 @@ impl Emitter for JsonEmitter {
                 message: message.clone(),
             })
             .collect();
-        let texts: Vec<SourceText> = report.files.iter().map(|f| SourceText::new(f.diagnostic_text())).collect();
+        let texts: Vec<SourceText> = report
+            .files
+            .iter()
+            .map(|f| SourceText::new(f.diagnostic_text()))
+            .collect();
         for (file, text) in report.files.iter().zip(&texts) {
             for diagnostic in &file.diagnostics {
                 diagnostics.push(JsonDiagnostic {

@@ -37,7 +37,11 @@ impl RunReport {
         self.files
             .iter()
             .flat_map(|f| &f.diagnostics)
-            .filter(|d| d.fix.as_ref().is_some_and(|fix| fix.applicability == applicability))
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == applicability)
+            })
             .count()
     }
 }
@@ -64,7 +68,12 @@ pub enum Verbosity {
 
 impl Format {
     /// The emitter for this format; in `--diff` mode the output is the diff itself.
-    pub fn emitter(self, mode: FixMode, color: ColorMode, verbosity: Verbosity) -> Box<dyn Emitter> {
+    pub fn emitter(
+        self,
+        mode: FixMode,
+        color: ColorMode,
+        verbosity: Verbosity,
+    ) -> Box<dyn Emitter> {
         match (mode, self) {
             (FixMode::Diff(_), _) => Box::new(diff::DiffEmitter { verbosity }),
             (_, Format::Text) => Box::new(text::TextEmitter { color, verbosity }),
@@ -86,8 +95,17 @@ pub fn list_rules(out: &mut dyn Write, registry: &crate::registry::Registry) -> 
             languages.join(", ")
         )?;
         for rule in registry.rules().filter(|r| r.pack() == pack.name) {
-            let fix = rule.fix_applicability().map_or("no fix", Applicability::as_str);
-            writeln!(out, "  {:<48} {:<8} {:<13} {}", rule.id(), rule.severity().as_str(), fix, rule.summary())?;
+            let fix = rule
+                .fix_applicability()
+                .map_or("no fix", Applicability::as_str);
+            writeln!(
+                out,
+                "  {:<48} {:<8} {:<13} {}",
+                rule.id(),
+                rule.severity().as_str(),
+                fix,
+                rule.summary()
+            )?;
         }
     }
     Ok(())

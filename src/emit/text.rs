@@ -58,7 +58,12 @@ pub(super) fn fix_preview(text: &str, diagnostic: &Diagnostic) -> Option<String>
     Some(preview)
 }
 
-fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostic: &Diagnostic) -> io::Result<()> {
+fn render(
+    out: &mut dyn WriteColor,
+    path: &str,
+    text: &str,
+    diagnostic: &Diagnostic,
+) -> io::Result<()> {
     let file = SimpleFile::new(path, text);
     let marker = match diagnostic.fix.as_ref().map(|f| f.applicability) {
         Some(Applicability::Safe) => "[*] ",
@@ -89,7 +94,8 @@ fn render(out: &mut dyn WriteColor, path: &str, text: &str, diagnostic: &Diagnos
         .with_message(format!("{marker}{}", diagnostic.message))
         .with_labels(vec![Label::primary((), diagnostic.range.clone())])
         .with_notes(notes);
-    term::emit_to_write_style(out, &Config::default(), &file, &report).map_err(|e| io::Error::other(e.to_string()))
+    term::emit_to_write_style(out, &Config::default(), &file, &report)
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 impl Emitter for TextEmitter {
@@ -97,7 +103,12 @@ impl Emitter for TextEmitter {
         let mut buf = buffer(self.color);
         for file in &report.files {
             for diagnostic in &file.diagnostics {
-                render(&mut buf, &file.display_path, file.diagnostic_text(), diagnostic)?;
+                render(
+                    &mut buf,
+                    &file.display_path,
+                    file.diagnostic_text(),
+                    diagnostic,
+                )?;
             }
         }
         out.write_all(buf.as_slice())?;
@@ -121,33 +132,60 @@ impl Emitter for TextEmitter {
 }
 
 fn plural(count: usize, word: &str) -> String {
-    if count == 1 { format!("{count} {word}") } else { format!("{count} {word}s") }
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
 }
 
 fn summary(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     let remaining = report.diagnostics();
     let fixed = report.fixed();
     if fixed > 0 {
-        writeln!(out, "Fixed {} ({} remaining).", plural(fixed, "finding"), remaining)?;
+        writeln!(
+            out,
+            "Fixed {} ({} remaining).",
+            plural(fixed, "finding"),
+            remaining
+        )?;
     }
     if remaining == 0 {
         if fixed == 0 {
-            writeln!(out, "No ADAL usage found in {}.", plural(report.files.len(), "file"))?;
+            writeln!(
+                out,
+                "No ADAL usage found in {}.",
+                plural(report.files.len(), "file")
+            )?;
         }
         return Ok(());
     }
-    let files = report.files.iter().filter(|f| !f.diagnostics.is_empty()).count();
-    writeln!(out, "Found {} in {}.", plural(remaining, "finding"), plural(files, "file"))?;
+    let files = report
+        .files
+        .iter()
+        .filter(|f| !f.diagnostics.is_empty())
+        .count();
+    writeln!(
+        out,
+        "Found {} in {}.",
+        plural(remaining, "finding"),
+        plural(files, "file")
+    )?;
     let safe = report.fixable(Applicability::Safe);
     let unsafe_fixes = report.fixable(Applicability::Unsafe);
     let display = report.fixable(Applicability::DisplayOnly);
-    let unsafe_applied = matches!(report.mode, FixMode::Apply(crate::fix::FixThreshold::SafeAndUnsafe));
+    let unsafe_applied = matches!(
+        report.mode,
+        FixMode::Apply(crate::fix::FixThreshold::SafeAndUnsafe)
+    );
     let mut parts = Vec::new();
     if safe > 0 {
         parts.push(format!("[*] {safe} fixable with the `--fix` option"));
     }
     if unsafe_fixes > 0 && !unsafe_applied {
-        parts.push(format!("{unsafe_fixes} hidden fixes can be enabled with the `--unsafe-fixes` option"));
+        parts.push(format!(
+            "{unsafe_fixes} hidden fixes can be enabled with the `--unsafe-fixes` option"
+        ));
     }
     if display > 0 {
         parts.push(format!("{display} shown as suggestions to apply by hand"));

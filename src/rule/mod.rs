@@ -163,7 +163,9 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
         Some((b'*', rest)) => (0..=text.len()).any(|skip| glob_matches(rest, &text[skip..])),
-        Some((c, rest)) => text.split_first().is_some_and(|(t, text)| t == c && glob_matches(rest, text)),
+        Some((c, rest)) => text
+            .split_first()
+            .is_some_and(|(t, text)| t == c && glob_matches(rest, text)),
     }
 }
 
@@ -252,7 +254,9 @@ fn is_kebab_case(id: &str) -> bool {
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 impl Rule {
@@ -336,7 +340,10 @@ fn compile_matcher(
         ));
     }
     if definition.arity.is_some() && definition.call.is_none() {
-        return Err(DefinitionError::new(span, "`arity` only applies to `call` matches"));
+        return Err(DefinitionError::new(
+            span,
+            "`arity` only applies to `call` matches",
+        ));
     }
     if definition.of.is_some() != definition.key.is_some() {
         return Err(DefinitionError::new(span, "`key` and `of` go together"));
@@ -365,7 +372,12 @@ fn compile_matcher(
         let query = tree_sitter::Query::new(&language.grammar(), &source).map_err(|error| {
             DefinitionError::new(
                 span.clone(),
-                format!("invalid tree-sitter query for {} (query line {}): {}", language.name(), error.row + 1, error.message),
+                format!(
+                    "invalid tree-sitter query for {} (query line {}): {}",
+                    language.name(),
+                    error.row + 1,
+                    error.message
+                ),
             )
         })?;
         queries.push((language, query));
@@ -377,12 +389,14 @@ fn compile_matcher(
     let capture = match definition.capture {
         Some(capture) if names.contains(&capture) => capture,
         Some(capture) => {
-            return Err(DefinitionError::new(span, format!("the query has no capture `@{capture}`")));
+            return Err(DefinitionError::new(
+                span,
+                format!("the query has no capture `@{capture}`"),
+            ));
         }
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| DefinitionError::new(span.clone(), "the query has no capture to report"))?,
+        None => names.first().cloned().ok_or_else(|| {
+            DefinitionError::new(span.clone(), "the query has no capture to report")
+        })?,
     };
     Ok(Matcher::Query { queries, capture })
 }
@@ -398,7 +412,9 @@ impl TemplateScope<'_> {
     fn check(&self, template: &Template) -> Result<(), String> {
         for name in template.names() {
             let known = match name.split_once('.') {
-                Some(("origin", parameter)) => self.origin_parameters.iter().any(|p| p == parameter),
+                Some(("origin", parameter)) => {
+                    self.origin_parameters.iter().any(|p| p == parameter)
+                }
                 Some(_) => false,
                 None => {
                     matches!(name, "receiver" | "result")
@@ -407,7 +423,9 @@ impl TemplateScope<'_> {
                 }
             };
             if !known {
-                return Err(format!("the template names `{name}`, which is not a parameter of the matched API"));
+                return Err(format!(
+                    "the template names `{name}`, which is not a parameter of the matched API"
+                ));
             }
         }
         Ok(())
@@ -442,7 +460,9 @@ fn compile_fix(
         add_imports: definition.add_imports,
         remove_imports: definition.remove_imports,
     };
-    if origin_needed && !matches!(matcher, Matcher::Call { pattern, .. } if pattern.as_str().contains('#')) {
+    if origin_needed
+        && !matches!(matcher, Matcher::Call { pattern, .. } if pattern.as_str().contains('#'))
+    {
         return Err(DefinitionError::new(
             match_span,
             "`fix.origin` needs a method-call match (`call = \"pkg.Class#method\"`)",

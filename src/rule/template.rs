@@ -14,7 +14,9 @@ impl Filter {
     fn parse(name: &str) -> Result<Filter, String> {
         match name {
             "scope" => Ok(Filter::Scope),
-            other => Err(format!("unknown template filter `{other}` (known: `scope`)")),
+            other => Err(format!(
+                "unknown template filter `{other}` (known: `scope`)"
+            )),
         }
     }
 }
@@ -22,8 +24,15 @@ impl Filter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Piece {
     Text(String),
-    Value { name: String, filter: Option<Filter> },
-    Section { name: String, inverted: bool, body: Vec<Piece> },
+    Value {
+        name: String,
+        filter: Option<Filter>,
+    },
+    Section {
+        name: String,
+        inverted: bool,
+        body: Vec<Piece>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,19 +58,28 @@ impl Template {
                 pieces.push(Piece::Text(rest[..open].to_string()));
             }
             let after = &rest[open + 2..];
-            let close = after
-                .find("}}")
-                .ok_or_else(|| format!("unclosed `{{{{` in template near `{}`", &rest[open..rest.len().min(open + 20)]))?;
+            let close = after.find("}}").ok_or_else(|| {
+                format!(
+                    "unclosed `{{{{` in template near `{}`",
+                    &rest[open..rest.len().min(open + 20)]
+                )
+            })?;
             let tag = after[..close].trim();
             rest = &after[close + 2..];
             if let Some(name) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
-                stack.push((name.trim().to_string(), tag.starts_with('^'), std::mem::take(&mut pieces)));
+                stack.push((
+                    name.trim().to_string(),
+                    tag.starts_with('^'),
+                    std::mem::take(&mut pieces),
+                ));
             } else if let Some(name) = tag.strip_prefix('/') {
                 let (open_name, inverted, outer) = stack
                     .pop()
                     .ok_or_else(|| format!("`{{{{/{name}}}}}` closes no section"))?;
                 if open_name != name.trim() {
-                    return Err(format!("`{{{{/{name}}}}}` closes the section `{open_name}`"));
+                    return Err(format!(
+                        "`{{{{/{name}}}}}` closes the section `{open_name}`"
+                    ));
                 }
                 let body = std::mem::replace(&mut pieces, outer);
                 pieces.push(Piece::Section {
@@ -113,14 +131,22 @@ impl Template {
 
     /// Renders the template; `Err(name)` names the first placeholder with no value.
     pub(crate) fn render(&self, values: &dyn TemplateValues) -> Result<String, String> {
-        fn walk(pieces: &[Piece], values: &dyn TemplateValues, out: &mut String) -> Result<(), String> {
+        fn walk(
+            pieces: &[Piece],
+            values: &dyn TemplateValues,
+            out: &mut String,
+        ) -> Result<(), String> {
             for piece in pieces {
                 match piece {
                     Piece::Text(text) => out.push_str(text),
                     Piece::Value { name, filter } => {
                         out.push_str(&values.value(name, *filter).ok_or_else(|| name.clone())?);
                     }
-                    Piece::Section { name, inverted, body } => {
+                    Piece::Section {
+                        name,
+                        inverted,
+                        body,
+                    } => {
                         if values.is_present(name) != *inverted {
                             walk(body, values, out)?;
                         }
@@ -132,11 +158,6 @@ impl Template {
         let mut out = String::new();
         walk(&self.pieces, values, &mut out)?;
         Ok(out)
-    }
-
-    /// The template's text with no placeholders expanded, for messages that use none.
-    pub(crate) fn is_plain(&self) -> bool {
-        self.pieces.iter().all(|p| matches!(p, Piece::Text(_)))
     }
 }
 
@@ -164,7 +185,8 @@ mod tests {
     #[test]
     fn renders_values_filters_and_sections() {
         let template =
-            Template::parse("f({{a}}, s=[{{r|scope}}]{{#p}}, p={{p}}{{/p}}{{^q}}, q=None{{/q}})").expect("parses");
+            Template::parse("f({{a}}, s=[{{r|scope}}]{{#p}}, p={{p}}{{/p}}{{^q}}, q=None{{/q}})")
+                .expect("parses");
         let values = Map(HashMap::from([("a", "x"), ("r", "res")]));
         assert_eq!(
             template.render(&values).expect("renders"),
@@ -175,7 +197,10 @@ mod tests {
     #[test]
     fn missing_value_names_the_placeholder() {
         let template = Template::parse("{{missing}}").expect("parses");
-        assert_eq!(template.render(&Map(HashMap::new())), Err("missing".to_string()));
+        assert_eq!(
+            template.render(&Map(HashMap::new())),
+            Err("missing".to_string())
+        );
     }
 
     #[test]

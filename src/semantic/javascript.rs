@@ -9,20 +9,27 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use super::{
-    Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite, ImportedName, KeyRead,
-    ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
+    ImportedName, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The syntactic shape of a JavaScript expression.
 pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
     match node.kind() {
         "identifier" | "shorthand_property_identifier" => Shape::Name(&source[node.byte_range()]),
-        "member_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("property")) {
-            (Some(object), Some(property)) => Shape::Member(object, source[property.byte_range()].to_string()),
+        "member_expression" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) {
+            (Some(object), Some(property)) => {
+                Shape::Member(object, source[property.byte_range()].to_string())
+            }
             _ => Shape::Other,
         },
         "subscript_expression" => {
-            let index = node.child_by_field_name("index").and_then(|i| string_literal(i, source));
+            let index = node
+                .child_by_field_name("index")
+                .and_then(|i| string_literal(i, source));
             match (node.child_by_field_name("object"), index) {
                 (Some(object), Some((key, _))) => Shape::Member(object, key),
                 _ => Shape::Other,
@@ -30,13 +37,23 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
         }
         "call_expression" => match require_module(node, source) {
             Some(module) => Shape::Require(module),
-            None => node.child_by_field_name("function").map_or(Shape::Other, Shape::Call),
+            None => node
+                .child_by_field_name("function")
+                .map_or(Shape::Other, Shape::Call),
         },
-        "new_expression" => node.child_by_field_name("constructor").map_or(Shape::Other, Shape::Call),
-        "parenthesized_expression" | "await_expression" | "as_expression" | "non_null_expression"
-        | "satisfies_expression" | "type_assertion" => {
+        "new_expression" => node
+            .child_by_field_name("constructor")
+            .map_or(Shape::Other, Shape::Call),
+        "parenthesized_expression"
+        | "await_expression"
+        | "as_expression"
+        | "non_null_expression"
+        | "satisfies_expression"
+        | "type_assertion" => {
             let mut cursor = node.walk();
-            let inner = node.named_children(&mut cursor).find(|c| c.kind() != "comment");
+            let inner = node
+                .named_children(&mut cursor)
+                .find(|c| c.kind() != "comment");
             inner.map_or(Shape::Other, Shape::Inner)
         }
         "null" | "undefined" => Shape::Null,
@@ -51,10 +68,14 @@ pub(super) fn string_literal(node: Node<'_>, source: &str) -> Option<(String, Ra
     match node.kind() {
         "string" => {
             let mut cursor = node.walk();
-            if node.named_children(&mut cursor).any(|c| c.kind() == "escape_sequence") {
+            if node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "escape_sequence")
+            {
                 return None;
             }
-            let range = node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
+            let range =
+                node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
             Some((source[range.clone()].to_string(), range))
         }
         "template_string" => {
@@ -65,7 +86,8 @@ pub(super) fn string_literal(node: Node<'_>, source: &str) -> Option<(String, Ra
             {
                 return None;
             }
-            let range = node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
+            let range =
+                node.start_byte() + 1..node.end_byte().saturating_sub(1).max(node.start_byte() + 1);
             Some((source[range.clone()].to_string(), range))
         }
         _ => None,
@@ -88,7 +110,9 @@ pub(super) fn require_module(node: Node<'_>, source: &str) -> Option<String> {
     }
     let arguments = node.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
-    let mut named = arguments.named_children(&mut cursor).filter(|c| c.kind() != "comment");
+    let mut named = arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment");
     let first = named.next()?;
     string_literal(first, source).map(|(module, _)| module)
 }
@@ -100,7 +124,6 @@ struct Context {
     function_scope: usize,
     /// The class `this` denotes here, if any.
     this_class: Option<usize>,
-    function: Range<usize>,
     dominant: bool,
 }
 
@@ -133,7 +156,6 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
         scope: module,
         function_scope: module,
         this_class: None,
-        function: 0..source.len(),
         dominant: true,
     };
     collector.visit_children(tree.root_node(), &context);
@@ -146,7 +168,14 @@ impl<'t> Collector<'t> {
         &self.source[node.byte_range()]
     }
 
-    fn bind(&mut self, scope: usize, name_node: Node<'t>, position: usize, dominant: bool, value: BindingValue<'t>) -> usize {
+    fn bind(
+        &mut self,
+        scope: usize,
+        name_node: Node<'t>,
+        position: usize,
+        dominant: bool,
+        value: BindingValue<'t>,
+    ) -> usize {
         self.facts.bind(
             scope,
             Binding {
@@ -188,7 +217,13 @@ impl<'t> Collector<'t> {
                 }
                 scope = self.facts.scopes[id].parent;
             }
-            self.bind(target, pending.name_node, pending.position, false, BindingValue::Expr(pending.value));
+            self.bind(
+                target,
+                pending.name_node,
+                pending.position,
+                false,
+                BindingValue::Expr(pending.value),
+            );
         }
     }
 
@@ -251,7 +286,13 @@ impl<'t> Collector<'t> {
                 if let Some(name) = node.child_by_field_name("name") {
                     // Hoisted: visible from the start of the enclosing function.
                     let position = self.facts.scopes[context.function_scope].range.start;
-                    self.bind(context.function_scope, name, position, true, BindingValue::Unknown);
+                    self.bind(
+                        context.function_scope,
+                        name,
+                        position,
+                        true,
+                        BindingValue::Unknown,
+                    );
                     let class = self.constructor_class(self.text(name));
                     self.function(node, context, Some(class));
                 } else {
@@ -265,14 +306,15 @@ impl<'t> Collector<'t> {
             "arrow_function" => self.arrow(node, context),
             "class_declaration" | "class" => self.class(node, context),
             "statement_block" => self.block(node, context, true),
-            "if_statement" | "while_statement" | "do_statement" | "try_statement" | "switch_statement"
-            | "else_clause" | "finally_clause" | "switch_case" | "switch_default" => {
+            "if_statement" | "while_statement" | "do_statement" | "try_statement"
+            | "switch_statement" | "else_clause" | "finally_clause" | "switch_case"
+            | "switch_default" => {
                 self.visit_children(node, &Self::nested(context));
             }
             "for_statement" | "for_in_statement" => {
-                let scope = self
-                    .facts
-                    .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
+                let scope =
+                    self.facts
+                        .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
                 let inner = Context {
                     scope,
                     dominant: false,
@@ -280,7 +322,10 @@ impl<'t> Collector<'t> {
                 };
                 if node.kind() == "for_in_statement" {
                     if let Some(left) = node.child_by_field_name("left") {
-                        let target = if node.child_by_field_name("kind").is_some_and(|k| self.text(k) == "var") {
+                        let target = if node
+                            .child_by_field_name("kind")
+                            .is_some_and(|k| self.text(k) == "var")
+                        {
                             context.function_scope
                         } else {
                             scope
@@ -297,9 +342,9 @@ impl<'t> Collector<'t> {
                 }
             }
             "catch_clause" => {
-                let scope = self
-                    .facts
-                    .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
+                let scope =
+                    self.facts
+                        .add_scope(ScopeKind::Block, Some(context.scope), node.byte_range());
                 let inner = Context {
                     scope,
                     dominant: false,
@@ -330,7 +375,10 @@ impl<'t> Collector<'t> {
                 if let Some(value) = node.child_by_field_name("value") {
                     self.visit(value, context);
                 }
-                if let Some(key) = node.child_by_field_name("key").filter(|k| k.kind() == "computed_property_name") {
+                if let Some(key) = node
+                    .child_by_field_name("key")
+                    .filter(|k| k.kind() == "computed_property_name")
+                {
                     self.visit(key, context);
                 }
             }
@@ -360,7 +408,9 @@ impl<'t> Collector<'t> {
     /// For `Foo.prototype.bar = function () {}`, the constructor class of `Foo`.
     fn prototype_owner(&mut self, function: Node<'t>) -> Option<usize> {
         let parent = function.parent()?;
-        if parent.kind() != "assignment_expression" || parent.child_by_field_name("right") != Some(function) {
+        if parent.kind() != "assignment_expression"
+            || parent.child_by_field_name("right") != Some(function)
+        {
             return None;
         }
         let left = parent.child_by_field_name("left")?;
@@ -377,14 +427,13 @@ impl<'t> Collector<'t> {
     }
 
     fn function(&mut self, node: Node<'t>, context: &Context, class: Option<usize>) {
-        let scope = self
-            .facts
-            .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+        let scope =
+            self.facts
+                .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
         let inner = Context {
             scope,
             function_scope: scope,
             this_class: class,
-            function: node.byte_range(),
             dominant: true,
         };
         self.bind_this(scope, node, class);
@@ -402,18 +451,23 @@ impl<'t> Collector<'t> {
     }
 
     fn arrow(&mut self, node: Node<'t>, context: &Context) {
-        let scope = self
-            .facts
-            .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+        let scope =
+            self.facts
+                .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
         let inner = Context {
             scope,
             function_scope: scope,
-            function: node.byte_range(),
             dominant: true,
             ..context.clone()
         };
         if let Some(parameter) = node.child_by_field_name("parameter") {
-            self.bind(scope, parameter, node.start_byte(), true, BindingValue::Unknown);
+            self.bind(
+                scope,
+                parameter,
+                node.start_byte(),
+                true,
+                BindingValue::Unknown,
+            );
         }
         if let Some(parameters) = node.child_by_field_name("parameters") {
             self.parameters(parameters, &inner);
@@ -442,7 +496,14 @@ impl<'t> Collector<'t> {
                 _ => Some(parameter),
             };
             if let Some(pattern) = pattern {
-                self.bind_pattern(pattern, inner.scope, parameters.start_byte(), None, &[], inner);
+                self.bind_pattern(
+                    pattern,
+                    inner.scope,
+                    parameters.start_byte(),
+                    None,
+                    &[],
+                    inner,
+                );
             }
         }
     }
@@ -450,7 +511,13 @@ impl<'t> Collector<'t> {
     fn class(&mut self, node: Node<'t>, context: &Context) {
         let name = node.child_by_field_name("name");
         if let (Some(name), "class_declaration") = (name, node.kind()) {
-            self.bind(context.scope, name, node.start_byte(), context.dominant, BindingValue::Unknown);
+            self.bind(
+                context.scope,
+                name,
+                node.start_byte(),
+                context.dominant,
+                BindingValue::Unknown,
+            );
         }
         self.facts.classes.push(Class {
             name: name.map(|n| self.text(n).to_string()).unwrap_or_default(),
@@ -462,9 +529,11 @@ impl<'t> Collector<'t> {
         for child in children {
             match child.kind() {
                 "class_body" => {
-                    let scope = self
-                        .facts
-                        .add_scope(ScopeKind::Block, Some(context.scope), child.byte_range());
+                    let scope = self.facts.add_scope(
+                        ScopeKind::Block,
+                        Some(context.scope),
+                        child.byte_range(),
+                    );
                     self.bind_this(scope, child, Some(class));
                     let inner = Context {
                         scope,
@@ -500,8 +569,17 @@ impl<'t> Collector<'t> {
         self.function(node, context, Some(class));
     }
 
-    fn declarator(&mut self, declarator: Node<'t>, declaration: Node<'t>, scope: usize, dominant: bool, context: &Context) {
-        let Some(name) = declarator.child_by_field_name("name") else { return };
+    fn declarator(
+        &mut self,
+        declarator: Node<'t>,
+        declaration: Node<'t>,
+        scope: usize,
+        dominant: bool,
+        context: &Context,
+    ) {
+        let Some(name) = declarator.child_by_field_name("name") else {
+            return;
+        };
         let value = declarator.child_by_field_name("value");
         let position = declaration.start_byte();
         let before = self.facts.bindings.len();
@@ -513,7 +591,12 @@ impl<'t> Collector<'t> {
             self.visit(value, context);
             if let Some(call) = require_root(value, self.source) {
                 let statement = statement_of(declaration);
-                if let Some(site) = self.facts.imports.iter_mut().find(|s| s.range == call.byte_range()) {
+                if let Some(site) = self
+                    .facts
+                    .imports
+                    .iter_mut()
+                    .find(|s| s.range == call.byte_range())
+                {
                     site.statement = statement.clone();
                     site.statement_names = created.len();
                     for &binding in &created {
@@ -548,7 +631,13 @@ impl<'t> Collector<'t> {
         };
         match pattern.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
-                self.bind(scope, pattern, position, context.dominant, binding_value(path));
+                self.bind(
+                    scope,
+                    pattern,
+                    position,
+                    context.dominant,
+                    binding_value(path),
+                );
             }
             "object_pattern" => {
                 let mut cursor = pattern.walk();
@@ -558,13 +647,22 @@ impl<'t> Collector<'t> {
                         "shorthand_property_identifier_pattern" => {
                             let mut inner = path.to_vec();
                             inner.push(self.text(property).to_string());
-                            self.bind(scope, property, position, context.dominant, binding_value(&inner));
+                            self.bind(
+                                scope,
+                                property,
+                                position,
+                                context.dominant,
+                                binding_value(&inner),
+                            );
                         }
                         "pair_pattern" => {
-                            let key = property
-                                .child_by_field_name("key")
-                                .map(|k| string_literal(k, self.source).map_or_else(|| self.text(k).to_string(), |(s, _)| s));
-                            if let (Some(key), Some(target)) = (key, property.child_by_field_name("value")) {
+                            let key = property.child_by_field_name("key").map(|k| {
+                                string_literal(k, self.source)
+                                    .map_or_else(|| self.text(k).to_string(), |(s, _)| s)
+                            });
+                            if let (Some(key), Some(target)) =
+                                (key, property.child_by_field_name("value"))
+                            {
                                 let mut inner = path.to_vec();
                                 inner.push(key);
                                 self.bind_pattern(target, scope, position, value, &inner, context);
@@ -602,7 +700,10 @@ impl<'t> Collector<'t> {
     }
 
     fn assignment(&mut self, node: Node<'t>, context: &Context) {
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
             self.visit_children(node, context);
             return;
         };
@@ -615,14 +716,20 @@ impl<'t> Collector<'t> {
             "member_expression" => {
                 let object = left.child_by_field_name("object");
                 let property = left.child_by_field_name("property");
-                if let (Some(object), Some(property), Some(class)) = (object, property, context.this_class) {
+                if let (Some(object), Some(property), Some(class)) =
+                    (object, property, context.this_class)
+                {
                     if object.kind() == "this" {
                         let name = self.text(property).to_string();
-                        self.facts.add_attribute(class, name, AttributeAssignment {
+                        self.facts.add_attribute(
+                            class,
+                            name,
+                            AttributeAssignment {
                                 value: right,
                                 statement: statement_of(node),
                                 scope: context.scope,
-                            });
+                            },
+                        );
                     }
                 }
                 self.visit(left, context);
@@ -633,8 +740,12 @@ impl<'t> Collector<'t> {
     }
 
     fn import(&mut self, node: Node<'t>, context: &Context) {
-        let Some(source_node) = node.child_by_field_name("source") else { return };
-        let Some((module, _)) = string_literal(source_node, self.source) else { return };
+        let Some(source_node) = node.child_by_field_name("source") else {
+            return;
+        };
+        let Some((module, _)) = string_literal(source_node, self.source) else {
+            return;
+        };
         let module_name = format!("{module}:");
         let mut names = Vec::new();
         let mut cursor = node.walk();
@@ -649,7 +760,13 @@ impl<'t> Collector<'t> {
             for part in parts {
                 match part.kind() {
                     "identifier" => {
-                        let binding = self.bind(context.scope, part, position, true, BindingValue::Import(module_name.clone()));
+                        let binding = self.bind(
+                            context.scope,
+                            part,
+                            position,
+                            true,
+                            BindingValue::Import(module_name.clone()),
+                        );
                         names.push(ImportedName {
                             binding,
                             range: part.byte_range(),
@@ -657,8 +774,13 @@ impl<'t> Collector<'t> {
                     }
                     "namespace_import" => {
                         if let Some(local) = part.named_child(0) {
-                            let binding =
-                                self.bind(context.scope, local, position, true, BindingValue::Import(module_name.clone()));
+                            let binding = self.bind(
+                                context.scope,
+                                local,
+                                position,
+                                true,
+                                BindingValue::Import(module_name.clone()),
+                            );
                             names.push(ImportedName {
                                 binding,
                                 range: part.byte_range(),
@@ -672,7 +794,9 @@ impl<'t> Collector<'t> {
                             .filter(|s| s.kind() == "import_specifier")
                             .collect();
                         for specifier in specifiers {
-                            let Some(imported) = specifier.child_by_field_name("name") else { continue };
+                            let Some(imported) = specifier.child_by_field_name("name") else {
+                                continue;
+                            };
                             let local = specifier.child_by_field_name("alias").unwrap_or(imported);
                             let imported_name = string_literal(imported, self.source)
                                 .map_or_else(|| self.text(imported).to_string(), |(s, _)| s);
@@ -681,7 +805,13 @@ impl<'t> Collector<'t> {
                             } else {
                                 format!("{module_name}{imported_name}")
                             };
-                            let binding = self.bind(context.scope, local, position, true, BindingValue::Import(target));
+                            let binding = self.bind(
+                                context.scope,
+                                local,
+                                position,
+                                true,
+                                BindingValue::Import(target),
+                            );
                             names.push(ImportedName {
                                 binding,
                                 range: specifier.byte_range(),
@@ -771,7 +901,9 @@ impl<'t> Collector<'t> {
 
     /// `obj.key` and `obj["key"]` read a property.
     fn member_read(&mut self, node: Node<'t>) {
-        let Some(object) = node.child_by_field_name("object") else { return };
+        let Some(object) = node.child_by_field_name("object") else {
+            return;
+        };
         let key = match node.kind() {
             "member_expression" => node
                 .child_by_field_name("property")
@@ -782,7 +914,6 @@ impl<'t> Collector<'t> {
         };
         if let Some((key, key_range)) = key {
             self.facts.key_reads.push(KeyRead {
-                node,
                 object,
                 key,
                 key_range,
@@ -799,14 +930,21 @@ impl<'t> Collector<'t> {
         let kind = use_kind(node, parent);
         self.facts.uses.push(UseSite { node, kind });
         let is_object_of_member = parent.is_some_and(|p| {
-            matches!(p.kind(), "member_expression" | "subscript_expression") && p.child_by_field_name("object") == Some(node)
+            matches!(p.kind(), "member_expression" | "subscript_expression")
+                && p.child_by_field_name("object") == Some(node)
         });
         let is_callee = parent.is_some_and(|p| {
             (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
-                || (p.kind() == "new_expression" && p.child_by_field_name("constructor") == Some(node))
+                || (p.kind() == "new_expression"
+                    && p.child_by_field_name("constructor") == Some(node))
         });
-        if matches!(node.kind(), "identifier" | "member_expression" | "subscript_expression" | "shorthand_property_identifier")
-            && !is_object_of_member
+        if matches!(
+            node.kind(),
+            "identifier"
+                | "member_expression"
+                | "subscript_expression"
+                | "shorthand_property_identifier"
+        ) && !is_object_of_member
             && !is_callee
         {
             self.facts.references.push(ReferenceSite { node });
@@ -816,31 +954,42 @@ impl<'t> Collector<'t> {
 
 /// How the expression `node` is used by its parent.
 fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
-    let Some(parent) = parent else { return UseKind::Escape };
+    let Some(parent) = parent else {
+        return UseKind::Escape;
+    };
     let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
     match parent.kind() {
         "member_expression" if is_field("object") => {
             let called = parent.parent().is_some_and(|g| {
                 g.kind() == "call_expression" && g.child_by_field_name("function") == Some(parent)
             });
-            if called { UseKind::Receiver } else { UseKind::KeyRead }
+            if called {
+                UseKind::Receiver
+            } else {
+                UseKind::KeyRead
+            }
         }
         "subscript_expression" if is_field("object") => UseKind::KeyRead,
         "call_expression" if is_field("function") => UseKind::Receiver,
         "new_expression" if is_field("constructor") => UseKind::Receiver,
-        "variable_declarator" if is_field("value") => match parent.child_by_field_name("name").map(|n| n.kind()) {
-            Some("identifier") => UseKind::Alias,
-            _ => UseKind::Escape,
-        },
-        "assignment_expression" if is_field("right") => match parent.child_by_field_name("left").map(|l| l.kind()) {
-            Some("identifier" | "member_expression") => UseKind::Alias,
-            _ => UseKind::Escape,
-        },
+        "variable_declarator" if is_field("value") => {
+            match parent.child_by_field_name("name").map(|n| n.kind()) {
+                Some("identifier") => UseKind::Alias,
+                _ => UseKind::Escape,
+            }
+        }
+        "assignment_expression" if is_field("right") => {
+            match parent.child_by_field_name("left").map(|l| l.kind()) {
+                Some("identifier" | "member_expression") => UseKind::Alias,
+                _ => UseKind::Escape,
+            }
+        }
         "assignment_expression" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
-        "parenthesized_expression" | "await_expression" | "non_null_expression" | "as_expression" => {
-            use_kind(parent, parent.parent())
-        }
+        "parenthesized_expression"
+        | "await_expression"
+        | "non_null_expression"
+        | "as_expression" => use_kind(parent, parent.parent()),
         _ => UseKind::Escape,
     }
 }
@@ -850,7 +999,9 @@ fn require_root<'t>(mut node: Node<'t>, source: &str) -> Option<Node<'t>> {
     loop {
         match node.kind() {
             "call_expression" => return require_module(node, source).map(|_| node),
-            "member_expression" | "subscript_expression" => node = node.child_by_field_name("object")?,
+            "member_expression" | "subscript_expression" => {
+                node = node.child_by_field_name("object")?
+            }
             "await_expression" | "parenthesized_expression" => node = node.named_child(0)?,
             _ => return None,
         }
@@ -861,7 +1012,10 @@ fn require_root<'t>(mut node: Node<'t>, source: &str) -> Option<Node<'t>> {
 pub(super) fn statement_of(node: Node<'_>) -> Range<usize> {
     let mut current = node;
     while let Some(parent) = current.parent() {
-        if matches!(parent.kind(), "program" | "statement_block" | "class_body" | "switch_case" | "switch_default") {
+        if matches!(
+            parent.kind(),
+            "program" | "statement_block" | "class_body" | "switch_case" | "switch_default"
+        ) {
             return current.byte_range();
         }
         current = parent;

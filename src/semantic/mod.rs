@@ -91,6 +91,8 @@ pub(crate) struct Scope {
 /// `self` / `this`.
 #[derive(Debug, Default)]
 pub(crate) struct Class<'t> {
+    /// The class name, for debugging output.
+    #[expect(dead_code, reason = "shown by Debug when tracing resolution")]
     pub(crate) name: String,
     pub(crate) attributes: HashMap<String, Vec<AttributeAssignment<'t>>>,
 }
@@ -146,7 +148,6 @@ pub(crate) struct CallSite<'t> {
 /// `response.accessToken`.
 #[derive(Clone, Debug)]
 pub(crate) struct KeyRead<'t> {
-    pub(crate) node: Node<'t>,
     pub(crate) object: Node<'t>,
     pub(crate) key: String,
     /// The bytes that spell the key (without quotes), for renames.
@@ -194,7 +195,12 @@ pub(crate) struct Facts<'t> {
 }
 
 impl Facts<'_> {
-    pub(crate) fn add_scope(&mut self, kind: ScopeKind, parent: Option<usize>, range: Range<usize>) -> usize {
+    pub(crate) fn add_scope(
+        &mut self,
+        kind: ScopeKind,
+        parent: Option<usize>,
+        range: Range<usize>,
+    ) -> usize {
         self.scopes.push(Scope {
             kind,
             parent,
@@ -207,8 +213,17 @@ impl Facts<'_> {
 }
 
 impl<'t> Facts<'t> {
-    pub(crate) fn add_attribute(&mut self, class: usize, name: String, assignment: AttributeAssignment<'t>) {
-        self.classes[class].attributes.entry(name).or_default().push(assignment);
+    pub(crate) fn add_attribute(
+        &mut self,
+        class: usize,
+        name: String,
+        assignment: AttributeAssignment<'t>,
+    ) {
+        self.classes[class]
+            .attributes
+            .entry(name)
+            .or_default()
+            .push(assignment);
     }
 
     pub(crate) fn bind(&mut self, scope: usize, binding: Binding<'t>) -> usize {
@@ -267,7 +282,12 @@ pub(crate) struct Model<'t> {
 const MAX_DEPTH: usize = 24;
 
 impl<'t> Model<'t> {
-    pub(crate) fn build(language: Language, tree: &'t Tree, source: &'t str, vocabulary: &'t Vocabulary) -> Self {
+    pub(crate) fn build(
+        language: Language,
+        tree: &'t Tree,
+        source: &'t str,
+        vocabulary: &'t Vocabulary,
+    ) -> Self {
         let facts = match language.family() {
             crate::language::Family::Python => python::collect(tree, source),
             crate::language::Family::JavaScript => javascript::collect(tree, source),
@@ -321,7 +341,8 @@ impl<'t> Model<'t> {
         let mut scope = Some(start);
         while let Some(id) = scope {
             let s = &self.facts.scopes[id];
-            let skip_class = s.kind == ScopeKind::Class && id != start && self.function_of(start) != id;
+            let skip_class =
+                s.kind == ScopeKind::Class && id != start && self.function_of(start) != id;
             if !skip_class {
                 if let Some(ids) = s.bindings.get(name) {
                     return if self.function_of(id) == home {
@@ -393,12 +414,20 @@ impl<'t> Model<'t> {
             }
             Shape::Call(callee) => match self.evaluate_at(callee, depth + 1) {
                 Value::Symbol(symbol) => Value::Object {
-                    of: self.vocabulary.returns.get(&symbol).cloned().unwrap_or(symbol),
+                    of: self
+                        .vocabulary
+                        .returns
+                        .get(&symbol)
+                        .cloned()
+                        .unwrap_or(symbol),
                     origin: Some(node.byte_range()),
                 },
                 _ => Value::Unknown,
             },
-            Shape::Require(module) => Value::Symbol(self.vocabulary.canonical(self.language.module_name(&module))),
+            Shape::Require(module) => Value::Symbol(
+                self.vocabulary
+                    .canonical(self.language.module_name(&module)),
+            ),
             Shape::Inner(inner) => self.evaluate_at(inner, depth + 1),
             Shape::Null => Value::Null,
             Shape::This => self.this_at(node.start_byte()),
@@ -411,7 +440,10 @@ impl<'t> Model<'t> {
         while let Some(id) = scope {
             let s = &self.facts.scopes[id];
             if let Some(module) = s.star_imports.last() {
-                return Value::Symbol(self.vocabulary.canonical(self.language.member_name(module, name)));
+                return Value::Symbol(
+                    self.vocabulary
+                        .canonical(self.language.member_name(module, name)),
+                );
             }
             scope = s.parent;
         }
@@ -427,7 +459,10 @@ impl<'t> Model<'t> {
     /// The value of `object.name`.
     fn member(&self, object: &Value, name: &str, depth: usize) -> Value {
         match object {
-            Value::Symbol(symbol) => Value::Symbol(self.vocabulary.canonical(self.language.member_name(symbol, name))),
+            Value::Symbol(symbol) => Value::Symbol(
+                self.vocabulary
+                    .canonical(self.language.member_name(symbol, name)),
+            ),
             Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
             Value::SelfOf(class) => match self.facts.classes[*class].attributes.get(name) {
                 Some(assignments) => self.merge(
@@ -470,7 +505,10 @@ impl<'t> Model<'t> {
                 None => value,
                 Some(previous) if previous == value => previous,
                 Some(Value::Object { of: a, .. }) if matches!(&value, Value::Object { of: b, .. } if *b == a) => {
-                    Value::Object { of: a, origin: None }
+                    Value::Object {
+                        of: a,
+                        origin: None,
+                    }
                 }
                 Some(_) => return Value::Unknown,
             });
@@ -493,7 +531,12 @@ impl<'t> Model<'t> {
         while let Some(parent) = node.parent() {
             if parent.kind() == "block" || parent.kind() == "statement_block" {
                 let mut cursor = parent.walk();
-                return Some(parent.named_children(&mut cursor).filter(|c| c.kind() != "comment").count());
+                return Some(
+                    parent
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() != "comment")
+                        .count(),
+                );
             }
             if matches!(parent.kind(), "module" | "program") {
                 return None;
@@ -503,13 +546,40 @@ impl<'t> Model<'t> {
         None
     }
 
+    /// The comments that lie wholly inside `range`, in order.
+    pub(crate) fn comments_within(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        let mut comments = Vec::new();
+        let mut stack = vec![self.root];
+        while let Some(node) = stack.pop() {
+            if node.end_byte() <= range.start || node.start_byte() >= range.end {
+                continue;
+            }
+            if node.kind() == "comment" {
+                if node.start_byte() >= range.start && node.end_byte() <= range.end {
+                    comments.push(node.byte_range());
+                }
+                continue;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+        comments.sort_by_key(|c| c.start);
+        comments
+    }
+
+    /// The statement that holds the byte at `position`.
+    pub(crate) fn statement_at(&self, position: usize) -> Range<usize> {
+        self.root
+            .descendant_for_byte_range(position, position)
+            .map_or(position..position, |node| self.statement_of(node))
+    }
+
     /// True when some read of a name resolves to this binding.
     pub(crate) fn is_binding_read(&self, binding: usize) -> bool {
         let name = &self.facts.bindings[binding].name;
-        self.facts
-            .name_reads
-            .iter()
-            .any(|node| self.text(*node) == name && self.lookup(name, node.start_byte()).contains(&binding))
+        self.facts.name_reads.iter().any(|node| {
+            self.text(*node) == name && self.lookup(name, node.start_byte()).contains(&binding)
+        })
     }
 }
 

@@ -7,20 +7,29 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use super::{
-    Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite, ImportedName, KeyRead,
-    ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
+    ImportedName, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The syntactic shape of a Python expression.
 pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
     match node.kind() {
         "identifier" => Shape::Name(&source[node.byte_range()]),
-        "attribute" => match (node.child_by_field_name("object"), node.child_by_field_name("attribute")) {
-            (Some(object), Some(attribute)) => Shape::Member(object, source[attribute.byte_range()].to_string()),
+        "attribute" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) {
+            (Some(object), Some(attribute)) => {
+                Shape::Member(object, source[attribute.byte_range()].to_string())
+            }
             _ => Shape::Other,
         },
-        "call" => node.child_by_field_name("function").map_or(Shape::Other, Shape::Call),
-        "parenthesized_expression" | "await" => node.named_child(0).map_or(Shape::Other, Shape::Inner),
+        "call" => node
+            .child_by_field_name("function")
+            .map_or(Shape::Other, Shape::Call),
+        "parenthesized_expression" | "await" => {
+            node.named_child(0).map_or(Shape::Other, Shape::Inner)
+        }
         "none" => Shape::Null,
         _ => Shape::Other,
     }
@@ -99,7 +108,13 @@ impl<'t> Collector<'t> {
         &self.source[node.byte_range()]
     }
 
-    fn bind(&mut self, context: &Context, name_node: Node<'t>, position: usize, value: BindingValue<'t>) -> usize {
+    fn bind(
+        &mut self,
+        context: &Context,
+        name_node: Node<'t>,
+        position: usize,
+        value: BindingValue<'t>,
+    ) -> usize {
         let name = self.text(name_node).to_string();
         let scope = if self
             .globals
@@ -146,7 +161,10 @@ impl<'t> Collector<'t> {
                 }
             }
             "named_expression" => {
-                if let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) {
+                if let (Some(name), Some(value)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
                     self.bind(context, name, node.start_byte(), BindingValue::Expr(value));
                     self.visit(value, context);
                 }
@@ -157,15 +175,18 @@ impl<'t> Collector<'t> {
                     .named_children(&mut cursor)
                     .filter(|child| child.kind() == "decorator")
                     .collect();
-                let is_static = decorators
-                    .iter()
-                    .any(|decorator| self.text(*decorator).contains("staticmethod") || self.text(*decorator).contains("classmethod"));
+                let is_static = decorators.iter().any(|decorator| {
+                    self.text(*decorator).contains("staticmethod")
+                        || self.text(*decorator).contains("classmethod")
+                });
                 for decorator in decorators {
                     self.visit_children(decorator, context);
                 }
                 if let Some(definition) = node.child_by_field_name("definition") {
                     match definition.kind() {
-                        "function_definition" => self.function(definition, context, node.start_byte(), is_static),
+                        "function_definition" => {
+                            self.function(definition, context, node.start_byte(), is_static)
+                        }
                         _ => self.class(definition, context, node.start_byte()),
                     }
                 }
@@ -173,9 +194,11 @@ impl<'t> Collector<'t> {
             "function_definition" => self.function(node, context, node.start_byte(), false),
             "class_definition" => self.class(node, context, node.start_byte()),
             "lambda" => {
-                let scope = self
-                    .facts
-                    .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+                let scope = self.facts.add_scope(
+                    ScopeKind::Function,
+                    Some(context.scope),
+                    node.byte_range(),
+                );
                 let inner = Context {
                     scope,
                     class: None,
@@ -190,10 +213,15 @@ impl<'t> Collector<'t> {
                     self.visit(body, &inner);
                 }
             }
-            "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
-                let scope = self
-                    .facts
-                    .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let scope = self.facts.add_scope(
+                    ScopeKind::Function,
+                    Some(context.scope),
+                    node.byte_range(),
+                );
                 let inner = Context {
                     scope,
                     dominant: false,
@@ -228,8 +256,8 @@ impl<'t> Collector<'t> {
                     }
                 }
             }
-            "if_statement" | "while_statement" | "try_statement" | "match_statement" | "elif_clause"
-            | "else_clause" | "finally_clause" | "case_clause" => {
+            "if_statement" | "while_statement" | "try_statement" | "match_statement"
+            | "elif_clause" | "else_clause" | "finally_clause" | "case_clause" => {
                 let nested = Context {
                     dominant: false,
                     ..context.clone()
@@ -274,9 +302,15 @@ impl<'t> Collector<'t> {
                     .named_children(&mut cursor)
                     .map(|name| self.text(name).to_string())
                     .collect();
-                match self.globals.iter_mut().find(|(scope, _)| *scope == context.scope) {
+                match self
+                    .globals
+                    .iter_mut()
+                    .find(|(scope, _)| *scope == context.scope)
+                {
                     Some((_, set)) => set.extend(names),
-                    None => self.globals.push((context.scope, names.into_iter().collect())),
+                    None => self
+                        .globals
+                        .push((context.scope, names.into_iter().collect())),
                 }
             }
             "nonlocal_statement" => {}
@@ -309,10 +343,15 @@ impl<'t> Collector<'t> {
         let parent = node.parent();
         let kind = use_kind(node, parent, self.source);
         self.facts.uses.push(UseSite { node, kind });
-        let is_object_of_attribute =
-            parent.is_some_and(|p| p.kind() == "attribute" && p.child_by_field_name("object") == Some(node));
-        let is_callee = parent.is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
-        if matches!(node.kind(), "identifier" | "attribute") && !is_object_of_attribute && !is_callee {
+        let is_object_of_attribute = parent.is_some_and(|p| {
+            p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
+        });
+        let is_callee = parent
+            .is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
+        if matches!(node.kind(), "identifier" | "attribute")
+            && !is_object_of_attribute
+            && !is_callee
+        {
             self.facts.references.push(ReferenceSite { node });
         }
     }
@@ -323,23 +362,42 @@ impl<'t> Collector<'t> {
         let count = names.len();
         for name in names {
             let (module_node, alias) = match name.kind() {
-                "aliased_import" => (name.child_by_field_name("name"), name.child_by_field_name("alias")),
+                "aliased_import" => (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ),
                 _ => (Some(name), None),
             };
-            let Some(module_node) = module_node else { continue };
+            let Some(module_node) = module_node else {
+                continue;
+            };
             let module = dotted(self.text(module_node));
             let binding = match alias {
-                Some(alias) => self.bind(context, alias, node.start_byte(), BindingValue::Import(module.clone())),
+                Some(alias) => self.bind(
+                    context,
+                    alias,
+                    node.start_byte(),
+                    BindingValue::Import(module.clone()),
+                ),
                 None => {
                     let first = module_node.named_child(0).unwrap_or(module_node);
                     let root = dotted(self.text(first));
-                    self.bind(context, first, node.start_byte(), BindingValue::Import(root))
+                    self.bind(
+                        context,
+                        first,
+                        node.start_byte(),
+                        BindingValue::Import(root),
+                    )
                 }
             };
             self.facts.bindings[binding].import_statement = Some(node.byte_range());
             self.facts.imports.push(ImportSite {
                 module,
-                range: if count == 1 { node.byte_range() } else { name.byte_range() },
+                range: if count == 1 {
+                    node.byte_range()
+                } else {
+                    name.byte_range()
+                },
                 statement: node.byte_range(),
                 names: vec![ImportedName {
                     binding,
@@ -351,7 +409,9 @@ impl<'t> Collector<'t> {
     }
 
     fn import_from(&mut self, node: Node<'t>, context: &Context) {
-        let Some(module_node) = node.child_by_field_name("module_name") else { return };
+        let Some(module_node) = node.child_by_field_name("module_name") else {
+            return;
+        };
         let relative = module_node.kind() == "relative_import";
         let module = dotted(self.text(module_node));
         let mut cursor = node.walk();
@@ -362,7 +422,9 @@ impl<'t> Collector<'t> {
             }
         }
         if star && !relative {
-            self.facts.scopes[context.scope].star_imports.push(module.clone());
+            self.facts.scopes[context.scope]
+                .star_imports
+                .push(module.clone());
         }
         let mut cursor = node.walk();
         let names: Vec<Node<'t>> = node.children_by_field_name("name", &mut cursor).collect();
@@ -370,10 +432,15 @@ impl<'t> Collector<'t> {
         let mut imported = Vec::new();
         for name in names {
             let (member, local) = match name.kind() {
-                "aliased_import" => (name.child_by_field_name("name"), name.child_by_field_name("alias")),
+                "aliased_import" => (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ),
                 _ => (Some(name), Some(name)),
             };
-            let (Some(member), Some(local)) = (member, local) else { continue };
+            let (Some(member), Some(local)) = (member, local) else {
+                continue;
+            };
             let value = if relative {
                 BindingValue::Unknown
             } else {
@@ -412,11 +479,15 @@ impl<'t> Collector<'t> {
                     self.bind(context, left, statement.start, BindingValue::Expr(value));
                     if let Some(class) = context.class {
                         let name = self.text(left).to_string();
-                        self.facts.add_attribute(class, name, AttributeAssignment {
+                        self.facts.add_attribute(
+                            class,
+                            name,
+                            AttributeAssignment {
                                 value,
                                 statement: statement.clone(),
                                 scope: context.scope,
-                            });
+                            },
+                        );
                     }
                 }
                 ("attribute", Some(value)) => {
@@ -437,19 +508,31 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn attribute_assignment(&mut self, left: Node<'t>, value: Node<'t>, statement: Range<usize>, context: &Context) {
-        let (Some(object), Some(attribute)) = (left.child_by_field_name("object"), left.child_by_field_name("attribute"))
-        else {
+    fn attribute_assignment(
+        &mut self,
+        left: Node<'t>,
+        value: Node<'t>,
+        statement: Range<usize>,
+        context: &Context,
+    ) {
+        let (Some(object), Some(attribute)) = (
+            left.child_by_field_name("object"),
+            left.child_by_field_name("attribute"),
+        ) else {
             return;
         };
         if let Some((receiver, class)) = &context.receiver {
             if object.kind() == "identifier" && self.text(object) == receiver {
                 let name = self.text(attribute).to_string();
-                        self.facts.add_attribute(*class, name, AttributeAssignment {
+                self.facts.add_attribute(
+                    *class,
+                    name,
+                    AttributeAssignment {
                         value,
                         statement,
                         scope: context.scope,
-                    });
+                    },
+                );
             }
         }
     }
@@ -475,8 +558,10 @@ impl<'t> Collector<'t> {
         if let Some(name) = node.child_by_field_name("name") {
             self.bind(context, name, position, BindingValue::Unknown);
         }
-        let (Some(parameters), Some(body)) = (node.child_by_field_name("parameters"), node.child_by_field_name("body"))
-        else {
+        let (Some(parameters), Some(body)) = (
+            node.child_by_field_name("parameters"),
+            node.child_by_field_name("body"),
+        ) else {
             return;
         };
         let range = parameters.start_byte()..body.end_byte();
@@ -520,11 +605,15 @@ impl<'t> Collector<'t> {
                     }
                     parameter.child_by_field_name("name")
                 }
-                "typed_parameter" => parameter.named_child(0).filter(|n| n.kind() == "identifier"),
+                "typed_parameter" => parameter
+                    .named_child(0)
+                    .filter(|n| n.kind() == "identifier"),
                 "list_splat_pattern" | "dictionary_splat_pattern" => parameter.named_child(0),
                 _ => None,
             };
-            let Some(name) = name.filter(|n| n.kind() == "identifier") else { continue };
+            let Some(name) = name.filter(|n| n.kind() == "identifier") else {
+                continue;
+            };
             let value = match method_of {
                 Some(class) if index == 0 => {
                     receiver = Some((self.text(name).to_string(), class));
@@ -538,12 +627,16 @@ impl<'t> Collector<'t> {
     }
 
     fn class(&mut self, node: Node<'t>, context: &Context, position: usize) {
-        let Some(name) = node.child_by_field_name("name") else { return };
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
         self.bind(context, name, position, BindingValue::Unknown);
         if let Some(superclasses) = node.child_by_field_name("superclasses") {
             self.visit(superclasses, context);
         }
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
         self.facts.classes.push(Class {
             name: self.text(name).to_string(),
             ..Class::default()
@@ -563,7 +656,9 @@ impl<'t> Collector<'t> {
     }
 
     fn call(&mut self, node: Node<'t>, context: &Context) {
-        let Some(function) = node.child_by_field_name("function") else { return };
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
         let receiver = (function.kind() == "attribute")
             .then(|| function.child_by_field_name("object"))
             .flatten();
@@ -580,9 +675,10 @@ impl<'t> Collector<'t> {
                 for argument in list.named_children(&mut cursor) {
                     match argument.kind() {
                         "keyword_argument" => {
-                            if let (Some(name), Some(value)) =
-                                (argument.child_by_field_name("name"), argument.child_by_field_name("value"))
-                            {
+                            if let (Some(name), Some(value)) = (
+                                argument.child_by_field_name("name"),
+                                argument.child_by_field_name("value"),
+                            ) {
                                 arguments.push(Argument {
                                     keyword: Some(self.text(name).to_string()),
                                     value,
@@ -607,12 +703,16 @@ impl<'t> Collector<'t> {
         }
         // `result.get("key")` reads a key.
         if let (Some(object), "attribute") = (receiver, function.kind()) {
-            let method = function.child_by_field_name("attribute").map(|a| self.text(a));
+            let method = function
+                .child_by_field_name("attribute")
+                .map(|a| self.text(a));
             if method == Some("get") {
-                if let Some(first) = arguments.first().filter(|a| a.keyword.is_none() && !a.splat) {
+                if let Some(first) = arguments
+                    .first()
+                    .filter(|a| a.keyword.is_none() && !a.splat)
+                {
                     if let Some((key, key_range)) = string_literal(first.value, self.source) {
                         self.facts.key_reads.push(KeyRead {
-                            node,
                             object,
                             key,
                             key_range,
@@ -632,13 +732,14 @@ impl<'t> Collector<'t> {
     }
 
     fn key_subscript(&mut self, node: Node<'t>) {
-        let (Some(object), Some(index)) = (node.child_by_field_name("value"), node.child_by_field_name("subscript"))
-        else {
+        let (Some(object), Some(index)) = (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("subscript"),
+        ) else {
             return;
         };
         if let Some((key, key_range)) = string_literal(index, self.source) {
             self.facts.key_reads.push(KeyRead {
-                node,
                 object,
                 key,
                 key_range,
@@ -649,21 +750,28 @@ impl<'t> Collector<'t> {
 
 /// How the expression `node` is used by its parent.
 fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
-    let Some(parent) = parent else { return UseKind::Escape };
+    let Some(parent) = parent else {
+        return UseKind::Escape;
+    };
     let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
     match parent.kind() {
         "attribute" if is_field("object") => UseKind::Receiver,
         "call" if is_field("function") => UseKind::Receiver,
         "subscript" if is_field("value") => {
-            match parent.child_by_field_name("subscript").and_then(|s| string_literal(s, source)) {
+            match parent
+                .child_by_field_name("subscript")
+                .and_then(|s| string_literal(s, source))
+            {
                 Some(_) => UseKind::KeyRead,
                 None => UseKind::Escape,
             }
         }
-        "assignment" if is_field("right") => match parent.child_by_field_name("left").map(|l| l.kind()) {
-            Some("identifier" | "attribute") => UseKind::Alias,
-            _ => UseKind::Escape,
-        },
+        "assignment" if is_field("right") => {
+            match parent.child_by_field_name("left").map(|l| l.kind()) {
+                Some("identifier" | "attribute") => UseKind::Alias,
+                _ => UseKind::Escape,
+            }
+        }
         "assignment" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
         "parenthesized_expression" | "await" => use_kind(parent, parent.parent(), source),
@@ -685,5 +793,7 @@ pub(super) fn statement_of(node: Node<'_>) -> Range<usize> {
 
 /// A dotted name with any internal whitespace removed (`adal . constants` is legal).
 fn dotted(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\\').collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\\')
+        .collect()
 }

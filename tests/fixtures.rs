@@ -1,0 +1,171 @@
+//! Data-driven rule tests: every file under `fixtures/` is linted with every rule.
+//!
+//! For each input (any file that is not a `.fixed.` twin):
+//! 1. the findings, as `(line, rule)`, equal the `expect:` markers in its comments;
+//! 2. fixing at the most permissive level gives, byte for byte, its `.fixed` twin (no twin:
+//!    no fix may change the file). `UPDATE_FIXTURES=1` writes twins, for review;
+//! 3. the fixed text parses without errors;
+//! 4. fixing the fixed text again changes nothing (idempotence) and no applicable fix is
+//!    left (convergence).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use adalint::fix::FixThreshold;
+use adalint::language::Language;
+use adalint::lint::{FixMode, has_syntax_errors, lint_text};
+use adalint::registry::Registry;
+use adalint::source::SourceText;
+
+fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixtures directory is readable")
+        .map(|e| e.expect("fixture entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            fixture_files(&path, out);
+        } else if Language::from_path(&path).is_some() && !is_fixed_twin(&path) {
+            out.push(path);
+        }
+    }
+}
+
+fn is_fixed_twin(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(".fixed."))
+}
+
+/// `dir/name.ext` → `dir/name.fixed.ext`.
+pub fn twin_of(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("fixture name");
+    let extension = path
+        .extension()
+        .and_then(|s| s.to_str())
+        .expect("fixture extension");
+    path.with_file_name(format!("{stem}.fixed.{extension}"))
+}
+
+/// The `(line, rule)` pairs a fixture's markers expect.
+fn expected_markers(text: &str, language: Language) -> BTreeSet<(usize, String)> {
+    let marker = format!("{} expect:", language.comment_prefix());
+    let mut expected = BTreeSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some((_, rules)) = line.split_once(&marker) {
+            for rule in rules.split(',') {
+                let rule = rule.trim();
+                if !rule.is_empty() {
+                    expected.insert((index + 1, rule.to_string()));
+                }
+            }
+        }
+    }
+    expected
+}
+
+fn check_fixture(path: &Path, registry: &Registry) -> Vec<String> {
+    let mut failures = Vec::new();
+    let name = path.display().to_string();
+    let language = Language::from_path(path).expect("fixture language");
+    let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+    let selection = registry.select(&[], &[]).expect("all rules");
+
+    let report = lint_text(path, language, &text, &selection, FixMode::Check);
+    let source = SourceText::new(report.diagnostic_text());
+    let found: BTreeSet<(usize, String)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (source.position(d.range().start).line, d.rule().to_string()))
+        .collect();
+    let expected = expected_markers(&text, language);
+    for missing in expected.difference(&found) {
+        failures.push(format!(
+            "{name}:{}: expected `{}`, not reported",
+            missing.0, missing.1
+        ));
+    }
+    for extra in found.difference(&expected) {
+        failures.push(format!(
+            "{name}:{}: reported `{}`, not expected",
+            extra.0, extra.1
+        ));
+    }
+
+    let fix_mode = FixMode::Apply(FixThreshold::SafeAndUnsafe);
+    let fixed_report = lint_text(path, language, &text, &selection, fix_mode);
+    for error in &fixed_report.errors {
+        failures.push(format!("{name}: {}", error.message));
+    }
+    let fixed = fixed_report.fixed.clone().unwrap_or_else(|| text.clone());
+    let twin = twin_of(path);
+    if std::env::var_os("UPDATE_FIXTURES").is_some() && fixed != text {
+        std::fs::write(&twin, &fixed).expect("write the fixed twin");
+    }
+    match std::fs::read_to_string(&twin) {
+        Ok(expected_fixed) if expected_fixed != fixed => failures.push(format!(
+            "{name}: fixed output differs from {}:\n--- expected\n{expected_fixed}\n--- actual\n{fixed}",
+            twin.display()
+        )),
+        Ok(_) => {}
+        Err(_) if fixed != text => failures.push(format!(
+            "{name}: fixes change the file but there is no {} (run with UPDATE_FIXTURES=1 and review)",
+            twin.display()
+        )),
+        Err(_) => {}
+    }
+    if fixed != text {
+        if has_syntax_errors(language, &fixed) {
+            failures.push(format!("{name}: the fixed output does not parse"));
+        }
+        let again = lint_text(path, language, &fixed, &selection, fix_mode);
+        if again.fixed.is_some() {
+            failures.push(format!(
+                "{name}: fixing the fixed output changes it again (not idempotent)"
+            ));
+        }
+        let threshold = FixThreshold::SafeAndUnsafe;
+        let left = again
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix()
+                    .is_some_and(|f| f.applicability() >= adalint::fix::Applicability::Unsafe)
+            })
+            .count();
+        let _ = threshold;
+        if left > 0 {
+            failures.push(format!(
+                "{name}: {left} applicable fixes remain after fixing (no convergence)"
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_fixture_matches_its_markers_and_fixed_twin() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let mut files = Vec::new();
+    fixture_files(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .as_path(),
+        &mut files,
+    );
+    assert!(!files.is_empty(), "no fixtures found");
+    let failures: Vec<String> = files
+        .iter()
+        .flat_map(|f| check_fixture(f, &registry))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} fixture failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,147 @@
+//! Meta-tests over the rule packs: they load, they are all embedded, every rule is
+//! exercised by a fixture, every fixture marker names a rule, and every fixable rule has a
+//! fixed twin.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use adalint::language::Language;
+use adalint::registry::{Registry, embedded_pack_paths};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_rule_file_is_embedded_and_loads() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("rules"))
+        .expect("rules directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| format!("rules/{}", p.file_name().expect("name").to_string_lossy()))
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = embedded_pack_paths()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    embedded.sort();
+    assert_eq!(
+        on_disk, embedded,
+        "every rules/*.toml must be embedded in registry.rs"
+    );
+    let registry = Registry::embedded().unwrap_or_else(|errors| {
+        panic!(
+            "embedded rules fail to load: {}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert!(registry.rules().count() > 0);
+    let from_dir =
+        Registry::from_dir(&root().join("rules")).expect("rules load from the directory");
+    assert_eq!(from_dir.rules().count(), registry.rules().count());
+}
+
+/// Every `(rule, fixture file)` pair named by a marker.
+fn markers() -> Vec<(String, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixtures dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Some(language) = Language::from_path(&path) else {
+                continue;
+            };
+            if path.to_string_lossy().contains(".fixed.") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("fixture text");
+            let marker = format!("{} expect:", language.comment_prefix());
+            for line in text.lines() {
+                if let Some((_, rules)) = line.split_once(&marker) {
+                    for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                        out.push((rule.to_string(), path.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_every_marker_names_a_rule() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let ids: BTreeSet<String> = registry.rules().map(|r| r.id().to_string()).collect();
+    let markers = markers();
+    let marked: BTreeSet<String> = markers.iter().map(|(rule, _)| rule.clone()).collect();
+    let unknown: Vec<String> = markers
+        .iter()
+        .filter(|(rule, _)| !ids.contains(rule))
+        .map(|(rule, path)| format!("{rule} in {}", path.display()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "markers name unknown rules: {unknown:?}"
+    );
+    let untested: Vec<&String> = ids.difference(&marked).collect();
+    assert!(
+        untested.is_empty(),
+        "rules without a fixture line expecting them: {untested:?}"
+    );
+}
+
+#[test]
+fn every_fixable_rule_has_a_fixed_twin() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let markers = markers();
+    for rule in registry.rules().filter(|r| r.fix_applicability().is_some()) {
+        let has_twin = markers.iter().any(|(id, path)| {
+            id == rule.id() && {
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                let extension = path
+                    .extension()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                path.with_file_name(format!("{stem}.fixed.{extension}"))
+                    .exists()
+            }
+        });
+        assert!(
+            has_twin,
+            "fixable rule `{}` has no fixture with a .fixed twin",
+            rule.id()
+        );
+    }
+}
+
+#[test]
+fn rule_ids_are_kebab_case_and_have_help_and_docs() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    for rule in registry.rules() {
+        assert!(
+            rule.id()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            rule.id()
+        );
+        assert!(!rule.help().trim().is_empty(), "{} has no help", rule.id());
+        assert!(
+            rule.url().starts_with("https://"),
+            "{} has no documentation URL",
+            rule.id()
+        );
+    }
+}
