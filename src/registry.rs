@@ -300,9 +300,16 @@ impl<'r> Selection<'r> {
         }
     }
 
-    /// True when the file's bytes contain a trigger of some selected rule, so it may match.
+    /// True when the file's bytes contain a trigger of some selected rule as a whole word
+    /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        self.prefilter.as_ref().is_some_and(|p| p.is_match(bytes))
+        let Some(prefilter) = &self.prefilter else { return false };
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        prefilter.find_overlapping_iter(bytes).any(|found| {
+            let before = found.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(found.end()).copied();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
     }
 
     pub(crate) fn enabled_rules(&self) -> impl Iterator<Item = (usize, &'r Rule)> + '_ {
