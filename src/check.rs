@@ -164,15 +164,15 @@ pub(crate) fn check(
         let Value::Object { of, .. } = model.evaluate(read.object) else {
             continue;
         };
+        let Some(key) = model.key_name(&read.key) else {
+            continue;
+        };
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Key { keys, of: patterns } = &rule.matcher {
-                if applies(rule)
-                    && keys.contains(&read.key)
-                    && patterns.iter().any(|p| p.matches(&of))
-                {
+                if applies(rule) && keys.contains(&key) && patterns.iter().any(|p| p.matches(&of)) {
                     matches.push(Match::new(
                         rule,
-                        read.key_range.clone(),
+                        read.key.range(),
                         message(rule, model, None),
                     ));
                 }
@@ -224,7 +224,7 @@ pub(crate) fn check(
         (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id))
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
-    rewrite::plan(model, source, matches)
+    rewrite::plan(model, source, matches, selection.target)
 }
 
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.

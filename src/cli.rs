@@ -25,6 +25,11 @@ pub struct Args {
     #[arg(long)]
     pub diff: bool,
 
+    /// What fixes migrate to: MSAL applications, or Azure Identity credentials (app-only
+    /// flows; others fall back to MSAL).
+    #[arg(long, value_enum, default_value_t = TargetArg::Msal)]
+    pub target: TargetArg,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
@@ -70,6 +75,12 @@ pub struct Args {
 pub enum FormatArg {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Msal,
+    AzureIdentity,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

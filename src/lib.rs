@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md`. [`run`] is the whole program; `main.rs` only parses arguments and
 //! maps the result to an exit code.
 
+mod authority;
 mod check;
 pub mod cli;
 pub mod diagnostic;
@@ -16,7 +17,7 @@ pub mod language;
 pub mod lint;
 pub mod registry;
 mod rewrite;
-mod rule;
+pub mod rule;
 mod semantic;
 pub mod settings;
 pub mod source;
@@ -87,7 +88,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         return Ok(ExitStatus::Success);
     }
     let selection = match registry.select(&settings.select, &settings.ignore) {
-        Ok(selection) => selection,
+        Ok(selection) => selection.with_target(settings.target),
         Err(message) => anyhow::bail!(message),
     };
     let pool = rayon::ThreadPoolBuilder::new()

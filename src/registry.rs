@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::rule::{Matcher, PackFile, Rule};
+use crate::rule::{FixTarget, Matcher, PackFile, Rule};
 use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
@@ -166,6 +166,7 @@ impl Registry {
             }
             registry.vocabulary.aliases.extend(pack.aliases.clone());
             registry.vocabulary.returns.extend(pack.returns.clone());
+            registry.vocabulary.constants.extend(pack.constants.clone());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,
@@ -256,6 +257,8 @@ pub struct Selection<'r> {
     /// Call rules by exact qualified name, and those with wildcards.
     pub(crate) calls: HashMap<&'r str, Vec<usize>>,
     pub(crate) call_globs: Vec<usize>,
+    /// What fixes migrate to.
+    pub(crate) target: FixTarget,
     prefilter: Option<AhoCorasick>,
 }
 
@@ -296,14 +299,24 @@ impl<'r> Selection<'r> {
             enabled,
             calls,
             call_globs,
+            target: FixTarget::default(),
             prefilter,
         }
+    }
+
+    /// The same rules, fixing toward `target`.
+    #[must_use]
+    pub fn with_target(mut self, target: FixTarget) -> Self {
+        self.target = target;
+        self
     }
 
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(prefilter) = &self.prefilter else { return false };
+        let Some(prefilter) = &self.prefilter else {
+            return false;
+        };
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         prefilter.find_overlapping_iter(bytes).any(|found| {
             let before = found.start().checked_sub(1).map(|i| bytes[i]);

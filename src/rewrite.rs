@@ -12,12 +12,13 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::authority;
 use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
-use crate::rule::{Filter, FixRecipe, Rule, TemplateValues};
-use crate::semantic::{BindingValue, CallSite, Model, UseKind, Value};
+use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
+use crate::semantic::{BindingValue, CallSite, Key, Model, UseKind, Value};
 use crate::source::SourceText;
 
 /// A finding before its fix is planned.
@@ -43,6 +44,14 @@ impl<'r> Match<'r, '_> {
     }
 }
 
+/// What planning a file's fixes needs to know.
+struct PlanContext<'a, 't> {
+    model: &'a Model<'t>,
+    source: &'a SourceText,
+    target: FixTarget,
+    rewritten: &'a HashSet<Range<usize>>,
+}
+
 /// A fix being planned.
 struct Draft {
     edits: Vec<Edit>,
@@ -65,15 +74,28 @@ pub(crate) fn plan(
     model: &Model<'_>,
     source: &SourceText,
     matches: Vec<Match<'_, '_>>,
+    target: FixTarget,
 ) -> Vec<Diagnostic> {
-    let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(model, source, m)).collect();
+    // Calls whose own fix rewrites them: passing a result to one of them is not an escape.
+    let rewritten: HashSet<Range<usize>> = matches
+        .iter()
+        .filter(|m| m.rule.recipe(target).is_some_and(|r| r.replace.is_some()))
+        .filter_map(|m| m.call.as_ref().map(|(call, _)| call.node.byte_range()))
+        .collect();
+    let context = PlanContext {
+        model,
+        source,
+        target,
+        rewritten: &rewritten,
+    };
+    let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(&context, m)).collect();
     agree_on_origins(model, &mut drafts);
     matches
         .into_iter()
         .zip(drafts)
         .map(|(found, draft)| {
             let fix = draft.and_then(|draft| {
-                let recipe = found.rule.fix.as_ref()?;
+                let recipe = found.rule.recipe(target)?;
                 let mut edits = draft.edits;
                 if let Some(origin) = draft.origin {
                     edits.push(Edit::replace(
@@ -138,10 +160,12 @@ impl TemplateValues for FixValues<'_, '_> {
             _ => {}
         }
         let node = self.node(name)?;
-        Some(match filter {
-            Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
-            None => self.model.text(node).to_string(),
-        })
+        match filter {
+            Some(Filter::Scope) => Some(scope_expression(self.model, node, self.quote)),
+            Some(Filter::Tenant) => authority::tenant(self.model, node),
+            Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
+            None => Some(self.model.text(node).to_string()),
+        }
     }
 
     fn is_present(&self, name: &str) -> bool {
@@ -219,8 +243,9 @@ fn preferred_quote(source: &str) -> char {
     }
 }
 
-fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Option<Draft> {
-    let recipe = found.rule.fix.as_ref()?;
+fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> {
+    let (model, source) = (context.model, context.source);
+    let recipe = found.rule.recipe(context.target)?;
     let mut blockers = Vec::new();
     let mut edits = Vec::new();
     let quote = preferred_quote(model.source);
@@ -321,7 +346,7 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
         ));
     }
     if !recipe.keys.is_empty() {
-        result_edits(model, recipe, call.node, &mut edits, &mut blockers);
+        result_edits(context, recipe, call.node, quote, &mut edits, &mut blockers);
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = imports::statement_range(model, call.node);
@@ -466,12 +491,14 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
 /// Renames the keys read on the call's result; a read of a key with no counterpart, or a
 /// result that leaves what this file can see, blocks the fix.
 fn result_edits(
-    model: &Model<'_>,
+    context: &PlanContext<'_, '_>,
     recipe: &FixRecipe,
     call: Node<'_>,
+    quote: char,
     edits: &mut Vec<Edit>,
     blockers: &mut Vec<String>,
 ) {
+    let model = context.model;
     let origin = call.byte_range();
     let is_result = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == origin);
     let read_objects: HashSet<Range<usize>> = model
@@ -485,7 +512,7 @@ fn result_edits(
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
         relevant
             && match site.kind {
-                UseKind::Escape => true,
+                UseKind::Escape => !is_argument_of(site.node, context.rewritten),
                 UseKind::Receiver => !read_objects.contains(&site.node.byte_range()),
                 UseKind::KeyRead | UseKind::Alias => false,
             }
@@ -502,11 +529,28 @@ fn result_edits(
         if !is_result(read.object) {
             continue;
         }
-        match recipe.keys.get(&read.key) {
-            Some(renamed) => edits.push(Edit::replace(read.key_range.clone(), renamed.clone())),
-            None if targets.contains(read.key.as_str()) => {}
+        let Some(name) = model.key_name(&read.key) else {
+            let key = format!(
+                "`{}`",
+                model.text(match &read.key {
+                    Key::Expression(node) => *node,
+                    Key::Literal(..) => read.object,
+                })
+            );
+            unknown.push(key);
+            continue;
+        };
+        match recipe.keys.get(&name) {
+            Some(renamed) if *renamed == name && matches!(read.key, Key::Literal(..)) => {}
+            Some(renamed) => edits.push(match &read.key {
+                Key::Literal(_, range) => Edit::replace(range.clone(), renamed.clone()),
+                Key::Expression(node) => {
+                    Edit::replace(node.byte_range(), format!("{quote}{renamed}{quote}"))
+                }
+            }),
+            None if targets.contains(name.as_str()) => {}
             None => {
-                let key = format!("`{}`", read.key);
+                let key = format!("`{name}`");
                 if !unknown.contains(&key) {
                     unknown.push(key);
                 }
@@ -519,6 +563,18 @@ fn result_edits(
             unknown.join(", ")
         ));
     }
+}
+
+/// True when `node` is an argument of one of the `calls`.
+fn is_argument_of(node: Node<'_>, calls: &HashSet<Range<usize>>) -> bool {
+    let mut parent = node.parent();
+    if parent.is_some_and(|p| p.kind() == "keyword_argument") {
+        parent = parent.and_then(|p| p.parent());
+    }
+    parent
+        .filter(|p| matches!(p.kind(), "argument_list" | "arguments"))
+        .and_then(|list| list.parent())
+        .is_some_and(|call| calls.contains(&call.byte_range()))
 }
 
 /// True when every call-site argument the origin template uses means the same thing where

@@ -4,10 +4,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{Args, ColorArg, FormatArg};
+use crate::cli::{Args, ColorArg, FormatArg, TargetArg};
 use crate::emit::{ColorMode, Format, Verbosity};
 use crate::fix::FixThreshold;
 use crate::lint::FixMode;
+use crate::rule::FixTarget;
 use crate::walk::IgnoreFiles;
 
 /// Where rules come from.
@@ -36,6 +37,7 @@ pub struct Settings {
     pub command: Command,
     pub paths: Vec<PathBuf>,
     pub mode: FixMode,
+    pub target: FixTarget,
     pub format: Format,
     pub color: ColorMode,
     pub verbosity: Verbosity,
@@ -84,6 +86,10 @@ impl Settings {
             },
             paths: args.paths,
             mode,
+            target: match args.target {
+                TargetArg::Msal => FixTarget::Msal,
+                TargetArg::AzureIdentity => FixTarget::AzureIdentity,
+            },
             format: match args.format {
                 FormatArg::Text => Format::Text,
                 FormatArg::Json => Format::Json,

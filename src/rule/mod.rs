@@ -47,6 +47,10 @@ pub(crate) struct PackDef {
     /// Parameter lists of the APIs the pack's rules name, by qualified name.
     #[serde(default)]
     pub(crate) signatures: HashMap<String, Vec<String>>,
+    /// String values of named constants, so `token[TokenResponseFields.ACCESS_TOKEN]` reads
+    /// the key `accessToken`.
+    #[serde(default)]
+    pub(crate) constants: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +64,9 @@ pub(crate) struct RuleDef {
     #[serde(rename = "match")]
     pub(crate) matcher: Spanned<MatchDef>,
     pub(crate) fix: Option<FixDef>,
+    /// Fixes for other targets than MSAL, by target name (`azure-identity`).
+    #[serde(default)]
+    pub(crate) target: HashMap<String, FixDef>,
     /// Extra prefilter literals for this rule (query rules that match text, not imports).
     #[serde(default)]
     pub(crate) triggers: Vec<String>,
@@ -204,6 +211,34 @@ pub(crate) struct FixRecipe {
     pub(crate) remove_imports: Vec<String>,
 }
 
+/// What fixes migrate to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixTarget {
+    /// `msal` / `@azure/msal-*`: the default.
+    #[default]
+    Msal,
+    /// `azure-identity` / `@azure/identity` credentials.
+    AzureIdentity,
+}
+
+impl FixTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixTarget::Msal => "msal",
+            FixTarget::AzureIdentity => "azure-identity",
+        }
+    }
+
+    fn parse(name: &str) -> Option<FixTarget> {
+        match name {
+            "msal" => Some(FixTarget::Msal),
+            "azure-identity" => Some(FixTarget::AzureIdentity),
+            _ => None,
+        }
+    }
+}
+
 /// A rule ready to run.
 #[derive(Debug)]
 pub(crate) struct Rule {
@@ -216,6 +251,8 @@ pub(crate) struct Rule {
     pub(crate) url: String,
     pub(crate) matcher: Matcher,
     pub(crate) fix: Option<FixRecipe>,
+    /// Fixes for targets other than the default.
+    pub(crate) target_fixes: Vec<(FixTarget, FixRecipe)>,
     /// The parameter names of the matched call, when it is a call rule with a signature.
     pub(crate) parameters: Vec<String>,
     /// The parameter names of the call that creates the receiver (`origin.*`).
@@ -230,6 +267,15 @@ impl Rule {
     /// The rule's message as written, for listings.
     pub(crate) fn summary(&self) -> String {
         self.summary.clone()
+    }
+
+    /// The fix recipe for a target: its own, or the default one.
+    pub(crate) fn recipe(&self, target: FixTarget) -> Option<&FixRecipe> {
+        self.target_fixes
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, recipe)| recipe)
+            .or(self.fix.as_ref())
     }
 }
 
@@ -301,8 +347,23 @@ impl Rule {
             .map_err(|error| DefinitionError::new(definition.message.span(), error))?;
         let fix = definition
             .fix
-            .map(|fix| compile_fix(fix, &scope, &matcher, match_span))
+            .map(|fix| compile_fix(fix, &scope, &matcher, match_span.clone()))
             .transpose()?;
+        let mut target_fixes = Vec::new();
+        let mut targets: Vec<(String, FixDef)> = definition.target.into_iter().collect();
+        targets.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, definition) in targets {
+            let target = FixTarget::parse(&name).ok_or_else(|| {
+                DefinitionError::new(
+                    match_span.clone(),
+                    format!("unknown fix target `{name}` (known: `msal`, `azure-identity`)"),
+                )
+            })?;
+            target_fixes.push((
+                target,
+                compile_fix(definition, &scope, &matcher, match_span.clone())?,
+            ));
+        }
         Ok(Rule {
             id: id.into(),
             pack: pack.name.get_ref().as_str().into(),
@@ -313,6 +374,7 @@ impl Rule {
             url: definition.url,
             matcher,
             fix,
+            target_fixes,
             parameters,
             origin_parameters,
             triggers: definition.triggers,

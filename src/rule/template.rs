@@ -8,14 +8,24 @@ pub(crate) enum Filter {
     /// A v1 resource to its v2 scope: `resource + "/.default"`, folded into the literal
     /// when the resource is a string literal. Never strips or adds a trailing slash.
     Scope,
+    /// The tenant of an authority URL on the public cloud (`"contoso"` from
+    /// `"https://login.microsoftonline.com/contoso"`, `tenant` from
+    /// `"https://login.microsoftonline.com/" + tenant`); no value when it cannot be read
+    /// statically.
+    Tenant,
+    /// An authority for user flows: a literal ending in `/common` becomes `/organizations`,
+    /// which keeps ADAL's work-and-school-only audience on the v2 endpoint.
+    Organizations,
 }
 
 impl Filter {
     fn parse(name: &str) -> Result<Filter, String> {
         match name {
             "scope" => Ok(Filter::Scope),
+            "tenant" => Ok(Filter::Tenant),
+            "organizations" => Ok(Filter::Organizations),
             other => Err(format!(
-                "unknown template filter `{other}` (known: `scope`)"
+                "unknown template filter `{other}` (known: `scope`, `tenant`, `organizations`)"
             )),
         }
     }

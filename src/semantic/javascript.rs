@@ -10,7 +10,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{
     Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
-    ImportedName, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    ImportedName, Key, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The syntactic shape of a JavaScript expression.
@@ -907,17 +907,17 @@ impl<'t> Collector<'t> {
         let key = match node.kind() {
             "member_expression" => node
                 .child_by_field_name("property")
-                .map(|p| (self.text(p).to_string(), p.byte_range())),
-            _ => node
-                .child_by_field_name("index")
-                .and_then(|i| string_literal(i, self.source)),
+                .map(|p| Key::Literal(self.text(p).to_string(), p.byte_range())),
+            _ => node.child_by_field_name("index").and_then(|index| {
+                match string_literal(index, self.source) {
+                    Some((key, range)) => Some(Key::Literal(key, range)),
+                    None => matches!(index.kind(), "identifier" | "member_expression")
+                        .then_some(Key::Expression(index)),
+                }
+            }),
         };
-        if let Some((key, key_range)) = key {
-            self.facts.key_reads.push(KeyRead {
-                object,
-                key,
-                key_range,
-            });
+        if let Some(key) = key {
+            self.facts.key_reads.push(KeyRead { object, key });
         }
     }
 

@@ -149,9 +149,27 @@ pub(crate) struct CallSite<'t> {
 #[derive(Clone, Debug)]
 pub(crate) struct KeyRead<'t> {
     pub(crate) object: Node<'t>,
-    pub(crate) key: String,
-    /// The bytes that spell the key (without quotes), for renames.
-    pub(crate) key_range: Range<usize>,
+    pub(crate) key: Key<'t>,
+}
+
+/// How a key read names its key.
+#[derive(Clone, Debug)]
+pub(crate) enum Key<'t> {
+    /// A string literal or property name; the range spells the key without quotes.
+    Literal(String, Range<usize>),
+    /// Any other expression (`TokenResponseFields.ACCESS_TOKEN`), resolved through the
+    /// packs' constants.
+    Expression(Node<'t>),
+}
+
+impl Key<'_> {
+    /// The bytes a finding about this key points at.
+    pub(crate) fn range(&self) -> Range<usize> {
+        match self {
+            Key::Literal(_, range) => range.clone(),
+            Key::Expression(node) => node.byte_range(),
+        }
+    }
 }
 
 /// How an expression that may denote an object is used.
@@ -258,6 +276,8 @@ pub(crate) struct Vocabulary {
     pub(crate) aliases: HashMap<String, String>,
     /// What calling a symbol returns, when it is not an object of that symbol.
     pub(crate) returns: HashMap<String, String>,
+    /// String values of named constants (`adal.constants.TokenResponseFields.ACCESS_TOKEN`).
+    pub(crate) constants: HashMap<String, String>,
 }
 
 impl Vocabulary {
@@ -572,6 +592,17 @@ impl<'t> Model<'t> {
         self.root
             .descendant_for_byte_range(position, position)
             .map_or(position..position, |node| self.statement_of(node))
+    }
+
+    /// The key a read names: its literal, or the value of the constant it refers to.
+    pub(crate) fn key_name(&self, key: &Key<'t>) -> Option<String> {
+        match key {
+            Key::Literal(name, _) => Some(name.clone()),
+            Key::Expression(node) => match self.evaluate(*node) {
+                Value::Symbol(name) => self.vocabulary.constants.get(&name).cloned(),
+                _ => None,
+            },
+        }
     }
 
     /// True when some read of a name resolves to this binding.

@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{
     Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
-    ImportedName, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    ImportedName, Key, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The syntactic shape of a Python expression.
@@ -711,12 +711,8 @@ impl<'t> Collector<'t> {
                     .first()
                     .filter(|a| a.keyword.is_none() && !a.splat)
                 {
-                    if let Some((key, key_range)) = string_literal(first.value, self.source) {
-                        self.facts.key_reads.push(KeyRead {
-                            object,
-                            key,
-                            key_range,
-                        });
+                    if let Some(key) = key_of(first.value, self.source) {
+                        self.facts.key_reads.push(KeyRead { object, key });
                     }
                 }
             }
@@ -738,12 +734,8 @@ impl<'t> Collector<'t> {
         ) else {
             return;
         };
-        if let Some((key, key_range)) = string_literal(index, self.source) {
-            self.facts.key_reads.push(KeyRead {
-                object,
-                key,
-                key_range,
-            });
+        if let Some(key) = key_of(index, self.source) {
+            self.facts.key_reads.push(KeyRead { object, key });
         }
     }
 }
@@ -760,7 +752,7 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
         "subscript" if is_field("value") => {
             match parent
                 .child_by_field_name("subscript")
-                .and_then(|s| string_literal(s, source))
+                .and_then(|s| key_of(s, source))
             {
                 Some(_) => UseKind::KeyRead,
                 None => UseKind::Escape,
@@ -776,6 +768,15 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
         "expression_statement" => UseKind::Alias,
         "parenthesized_expression" | "await" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
+    }
+}
+
+/// The key of a subscript or `.get()` argument: a string literal, or a name or attribute
+/// that may be a known constant.
+fn key_of<'t>(node: Node<'t>, source: &str) -> Option<Key<'t>> {
+    match node.kind() {
+        "identifier" | "attribute" => Some(Key::Expression(node)),
+        _ => string_literal(node, source).map(|(key, range)| Key::Literal(key, range)),
     }
 }
 
