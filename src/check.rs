@@ -123,7 +123,8 @@ pub(crate) fn check(
             .flatten()
             .copied();
         let globs = selection.call_globs.iter().copied().filter(|&index| {
-            matches!(&selection.rule(index).matcher, Matcher::Call { pattern, .. } if pattern.matches(&name))
+            matches!(&selection.rule(index).matcher,
+                Matcher::Call { patterns, .. } if patterns.iter().any(|p| p.literal().is_none() && p.matches(&name)))
         });
         for index in exact.chain(globs) {
             let rule = selection.rule(index);

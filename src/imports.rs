@@ -47,6 +47,18 @@ pub(crate) fn add(
     let module = import.module();
     let wanted = model.language.module_name(module);
     let position = anchor.start_byte();
+    // `import azure.identity` binds `azure`: look for the import itself.
+    let root = name.split('.').next().unwrap_or(name);
+    let already = model.facts.imports.iter().any(|site| {
+        site.module == module
+            && site
+                .names
+                .iter()
+                .any(|n| model.lookup(root, position).contains(&n.binding))
+    });
+    if already {
+        return None;
+    }
     let existing = model.lookup(name, position);
     if !existing.is_empty() {
         // Already imported (or the name is taken, and the fix's other checks decide).

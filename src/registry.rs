@@ -269,10 +269,13 @@ impl<'r> Selection<'r> {
         let mut triggers: HashSet<&str> = HashSet::new();
         for &index in &enabled {
             let rule = &registry.rules[index];
-            if let Matcher::Call { pattern, .. } = &rule.matcher {
-                match pattern.literal() {
-                    Some(name) => calls.entry(name).or_default().push(index),
-                    None => call_globs.push(index),
+            if let Matcher::Call { patterns, .. } = &rule.matcher {
+                for pattern in patterns {
+                    match pattern.literal() {
+                        Some(name) => calls.entry(name).or_default().push(index),
+                        None if !call_globs.contains(&index) => call_globs.push(index),
+                        None => {}
+                    }
                 }
             }
             triggers.extend(

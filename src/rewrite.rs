@@ -161,7 +161,7 @@ impl TemplateValues for FixValues<'_, '_> {
         }
         let node = self.node(name)?;
         match filter {
-            Some(Filter::Scope) => Some(scope_expression(self.model, node, self.quote)),
+            Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
             Some(Filter::Tenant) => authority::tenant(self.model, node),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
             None => Some(self.model.text(node).to_string()),
@@ -181,11 +181,15 @@ impl TemplateValues for FixValues<'_, '_> {
 
 /// `resource + "/.default"`, folded into a string literal. Never normalises slashes: the
 /// v2 endpoint takes everything before the last `/` as the resource.
-fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> String {
+fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> Option<String> {
+    if matches!(node.kind(), "none" | "null" | "undefined") {
+        // ADAL reused the original resource; MSAL needs a scope that cannot be guessed.
+        return None;
+    }
     let text = model.text(node);
     if let Some(end) = literal_end(node) {
         let split = end - node.start_byte();
-        return format!("{}/.default{}", &text[..split], &text[split..]);
+        return Some(format!("{}/.default{}", &text[..split], &text[split..]));
     }
     let primary = matches!(
         node.kind(),
@@ -201,11 +205,11 @@ fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> String {
             | "call_expression"
             | "template_string"
     );
-    if primary {
+    Some(if primary {
         format!("{text} + {quote}/.default{quote}")
     } else {
         format!("({text}) + {quote}/.default{quote}")
-    }
+    })
 }
 
 /// Where the closing quote of a plain string literal starts.
@@ -542,6 +546,11 @@ fn result_edits(
         };
         match recipe.keys.get(&name) {
             Some(renamed) if *renamed == name && matches!(read.key, Key::Literal(..)) => {}
+            // `.token`: the new result is an object, read by attribute.
+            Some(renamed) if renamed.starts_with('.') => edits.push(Edit::replace(
+                read.node.byte_range(),
+                format!("{}{renamed}", model.text(read.object)),
+            )),
             Some(renamed) => edits.push(match &read.key {
                 Key::Literal(_, range) => Edit::replace(range.clone(), renamed.clone()),
                 Key::Expression(node) => {

@@ -77,8 +77,9 @@ pub(crate) struct RuleDef {
 pub(crate) struct MatchDef {
     /// An import of this module or one of its submodules.
     pub(crate) import: Option<String>,
-    /// A call of this qualified name (`pkg.Class`, `pkg.Class#method`); `*` is a wildcard.
-    pub(crate) call: Option<String>,
+    /// A call of this qualified name (`pkg.Class`, `pkg.Class#method`), or of any of a
+    /// list of them; `*` is a wildcard.
+    pub(crate) call: Option<Names>,
     /// Only calls with exactly this many arguments.
     pub(crate) arity: Option<usize>,
     /// A reference to this qualified name that is not called.
@@ -118,6 +119,23 @@ pub(crate) struct FixDef {
     /// Modules whose imports are removed once nothing in the file reads them.
     #[serde(default)]
     pub(crate) remove_imports: Vec<String>,
+}
+
+/// One qualified-name pattern or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Names {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Names::One(name) => vec![name],
+            Names::Many(names) => names,
+        }
+    }
 }
 
 /// An import a fix adds: `"msal"`, or `{ module = "@azure/msal-node", name = "msal" }`.
@@ -181,7 +199,7 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
 pub(crate) enum Matcher {
     Import(String),
     Call {
-        pattern: NamePattern,
+        patterns: Vec<NamePattern>,
         arity: Option<usize>,
     },
     Reference(NamePattern),
@@ -319,8 +337,8 @@ impl Rule {
         let matcher_def = definition.matcher.into_inner();
         let matcher = compile_matcher(matcher_def, &pack.languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
-            Matcher::Call { pattern, .. } => {
-                let name = pattern.as_str();
+            Matcher::Call { patterns, .. } => {
+                let name = patterns[0].as_str();
                 let parameters = pack.signatures.get(name).cloned().unwrap_or_default();
                 let origin = name
                     .split_once('#')
@@ -414,8 +432,12 @@ fn compile_matcher(
         return Ok(Matcher::Import(module));
     }
     if let Some(call) = definition.call {
+        let patterns: Vec<NamePattern> = call.into_vec().iter().map(|p| NamePattern::new(p)).collect();
+        if patterns.is_empty() {
+            return Err(DefinitionError::new(span, "`call` needs at least one name"));
+        }
         return Ok(Matcher::Call {
-            pattern: NamePattern::new(&call),
+            patterns,
             arity: definition.arity,
         });
     }
@@ -523,7 +545,7 @@ fn compile_fix(
         remove_imports: definition.remove_imports,
     };
     if origin_needed
-        && !matches!(matcher, Matcher::Call { pattern, .. } if pattern.as_str().contains('#'))
+        && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))
     {
         return Err(DefinitionError::new(
             match_span,

@@ -917,7 +917,7 @@ impl<'t> Collector<'t> {
             }),
         };
         if let Some(key) = key {
-            self.facts.key_reads.push(KeyRead { object, key });
+            self.facts.key_reads.push(KeyRead { node, object, key });
         }
     }
 

@@ -148,6 +148,8 @@ pub(crate) struct CallSite<'t> {
 /// `response.accessToken`.
 #[derive(Clone, Debug)]
 pub(crate) struct KeyRead<'t> {
+    /// The whole read (`token["accessToken"]`, `token.get("accessToken")`).
+    pub(crate) node: Node<'t>,
     pub(crate) object: Node<'t>,
     pub(crate) key: Key<'t>,
 }

@@ -712,7 +712,7 @@ impl<'t> Collector<'t> {
                     .filter(|a| a.keyword.is_none() && !a.splat)
                 {
                     if let Some(key) = key_of(first.value, self.source) {
-                        self.facts.key_reads.push(KeyRead { object, key });
+                        self.facts.key_reads.push(KeyRead { node, object, key });
                     }
                 }
             }
@@ -735,7 +735,7 @@ impl<'t> Collector<'t> {
             return;
         };
         if let Some(key) = key_of(index, self.source) {
-            self.facts.key_reads.push(KeyRead { object, key });
+            self.facts.key_reads.push(KeyRead { node, object, key });
         }
     }
 }
