@@ -147,8 +147,8 @@ pub(crate) fn check(
             continue;
         };
         for (_, rule) in selection.enabled_rules() {
-            if let Matcher::Reference(pattern) = &rule.matcher {
-                if applies(rule) && pattern.matches(&name) {
+            if let Matcher::Reference(patterns) = &rule.matcher {
+                if applies(rule) && patterns.iter().any(|p| p.matches(&name)) {
                     let mut found = Match::new(
                         rule,
                         reference.node.byte_range(),

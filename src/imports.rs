@@ -98,7 +98,7 @@ pub(crate) fn add(
             };
             let indent = source.indentation_at(statement.start);
             Some(Edit::insert(
-                statement.end,
+                crate::rewrite::end_of_line_after(model, statement.end),
                 source.with_newlines(&format!("\n{indent}{text}")),
             ))
         }
@@ -149,11 +149,7 @@ fn top_insertion_point(model: &Model<'_>) -> usize {
 }
 
 /// Edits that remove imports of `modules` that nothing in the file reads any more.
-pub(crate) fn removal_edits(
-    model: &Model<'_>,
-    source: &SourceText,
-    modules: &[String],
-) -> Vec<Edit> {
+pub(crate) fn removal_edits(model: &Model<'_>, modules: &[String]) -> Vec<Edit> {
     let mut edits = Vec::new();
     for site in &model.facts.imports {
         if !modules.iter().any(|m| module_matches(m, &site.module)) || site.names.is_empty() {
@@ -168,7 +164,7 @@ pub(crate) fn removal_edits(
             continue;
         }
         if unused.len() == site.statement_names {
-            edits.push(remove_statement(model, source, site.statement.clone()));
+            edits.push(remove_statement(model, site.statement.clone()));
         } else if model.language.family() == Family::Python {
             for name in unused {
                 edits.push(remove_list_item(model.source, name.range.clone()));
@@ -188,26 +184,30 @@ fn module_matches(pattern: &str, module: &str) -> bool {
 }
 
 /// Deletes a whole statement with its line; a Python block left empty gets `pass`.
-fn remove_statement(model: &Model<'_>, source: &SourceText, statement: Range<usize>) -> Edit {
+fn remove_statement(model: &Model<'_>, statement: Range<usize>) -> Edit {
     let text = model.source;
     let line_start = text[..statement.start].rfind('\n').map_or(0, |i| i + 1);
     let alone_before = text[line_start..statement.start].trim().is_empty();
-    let rest = &text[statement.end..];
-    let line_end = rest
+    let line_end = text[statement.end..]
         .find('\n')
         .map_or(text.len(), |i| statement.end + i + 1);
     let after = text[statement.end..line_end].trim();
-    let alone_after = after.is_empty() || after == ";";
+    let after = after.strip_prefix(';').unwrap_or(after).trim_start();
     if model.language.family() == Family::Python
         && is_only_statement_in_block(model, statement.clone())
     {
         return Edit::replace(statement, "pass");
     }
-    if alone_before && alone_after {
-        Edit::replace(line_start..line_end, "")
-    } else {
-        let _ = source;
-        Edit::replace(statement, "")
+    let is_comment = after.starts_with('#') || after.starts_with("//");
+    match (alone_before, after.is_empty(), is_comment) {
+        // The whole line goes.
+        (true, true, _) => Edit::replace(line_start..line_end, ""),
+        // A trailing comment stays, on its own line.
+        (true, false, true) => {
+            let comment = statement.end + text[statement.end..line_end].find(after).unwrap_or(0);
+            Edit::replace(statement.start..comment, "")
+        }
+        _ => Edit::replace(statement, ""),
     }
 }
 

@@ -294,7 +294,7 @@ fn fix_file(
         if !removable.is_empty() {
             if let Some(tree) = parsers.parse(file.language, &next) {
                 let model = Model::build(file.language, &tree, &next, vocabulary);
-                let edits = imports::removal_edits(&model, &SourceText::new(&next), &removable);
+                let edits = imports::removal_edits(&model, &removable);
                 let edits: Vec<_> = edits.iter().collect();
                 next = apply_edits(&next, &edits);
             }

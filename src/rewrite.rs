@@ -280,6 +280,11 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
     if arguments.has_splat {
         return None;
     }
+    if let Some(caught) = caught_by(model, call.node, recipe) {
+        blockers.push(format!(
+            "the `except {caught}` around this call would no longer run; handle the error result instead"
+        ));
+    }
 
     // The receiver and the call that created it.
     let receiver = call.receiver;
@@ -381,7 +386,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
 }
 
 /// After a statement: past a trailing comment on its last line, else right at its end.
-fn end_of_line_after(model: &Model<'_>, position: usize) -> usize {
+pub(crate) fn end_of_line_after(model: &Model<'_>, position: usize) -> usize {
     let text = model.source;
     let line_end = text[position..]
         .find('\n')
@@ -518,7 +523,7 @@ fn result_edits(
             && match site.kind {
                 UseKind::Escape => !is_argument_of(site.node, context.rewritten),
                 UseKind::Receiver => !read_objects.contains(&site.node.byte_range()),
-                UseKind::KeyRead | UseKind::Alias => false,
+                UseKind::KeyRead | UseKind::Alias | UseKind::Test => false,
             }
     });
     if escapes {
@@ -572,6 +577,43 @@ fn result_edits(
             unknown.join(", ")
         ));
     }
+}
+
+/// The handler of an enclosing `try` that catches one of the recipe's exceptions.
+fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<String> {
+    if recipe.caught_by.is_empty() {
+        return None;
+    }
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        let in_body =
+            parent.kind() == "try_statement" && parent.child_by_field_name("body") == Some(node);
+        if in_body {
+            let mut cursor = parent.walk();
+            for clause in parent
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "except_clause")
+            {
+                let Some(value) = clause.child_by_field_name("value") else {
+                    continue;
+                };
+                let mut caught = vec![value];
+                if matches!(value.kind(), "tuple" | "parenthesized_expression") {
+                    let mut inner = value.walk();
+                    caught = value.named_children(&mut inner).collect();
+                }
+                for exception in caught {
+                    if let Value::Symbol(name) = model.evaluate(exception) {
+                        if recipe.caught_by.iter().any(|p| p.matches(&name)) {
+                            return Some(model.text(exception).to_string());
+                        }
+                    }
+                }
+            }
+        }
+        node = parent;
+    }
+    None
 }
 
 /// True when `node` is an argument of one of the `calls`.

@@ -7,6 +7,9 @@
 //! 3. the fixed text parses without errors;
 //! 4. fixing the fixed text again changes nothing (idempotence) and no applicable fix is
 //!    left (convergence).
+//!
+//! A fixture whose text contains `fixture-target: azure-identity` is fixed toward that
+//! target instead of MSAL.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +18,7 @@ use adalint::fix::FixThreshold;
 use adalint::language::Language;
 use adalint::lint::{FixMode, has_syntax_errors, lint_text};
 use adalint::registry::Registry;
+use adalint::rule::FixTarget;
 use adalint::source::SourceText;
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -73,7 +77,16 @@ fn check_fixture(path: &Path, registry: &Registry) -> Vec<String> {
     let name = path.display().to_string();
     let language = Language::from_path(path).expect("fixture language");
     let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
-    let selection = registry.select(&[], &[]).expect("all rules");
+    // `fixture-target: azure-identity` in a fixture's text selects that fix target.
+    let target = if text.contains("fixture-target: azure-identity") {
+        FixTarget::AzureIdentity
+    } else {
+        FixTarget::Msal
+    };
+    let selection = registry
+        .select(&[], &[])
+        .expect("all rules")
+        .with_target(target);
 
     let report = lint_text(path, language, &text, &selection, FixMode::Check);
     let source = SourceText::new(report.diagnostic_text());

@@ -82,8 +82,8 @@ pub(crate) struct MatchDef {
     pub(crate) call: Option<Names>,
     /// Only calls with exactly this many arguments.
     pub(crate) arity: Option<usize>,
-    /// A reference to this qualified name that is not called.
-    pub(crate) reference: Option<String>,
+    /// A reference (called or not) to this qualified name, or to any of a list of them.
+    pub(crate) reference: Option<Names>,
     /// Reads of these keys...
     pub(crate) key: Option<Vec<String>>,
     /// ...on objects returned by these calls.
@@ -119,6 +119,10 @@ pub(crate) struct FixDef {
     /// Modules whose imports are removed once nothing in the file reads them.
     #[serde(default)]
     pub(crate) remove_imports: Vec<String>,
+    /// Exceptions the old API raised: a call inside a `try` whose handler catches one of
+    /// them keeps the fix display-only, since the handler would no longer run.
+    #[serde(default)]
+    pub(crate) caught_by: Vec<String>,
 }
 
 /// One qualified-name pattern or several.
@@ -202,7 +206,7 @@ pub(crate) enum Matcher {
         patterns: Vec<NamePattern>,
         arity: Option<usize>,
     },
-    Reference(NamePattern),
+    Reference(Vec<NamePattern>),
     Key {
         keys: Vec<String>,
         of: Vec<NamePattern>,
@@ -227,6 +231,7 @@ pub(crate) struct FixRecipe {
     pub(crate) drop: Vec<String>,
     pub(crate) add_imports: Vec<ImportDef>,
     pub(crate) remove_imports: Vec<String>,
+    pub(crate) caught_by: Vec<NamePattern>,
 }
 
 /// What fixes migrate to.
@@ -432,7 +437,11 @@ fn compile_matcher(
         return Ok(Matcher::Import(module));
     }
     if let Some(call) = definition.call {
-        let patterns: Vec<NamePattern> = call.into_vec().iter().map(|p| NamePattern::new(p)).collect();
+        let patterns: Vec<NamePattern> = call
+            .into_vec()
+            .iter()
+            .map(|p| NamePattern::new(p))
+            .collect();
         if patterns.is_empty() {
             return Err(DefinitionError::new(span, "`call` needs at least one name"));
         }
@@ -442,7 +451,12 @@ fn compile_matcher(
         });
     }
     if let Some(reference) = definition.reference {
-        return Ok(Matcher::Reference(NamePattern::new(&reference)));
+        let patterns = reference
+            .into_vec()
+            .iter()
+            .map(|p| NamePattern::new(p))
+            .collect();
+        return Ok(Matcher::Reference(patterns));
     }
     if let (Some(keys), Some(of)) = (definition.key, definition.of) {
         return Ok(Matcher::Key {
@@ -543,6 +557,11 @@ fn compile_fix(
         drop: definition.drop,
         add_imports: definition.add_imports,
         remove_imports: definition.remove_imports,
+        caught_by: definition
+            .caught_by
+            .iter()
+            .map(|p| NamePattern::new(p))
+            .collect(),
     };
     if origin_needed
         && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))

@@ -184,7 +184,7 @@ mod tests {
             let value = self.0.get(name)?;
             Some(match filter {
                 Some(Filter::Scope) => format!("{value} + \"/.default\""),
-                None => (*value).to_string(),
+                Some(Filter::Tenant | Filter::Organizations) | None => (*value).to_string(),
             })
         }
         fn is_present(&self, name: &str) -> bool {

@@ -933,11 +933,6 @@ impl<'t> Collector<'t> {
             matches!(p.kind(), "member_expression" | "subscript_expression")
                 && p.child_by_field_name("object") == Some(node)
         });
-        let is_callee = parent.is_some_and(|p| {
-            (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
-                || (p.kind() == "new_expression"
-                    && p.child_by_field_name("constructor") == Some(node))
-        });
         if matches!(
             node.kind(),
             "identifier"
@@ -945,7 +940,6 @@ impl<'t> Collector<'t> {
                 | "subscript_expression"
                 | "shorthand_property_identifier"
         ) && !is_object_of_member
-            && !is_callee
         {
             self.facts.references.push(ReferenceSite { node });
         }
@@ -986,6 +980,24 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         }
         "assignment_expression" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
+        "binary_expression"
+            if parent
+                .child_by_field_name("operator")
+                .is_some_and(|o| matches!(o.kind(), "===" | "!==" | "==" | "!=")) =>
+        {
+            UseKind::Test
+        }
+        "unary_expression"
+            if parent
+                .child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "!") =>
+        {
+            UseKind::Test
+        }
+        "if_statement" | "while_statement" | "do_statement" if is_field("condition") => {
+            UseKind::Test
+        }
+        "ternary_expression" if is_field("condition") => UseKind::Test,
         "parenthesized_expression"
         | "await_expression"
         | "non_null_expression"

@@ -183,6 +183,8 @@ pub(crate) enum UseKind {
     KeyRead,
     /// Assigned to a plain name or attribute, whose own uses are followed.
     Alias,
+    /// A truth test or comparison (`if token:`, `"error" in token`): reads nothing out.
+    Test,
     /// Anything else: passed, returned, stored in a container. The object escapes.
     Escape,
 }
@@ -193,7 +195,7 @@ pub(crate) struct UseSite<'t> {
     pub(crate) kind: UseKind,
 }
 
-/// A maximal name or attribute chain that is not the callee of a call.
+/// A maximal name or attribute chain (the callee of a call included).
 #[derive(Clone, Debug)]
 pub(crate) struct ReferenceSite<'t> {
     pub(crate) node: Node<'t>,

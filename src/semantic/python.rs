@@ -346,12 +346,7 @@ impl<'t> Collector<'t> {
         let is_object_of_attribute = parent.is_some_and(|p| {
             p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
         });
-        let is_callee = parent
-            .is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
-        if matches!(node.kind(), "identifier" | "attribute")
-            && !is_object_of_attribute
-            && !is_callee
-        {
+        if matches!(node.kind(), "identifier" | "attribute") && !is_object_of_attribute {
             self.facts.references.push(ReferenceSite { node });
         }
     }
@@ -766,6 +761,12 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
         }
         "assignment" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
+        "comparison_operator" | "not_operator" => UseKind::Test,
+        "if_statement" | "elif_clause" | "while_statement" if is_field("condition") => {
+            UseKind::Test
+        }
+        // `a if condition else b`: the condition is the second named child.
+        "conditional_expression" if parent.named_child(1) == Some(node) => UseKind::Test,
         "parenthesized_expression" | "await" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
     }
