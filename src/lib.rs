@@ -6,6 +6,7 @@
 //! maps the result to an exit code.
 
 mod authority;
+mod callback;
 mod check;
 pub mod cli;
 pub mod diagnostic;

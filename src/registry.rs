@@ -167,6 +167,10 @@ impl Registry {
             registry.vocabulary.aliases.extend(pack.aliases.clone());
             registry.vocabulary.returns.extend(pack.returns.clone());
             registry.vocabulary.constants.extend(pack.constants.clone());
+            registry
+                .vocabulary
+                .callback_results
+                .extend(pack.callback_results.clone());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

@@ -13,6 +13,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::authority;
+use crate::callback;
 use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
@@ -164,6 +165,7 @@ impl TemplateValues for FixValues<'_, '_> {
             Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
             Some(Filter::Tenant) => authority::tenant(self.model, node),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
+            Some(Filter::Then) => callback::then_clause(self.model, node),
             None => Some(self.model.text(node).to_string()),
         }
     }

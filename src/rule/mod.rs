@@ -51,6 +51,10 @@ pub(crate) struct PackDef {
     /// the key `accessToken`.
     #[serde(default)]
     pub(crate) constants: HashMap<String, String>,
+    /// Calls that pass their result to a callback (their last argument), and which parameter
+    /// of the callback receives it: `"adal-node:AuthenticationContext#acquireToken" = 1`.
+    #[serde(default)]
+    pub(crate) callback_results: HashMap<String, usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +86,9 @@ pub(crate) struct MatchDef {
     pub(crate) call: Option<Names>,
     /// Only calls with exactly this many arguments.
     pub(crate) arity: Option<usize>,
+    /// Parameter names for this rule's calls, instead of the pack's signature (an API whose
+    /// arguments mean different things by arity).
+    pub(crate) parameters: Option<Vec<String>>,
     /// A reference (called or not) to this qualified name, or to any of a list of them.
     pub(crate) reference: Option<Names>,
     /// Reads of these keys...
@@ -340,11 +347,15 @@ impl Rule {
         }
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
+        let parameters_override = matcher_def.parameters.clone();
         let matcher = compile_matcher(matcher_def, &pack.languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { patterns, .. } => {
                 let name = patterns[0].as_str();
-                let parameters = pack.signatures.get(name).cloned().unwrap_or_default();
+                let parameters = parameters_override
+                    .clone()
+                    .or_else(|| pack.signatures.get(name).cloned())
+                    .unwrap_or_default();
                 let origin = name
                     .split_once('#')
                     .and_then(|(class, _)| pack.signatures.get(class).cloned())
@@ -424,10 +435,10 @@ fn compile_matcher(
             "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
         ));
     }
-    if definition.arity.is_some() && definition.call.is_none() {
+    if (definition.arity.is_some() || definition.parameters.is_some()) && definition.call.is_none() {
         return Err(DefinitionError::new(
             span,
-            "`arity` only applies to `call` matches",
+            "`arity` and `parameters` only apply to `call` matches",
         ));
     }
     if definition.of.is_some() != definition.key.is_some() {

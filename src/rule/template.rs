@@ -16,6 +16,9 @@ pub(crate) enum Filter {
     /// An authority for user flows: a literal ending in `/common` becomes `/organizations`,
     /// which keeps ADAL's work-and-school-only audience on the v2 endpoint.
     Organizations,
+    /// A Node-style callback as the promise handlers that replace it:
+    /// `.then(onSuccess, onError)`.
+    Then,
 }
 
 impl Filter {
@@ -24,8 +27,9 @@ impl Filter {
             "scope" => Ok(Filter::Scope),
             "tenant" => Ok(Filter::Tenant),
             "organizations" => Ok(Filter::Organizations),
+            "then" => Ok(Filter::Then),
             other => Err(format!(
-                "unknown template filter `{other}` (known: `scope`, `tenant`, `organizations`)"
+                "unknown template filter `{other}` (known: `scope`, `tenant`, `organizations`, `then`)"
             )),
         }
     }
@@ -184,7 +188,7 @@ mod tests {
             let value = self.0.get(name)?;
             Some(match filter {
                 Some(Filter::Scope) => format!("{value} + \"/.default\""),
-                Some(Filter::Tenant | Filter::Organizations) | None => (*value).to_string(),
+                Some(Filter::Tenant | Filter::Organizations | Filter::Then) | None => (*value).to_string(),
             })
         }
         fn is_present(&self, name: &str) -> bool {

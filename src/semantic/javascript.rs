@@ -466,7 +466,7 @@ impl<'t> Collector<'t> {
                 parameter,
                 node.start_byte(),
                 true,
-                BindingValue::Unknown,
+                BindingValue::Parameter(node, 0),
             );
         }
         if let Some(parameters) = node.child_by_field_name("parameters") {
@@ -484,7 +484,8 @@ impl<'t> Collector<'t> {
     fn parameters(&mut self, parameters: Node<'t>, inner: &Context) {
         let mut cursor = parameters.walk();
         let children: Vec<Node<'t>> = parameters.named_children(&mut cursor).collect();
-        for parameter in children {
+        let function = parameters.parent().unwrap_or(parameters);
+        for (index, parameter) in children.into_iter().enumerate() {
             // TypeScript wraps parameters: `required_parameter` / `optional_parameter`.
             let pattern = match parameter.kind() {
                 "required_parameter" | "optional_parameter" => {
@@ -495,15 +496,25 @@ impl<'t> Collector<'t> {
                 }
                 _ => Some(parameter),
             };
-            if let Some(pattern) = pattern {
-                self.bind_pattern(
+            match pattern {
+                Some(pattern) if pattern.kind() == "identifier" => {
+                    self.bind(
+                        inner.scope,
+                        pattern,
+                        parameters.start_byte(),
+                        true,
+                        BindingValue::Parameter(function, index),
+                    );
+                }
+                Some(pattern) => self.bind_pattern(
                     pattern,
                     inner.scope,
                     parameters.start_byte(),
                     None,
                     &[],
                     inner,
-                );
+                ),
+                None => {}
             }
         }
     }

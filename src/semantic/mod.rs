@@ -50,6 +50,9 @@ pub(crate) enum BindingValue<'t> {
     Member(Node<'t>, Vec<String>),
     /// The receiver parameter of a method.
     SelfParam(usize),
+    /// Parameter `index` of a function: known when the function is the callback of a call
+    /// whose results the packs describe.
+    Parameter(Node<'t>, usize),
     Unknown,
 }
 
@@ -282,6 +285,9 @@ pub(crate) struct Vocabulary {
     pub(crate) returns: HashMap<String, String>,
     /// String values of named constants (`adal.constants.TokenResponseFields.ACCESS_TOKEN`).
     pub(crate) constants: HashMap<String, String>,
+    /// For calls that report their result to a callback (the last argument): which
+    /// parameter of the callback receives it.
+    pub(crate) callback_results: HashMap<String, usize>,
 }
 
 impl Vocabulary {
@@ -512,7 +518,28 @@ impl<'t> Model<'t> {
                 value
             }
             BindingValue::SelfParam(class) => Value::SelfOf(*class),
+            BindingValue::Parameter(function, index) => self.callback_result(*function, *index, depth),
             BindingValue::Unknown => Value::Unknown,
+        }
+    }
+
+    /// The value of parameter `index` of `function` when the function is the last argument
+    /// of a call that reports its result there.
+    fn callback_result(&self, function: Node<'t>, index: usize, depth: usize) -> Value {
+        let Some(call) = self
+            .facts
+            .calls
+            .iter()
+            .find(|c| c.arguments.last().is_some_and(|a| a.value == function))
+        else {
+            return Value::Unknown;
+        };
+        match self.evaluate_at(call.callee, depth + 1) {
+            Value::Symbol(name) if self.vocabulary.callback_results.get(&name) == Some(&index) => Value::Object {
+                of: name,
+                origin: Some(call.node.byte_range()),
+            },
+            _ => Value::Unknown,
         }
     }
 

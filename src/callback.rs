@@ -1,0 +1,166 @@
+//! Node-style callbacks turned into promise handlers, for the `then` template filter.
+//!
+//! `(err, result) => { if (err) { A } else { B } }` becomes `.then((result) => { B },
+//! (err) => { A })`: the two-argument `then`, so an exception thrown by the success path is
+//! not handed to the error path (which `.then(B).catch(A)` would do). A callback passed by
+//! name is called as before: `.then((result) => cb(null, result), (error) => cb(error))`.
+//! `function` callbacks stay `function`s, so `this` and `arguments` keep their meaning.
+//! A callback whose shape does not split cleanly gives no value: the fix is then withheld
+//! rather than guessed.
+
+use tree_sitter::Node;
+
+use crate::semantic::Model;
+
+/// The `.then(onSuccess, onError)` that replaces passing `callback`.
+pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>) -> Option<String> {
+    match callback.kind() {
+        "identifier" | "member_expression" => {
+            let name = model.text(callback);
+            Some(format!(
+                ".then((result) => {name}(null, result), (error) => {name}(error))"
+            ))
+        }
+        "function_expression" | "function" | "arrow_function" => split(model, callback),
+        _ => None,
+    }
+}
+
+/// The names of the callback's first two parameters (error, result).
+fn parameter_names<'s>(model: &Model<'s>, function: Node<'_>) -> Option<(&'s str, Option<&'s str>)> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return Some((model.text(single), None));
+    }
+    let parameters = function.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let names: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    if names.len() > 2 || names.iter().any(|n| n.kind() != "identifier") {
+        return None;
+    }
+    let error = names.first().map(|n| model.text(*n))?;
+    Some((error, names.get(1).map(|n| model.text(*n))))
+}
+
+/// True when `node` (an `if` condition) tests the error parameter: `(err)`.
+fn tests_error(model: &Model<'_>, condition: Node<'_>, error: &str) -> bool {
+    let inner = if condition.kind() == "parenthesized_expression" {
+        condition.named_child(0)
+    } else {
+        Some(condition)
+    };
+    inner.is_some_and(|n| n.kind() == "identifier" && model.text(n) == error)
+}
+
+/// True when the statement always leaves the function (`return` or `throw`, or a block
+/// ending with one).
+fn always_exits(statement: Node<'_>) -> bool {
+    match statement.kind() {
+        "return_statement" | "throw_statement" => true,
+        "statement_block" => {
+            let mut cursor = statement.walk();
+            let last = statement
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .last();
+            last.is_some_and(always_exits)
+        }
+        _ => false,
+    }
+}
+
+/// True when any identifier in `node` is `name`.
+fn mentions(model: &Model<'_>, node: Node<'_>, name: &str) -> bool {
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if matches!(current.kind(), "identifier" | "shorthand_property_identifier") && model.text(current) == name {
+            return true;
+        }
+        let mut cursor = current.walk();
+        stack.extend(current.named_children(&mut cursor));
+    }
+    false
+}
+
+/// A handler with one parameter and the given body text (a block, or statements).
+fn handler(function: Node<'_>, parameter: &str, body: &str) -> String {
+    let body = body.trim();
+    let block = if body.starts_with('{') {
+        body.to_string()
+    } else {
+        format!("{{ {body} }}")
+    };
+    if function.kind() == "arrow_function" {
+        format!("({parameter}) => {block}")
+    } else {
+        format!("function ({parameter}) {block}")
+    }
+}
+
+fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
+    let (error, result) = parameter_names(model, function)?;
+    let result_name = result.unwrap_or("result");
+    let body = function.child_by_field_name("body")?;
+    if body.kind() != "statement_block" {
+        // `(err, res) => (err ? reject(err) : resolve(res))`
+        let mut expression = body;
+        while expression.kind() == "parenthesized_expression" {
+            expression = expression.named_child(0)?;
+        }
+        if expression.kind() != "ternary_expression" {
+            return None;
+        }
+        let condition = expression.child_by_field_name("condition")?;
+        let on_error = expression.child_by_field_name("consequence")?;
+        let on_success = expression.child_by_field_name("alternative")?;
+        if !tests_error(model, condition, error) || result.is_some_and(|r| mentions(model, on_error, r)) {
+            return None;
+        }
+        return Some(format!(
+            ".then(({result_name}) => {}, ({error}) => {})",
+            model.text(on_success),
+            model.text(on_error)
+        ));
+    }
+    let mut cursor = body.walk();
+    let statements: Vec<Node<'_>> = body
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    let first = *statements.first()?;
+    if first.kind() != "if_statement" || !tests_error(model, first.child_by_field_name("condition")?, error) {
+        return None;
+    }
+    let consequence = first.child_by_field_name("consequence")?;
+    if result.is_some_and(|r| mentions(model, consequence, r)) {
+        return None;
+    }
+    let alternative = first
+        .child_by_field_name("alternative")
+        .and_then(|else_clause| else_clause.named_child(0));
+    let source = model.source;
+    let (on_error, on_success) = match (alternative, statements.len()) {
+        (Some(alternative), 1) => (model.text(consequence).to_string(), model.text(alternative).to_string()),
+        (None, _) if always_exits(consequence) => {
+            let rest = if statements.len() > 1 {
+                let start = source[..statements[1].start_byte()]
+                    .rfind('\n')
+                    .map_or(statements[1].start_byte(), |i| i + 1);
+                let end = statements.last().map_or(start, Node::end_byte);
+                let close = source[..body.end_byte() - 1]
+                    .rfind('\n')
+                    .map_or(body.end_byte() - 1, |i| i + 1);
+                let closing_indent = &source[close..body.end_byte() - 1];
+                format!("{{\n{}\n{closing_indent}}}", &source[start..end])
+            } else {
+                "{}".to_string()
+            };
+            (model.text(consequence).to_string(), rest)
+        }
+        _ => return None,
+    };
+    Some(format!(
+        ".then({}, {})",
+        handler(function, result_name, &on_success),
+        handler(function, error, &on_error)
+    ))
+}
