@@ -27,7 +27,10 @@ pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>) -> Option<Strin
 }
 
 /// The names of the callback's first two parameters (error, result).
-fn parameter_names<'s>(model: &Model<'s>, function: Node<'_>) -> Option<(&'s str, Option<&'s str>)> {
+fn parameter_names<'s>(
+    model: &Model<'s>,
+    function: Node<'_>,
+) -> Option<(&'s str, Option<&'s str>)> {
     if let Some(single) = function.child_by_field_name("parameter") {
         return Some((model.text(single), None));
     }
@@ -72,7 +75,11 @@ fn always_exits(statement: Node<'_>) -> bool {
 fn mentions(model: &Model<'_>, node: Node<'_>, name: &str) -> bool {
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
-        if matches!(current.kind(), "identifier" | "shorthand_property_identifier") && model.text(current) == name {
+        if matches!(
+            current.kind(),
+            "identifier" | "shorthand_property_identifier"
+        ) && model.text(current) == name
+        {
             return true;
         }
         let mut cursor = current.walk();
@@ -96,6 +103,30 @@ fn handler(function: Node<'_>, parameter: &str, body: &str) -> String {
     }
 }
 
+/// The whitespace that starts the line holding `offset`.
+fn indentation(source: &str, offset: usize) -> &str {
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &source[start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Re-indents every line but the first from `from` to `to`.
+fn reindent(text: &str, from: &str, to: &str) -> String {
+    let mut lines = text.split('\n');
+    let mut out = lines.next().unwrap_or_default().to_string();
+    for line in lines {
+        out.push('\n');
+        match line.strip_prefix(from) {
+            Some(rest) => {
+                out.push_str(to);
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
     let (error, result) = parameter_names(model, function)?;
     let result_name = result.unwrap_or("result");
@@ -112,7 +143,9 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
         let condition = expression.child_by_field_name("condition")?;
         let on_error = expression.child_by_field_name("consequence")?;
         let on_success = expression.child_by_field_name("alternative")?;
-        if !tests_error(model, condition, error) || result.is_some_and(|r| mentions(model, on_error, r)) {
+        if !tests_error(model, condition, error)
+            || result.is_some_and(|r| mentions(model, on_error, r))
+        {
             return None;
         }
         return Some(format!(
@@ -127,7 +160,9 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
         .filter(|c| c.kind() != "comment")
         .collect();
     let first = *statements.first()?;
-    if first.kind() != "if_statement" || !tests_error(model, first.child_by_field_name("condition")?, error) {
+    if first.kind() != "if_statement"
+        || !tests_error(model, first.child_by_field_name("condition")?, error)
+    {
         return None;
     }
     let consequence = first.child_by_field_name("consequence")?;
@@ -138,8 +173,12 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
         .child_by_field_name("alternative")
         .and_then(|else_clause| else_clause.named_child(0));
     let source = model.source;
+    // Branches sit one level deeper than the callback's own statements: move them out.
+    let from = indentation(source, first.start_byte());
+    let to = indentation(source, function.start_byte());
+    let branch = |node: Node<'_>| reindent(model.text(node), from, to);
     let (on_error, on_success) = match (alternative, statements.len()) {
-        (Some(alternative), 1) => (model.text(consequence).to_string(), model.text(alternative).to_string()),
+        (Some(alternative), 1) => (branch(consequence), branch(alternative)),
         (None, _) if always_exits(consequence) => {
             let rest = if statements.len() > 1 {
                 let start = source[..statements[1].start_byte()]
@@ -154,7 +193,7 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
             } else {
                 "{}".to_string()
             };
-            (model.text(consequence).to_string(), rest)
+            (branch(consequence), rest)
         }
         _ => return None,
     };

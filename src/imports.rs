@@ -10,29 +10,12 @@ use tree_sitter::Node;
 use crate::fix::Edit;
 use crate::language::Family;
 use crate::rule::ImportDef;
-use crate::semantic::Model;
+use crate::semantic::{BindingValue, Model, chain_root};
 use crate::source::SourceText;
 
 /// The statement that holds `node`.
 pub(crate) fn statement_range(model: &Model<'_>, node: Node<'_>) -> Range<usize> {
     model.statement_of(node)
-}
-
-/// The root name of an attribute or member chain (`adal` in `adal.AuthenticationContext`).
-fn root_identifier(mut node: Node<'_>) -> Option<Node<'_>> {
-    loop {
-        match node.kind() {
-            "identifier" => return Some(node),
-            "attribute" | "member_expression" | "subscript_expression" => {
-                node = node.child_by_field_name("object")?
-            }
-            "new_expression" => node = node.child_by_field_name("constructor")?,
-            "parenthesized_expression" | "await" | "await_expression" => {
-                node = node.named_child(0)?
-            }
-            _ => return None,
-        }
-    }
 }
 
 /// An edit that makes `import` visible where `anchor` (a callee the fix rewrites) is, or
@@ -65,14 +48,14 @@ pub(crate) fn add(
         let _ = wanted;
         return None;
     }
-    let statement = root_identifier(anchor)
+    let statement = chain_root(anchor)
         .and_then(|root| {
             model
                 .lookup(model.text(root), root.start_byte())
                 .first()
                 .copied()
         })
-        .and_then(|binding| model.facts.bindings[binding].import_statement.clone());
+        .and_then(|binding| model.import_statement_of(binding));
     let quote = if model.source.matches('\'').count() > model.source.matches('"').count() {
         '\''
     } else {
@@ -151,6 +134,19 @@ fn top_insertion_point(model: &Model<'_>) -> usize {
 /// Edits that remove imports of `modules` that nothing in the file reads any more.
 pub(crate) fn removal_edits(model: &Model<'_>, modules: &[String]) -> Vec<Edit> {
     let mut edits = Vec::new();
+    // Unread aliases of removable imports (`var Ctx = adal.AuthenticationContext;`) go too,
+    // and reads inside them do not keep the import alive.
+    let aliases = unread_aliases(model, modules);
+    let read_outside = |binding: usize| {
+        model.binding_reads(binding).iter().any(|read| {
+            !aliases
+                .iter()
+                .any(|alias| alias.start <= read.start && read.end <= alias.end)
+        })
+    };
+    for alias in &aliases {
+        edits.push(remove_statement(model, alias.clone()));
+    }
     for site in &model.facts.imports {
         if !modules.iter().any(|m| module_matches(m, &site.module)) || site.names.is_empty() {
             continue;
@@ -158,7 +154,7 @@ pub(crate) fn removal_edits(model: &Model<'_>, modules: &[String]) -> Vec<Edit> 
         let unused: Vec<_> = site
             .names
             .iter()
-            .filter(|name| !model.is_binding_read(name.binding))
+            .filter(|name| !read_outside(name.binding))
             .collect();
         if unused.is_empty() {
             continue;
@@ -174,6 +170,50 @@ pub(crate) fn removal_edits(model: &Model<'_>, modules: &[String]) -> Vec<Edit> 
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits.dedup();
     edits
+}
+
+/// Statements that only bind an unread alias of a removable import: a single declaration
+/// or assignment whose value is a member chain rooted at such an import.
+fn unread_aliases(model: &Model<'_>, modules: &[String]) -> Vec<Range<usize>> {
+    let removable = |binding: usize| {
+        model.facts.imports.iter().any(|site| {
+            modules.iter().any(|m| module_matches(m, &site.module))
+                && site.names.iter().any(|n| n.binding == binding)
+        })
+    };
+    let mut aliases = Vec::new();
+    for (id, binding) in model.facts.bindings.iter().enumerate() {
+        let BindingValue::Expr(value) = binding.value else {
+            continue;
+        };
+        if binding.import_statement.is_some()
+            || !matches!(value.kind(), "attribute" | "member_expression")
+        {
+            continue;
+        }
+        let Some(root) = chain_root(value) else {
+            continue;
+        };
+        let roots = model.lookup(model.text(root), root.start_byte());
+        if roots.is_empty() || !roots.iter().all(|&r| removable(r)) || model.is_binding_read(id) {
+            continue;
+        }
+        let statement = model.statement_at(binding.range.start);
+        // Only statements that bind this one name.
+        let declares_one = model
+            .facts
+            .bindings
+            .iter()
+            .filter(|other| {
+                statement.start <= other.range.start && other.range.end <= statement.end
+            })
+            .count()
+            == 1;
+        if declares_one {
+            aliases.push(statement);
+        }
+    }
+    aliases
 }
 
 fn module_matches(pattern: &str, module: &str) -> bool {

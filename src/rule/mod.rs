@@ -435,7 +435,8 @@ fn compile_matcher(
             "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
         ));
     }
-    if (definition.arity.is_some() || definition.parameters.is_some()) && definition.call.is_none() {
+    if (definition.arity.is_some() || definition.parameters.is_some()) && definition.call.is_none()
+    {
         return Err(DefinitionError::new(
             span,
             "`arity` and `parameters` only apply to `call` matches",

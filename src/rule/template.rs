@@ -188,7 +188,9 @@ mod tests {
             let value = self.0.get(name)?;
             Some(match filter {
                 Some(Filter::Scope) => format!("{value} + \"/.default\""),
-                Some(Filter::Tenant | Filter::Organizations | Filter::Then) | None => (*value).to_string(),
+                Some(Filter::Tenant | Filter::Organizations | Filter::Then) | None => {
+                    (*value).to_string()
+                }
             })
         }
         fn is_present(&self, name: &str) -> bool {

@@ -518,7 +518,9 @@ impl<'t> Model<'t> {
                 value
             }
             BindingValue::SelfParam(class) => Value::SelfOf(*class),
-            BindingValue::Parameter(function, index) => self.callback_result(*function, *index, depth),
+            BindingValue::Parameter(function, index) => {
+                self.callback_result(*function, *index, depth)
+            }
             BindingValue::Unknown => Value::Unknown,
         }
     }
@@ -535,10 +537,12 @@ impl<'t> Model<'t> {
             return Value::Unknown;
         };
         match self.evaluate_at(call.callee, depth + 1) {
-            Value::Symbol(name) if self.vocabulary.callback_results.get(&name) == Some(&index) => Value::Object {
-                of: name,
-                origin: Some(call.node.byte_range()),
-            },
+            Value::Symbol(name) if self.vocabulary.callback_results.get(&name) == Some(&index) => {
+                Value::Object {
+                    of: name,
+                    origin: Some(call.node.byte_range()),
+                }
+            }
             _ => Value::Unknown,
         }
     }
@@ -638,10 +642,55 @@ impl<'t> Model<'t> {
 
     /// True when some read of a name resolves to this binding.
     pub(crate) fn is_binding_read(&self, binding: usize) -> bool {
+        !self.binding_reads(binding).is_empty()
+    }
+
+    /// Where a binding is read.
+    pub(crate) fn binding_reads(&self, binding: usize) -> Vec<Range<usize>> {
         let name = &self.facts.bindings[binding].name;
-        self.facts.name_reads.iter().any(|node| {
-            self.text(*node) == name && self.lookup(name, node.start_byte()).contains(&binding)
-        })
+        self.facts
+            .name_reads
+            .iter()
+            .filter(|node| {
+                self.text(**node) == name && self.lookup(name, node.start_byte()).contains(&binding)
+            })
+            .map(Node::byte_range)
+            .collect()
+    }
+
+    /// The import statement a binding comes from, following plain aliases
+    /// (`var AuthenticationContext = adal.AuthenticationContext;`).
+    pub(crate) fn import_statement_of(&self, binding: usize) -> Option<Range<usize>> {
+        let mut binding = binding;
+        for _ in 0..MAX_DEPTH {
+            let current = &self.facts.bindings[binding];
+            if let Some(statement) = &current.import_statement {
+                return Some(statement.clone());
+            }
+            let BindingValue::Expr(node) = current.value else {
+                return None;
+            };
+            let root = chain_root(node)?;
+            binding = *self.lookup(self.text(root), root.start_byte()).first()?;
+        }
+        None
+    }
+}
+
+/// The identifier at the root of a member chain (`adal` in `adal.AuthenticationContext`).
+pub(crate) fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        match node.kind() {
+            "identifier" => return Some(node),
+            "attribute" | "member_expression" | "subscript_expression" => {
+                node = node.child_by_field_name("object")?
+            }
+            "new_expression" => node = node.child_by_field_name("constructor")?,
+            "parenthesized_expression" | "await" | "await_expression" => {
+                node = node.named_child(0)?
+            }
+            _ => return None,
+        }
     }
 }
 
