@@ -306,7 +306,64 @@ pub(crate) struct Model<'t> {
     pub(crate) source: &'t str,
     pub(crate) facts: Facts<'t>,
     vocabulary: &'t Vocabulary,
+    scope_index: ScopeIndex,
+    /// Calls by the start of their last argument, to find the call a callback belongs to.
+    callbacks: HashMap<usize, usize>,
     memo: RefCell<HashMap<(usize, usize), Value>>,
+}
+
+/// Finds the innermost scope containing a position in logarithmic time: scopes sorted by
+/// start, each with the innermost scope that contains it.
+struct ScopeIndex {
+    /// Scope ids ordered by (start, longest first).
+    by_start: Vec<usize>,
+    starts: Vec<usize>,
+    /// For each scope id, the innermost other scope whose range contains it.
+    enclosing: Vec<Option<usize>>,
+}
+
+impl ScopeIndex {
+    fn new(scopes: &[Scope]) -> Self {
+        let mut by_start: Vec<usize> = (0..scopes.len()).collect();
+        by_start.sort_by_key(|&id| {
+            (
+                scopes[id].range.start,
+                std::cmp::Reverse(scopes[id].range.end),
+                id,
+            )
+        });
+        let mut enclosing = vec![None; scopes.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        for &id in &by_start {
+            let range = &scopes[id].range;
+            while let Some(&top) = stack.last() {
+                if scopes[top].range.start <= range.start && range.end <= scopes[top].range.end {
+                    break;
+                }
+                stack.pop();
+            }
+            enclosing[id] = stack.last().copied();
+            stack.push(id);
+        }
+        let starts = by_start.iter().map(|&id| scopes[id].range.start).collect();
+        ScopeIndex {
+            by_start,
+            starts,
+            enclosing,
+        }
+    }
+
+    fn innermost(&self, scopes: &[Scope], position: usize) -> usize {
+        let after = self.starts.partition_point(|&start| start <= position);
+        let mut candidate = after.checked_sub(1).map(|i| self.by_start[i]);
+        while let Some(id) = candidate {
+            if scopes[id].range.contains(&position) {
+                return id;
+            }
+            candidate = self.enclosing[id];
+        }
+        0
+    }
 }
 
 const MAX_DEPTH: usize = 24;
@@ -322,12 +379,21 @@ impl<'t> Model<'t> {
             crate::language::Family::Python => python::collect(tree, source),
             crate::language::Family::JavaScript => javascript::collect(tree, source),
         };
+        let scope_index = ScopeIndex::new(&facts.scopes);
+        let callbacks = facts
+            .calls
+            .iter()
+            .enumerate()
+            .filter_map(|(index, call)| Some((call.arguments.last()?.value.start_byte(), index)))
+            .collect();
         Model {
             language,
             root: tree.root_node(),
             source,
             facts,
             vocabulary,
+            scope_index,
+            callbacks,
             memo: RefCell::new(HashMap::new()),
         }
     }
@@ -345,13 +411,7 @@ impl<'t> Model<'t> {
 
     /// The innermost scope that contains `position`.
     pub(crate) fn scope_at(&self, position: usize) -> usize {
-        // Scopes are recorded in pre-order, so the last one that contains the position is
-        // the innermost.
-        self.facts
-            .scopes
-            .iter()
-            .rposition(|scope| scope.range.contains(&position))
-            .unwrap_or(0)
+        self.scope_index.innermost(&self.facts.scopes, position)
     }
 
     pub(crate) fn function_of(&self, mut scope: usize) -> usize {
@@ -529,10 +589,10 @@ impl<'t> Model<'t> {
     /// of a call that reports its result there.
     fn callback_result(&self, function: Node<'t>, index: usize, depth: usize) -> Value {
         let Some(call) = self
-            .facts
-            .calls
-            .iter()
-            .find(|c| c.arguments.last().is_some_and(|a| a.value == function))
+            .callbacks
+            .get(&function.start_byte())
+            .map(|&index| &self.facts.calls[index])
+            .filter(|c| c.arguments.last().is_some_and(|a| a.value == function))
         else {
             return Value::Unknown;
         };
