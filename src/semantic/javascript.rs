@@ -596,7 +596,12 @@ impl<'t> Collector<'t> {
         let before = self.facts.bindings.len();
         let mut bind_context = context.clone();
         bind_context.dominant = dominant;
-        self.bind_pattern(name, scope, position, value, &[], &bind_context);
+        if value.is_none() && name.kind() == "identifier" {
+            // `let ctx;`: undefined until assigned, which must not hide the assignment.
+            self.bind(scope, name, position, dominant, BindingValue::Uninitialized);
+        } else {
+            self.bind_pattern(name, scope, position, value, &[], &bind_context);
+        }
         let created: Vec<usize> = (before..self.facts.bindings.len()).collect();
         if let Some(value) = value {
             self.visit(value, context);

@@ -50,6 +50,8 @@ pub(crate) enum BindingValue<'t> {
     Member(Node<'t>, Vec<String>),
     /// The receiver parameter of a method.
     SelfParam(usize),
+    /// Declared with no value (`let ctx;`): `undefined` until assigned.
+    Uninitialized,
     /// Parameter `index` of a function: known when the function is the callback of a call
     /// whose results the packs describe.
     Parameter(Node<'t>, usize),
@@ -578,6 +580,7 @@ impl<'t> Model<'t> {
                 value
             }
             BindingValue::SelfParam(class) => Value::SelfOf(*class),
+            BindingValue::Uninitialized => Value::Null,
             BindingValue::Parameter(function, index) => {
                 self.callback_result(*function, *index, depth)
             }
