@@ -223,6 +223,11 @@ fn module_matches(pattern: &str, module: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
 }
 
+/// An edit that deletes a statement with its line (keeping a trailing comment).
+pub(crate) fn statement_removal(model: &Model<'_>, statement: Range<usize>) -> Edit {
+    remove_statement(model, statement)
+}
+
 /// Deletes a whole statement with its line; a Python block left empty gets `pass`.
 fn remove_statement(model: &Model<'_>, statement: Range<usize>) -> Edit {
     let text = model.source;

@@ -68,6 +68,10 @@ struct OriginProposal {
     /// The receiver expression at the call site whose rewrite needs this origin.
     receiver: Range<usize>,
     movable: bool,
+    /// When the call's arguments are not defined yet where the object is created, the
+    /// statement that creates it can move down to just before the call instead:
+    /// (statement to delete, where to insert it).
+    relocation: Option<(Range<usize>, usize)>,
 }
 
 /// Plans every fix of a file and returns the findings.
@@ -99,10 +103,24 @@ pub(crate) fn plan(
                 let recipe = found.rule.recipe(target)?;
                 let mut edits = draft.edits;
                 if let Some(origin) = draft.origin {
-                    edits.push(Edit::replace(
-                        origin.range,
-                        source.with_newlines(&origin.text),
-                    ));
+                    match origin.relocation {
+                        Some((statement, at)) => {
+                            // The creating statement moves down to the call, rewritten.
+                            let text = format!(
+                                "{}{}{}{}\n",
+                                source.indentation_at(at),
+                                &model.source[statement.start..origin.range.start],
+                                origin.text,
+                                &model.source[origin.range.end..statement.end]
+                            );
+                            edits.push(Edit::insert(at, source.with_newlines(&text)));
+                            edits.push(imports::statement_removal(model, statement));
+                        }
+                        None => edits.push(Edit::replace(
+                            origin.range,
+                            source.with_newlines(&origin.text),
+                        )),
+                    }
                 }
                 let (applicability, note) = if draft.blockers.is_empty() {
                     (recipe.applicability, recipe.reason.clone())
@@ -341,11 +359,17 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
             values.receiver = Some(text);
         } else {
             let movable = origin_movable(model, recipe, arguments, call.node, origin_call.node);
+            let relocation = if movable {
+                None
+            } else {
+                relocation(model, origin_call.node, call.node, receiver)
+            };
             origin = Some(OriginProposal {
                 range: origin_range,
                 text,
                 receiver: receiver.byte_range(),
-                movable,
+                movable: movable || relocation.is_some(),
+                relocation,
             });
         }
     }
@@ -719,15 +743,90 @@ fn name_movable(model: &Model<'_>, identifier: Node<'_>, call: Node<'_>, origin:
     };
     let origin_function = model.function_of(model.scope_at(origin.start_byte()));
     let _ = call;
-    model.facts.classes[a]
-        .attributes
-        .get(attribute_name)
-        .is_some_and(|assignments| {
-            assignments.iter().all(|assignment| {
-                assignment.scope == origin_function
-                    && assignment.statement.end <= origin.start_byte()
-            })
+    let assignments = model.attribute_assignments(a, attribute_name);
+    !assignments.is_empty()
+        && assignments.iter().all(|assignment| {
+            assignment.scope == origin_function && assignment.statement.end <= origin.start_byte()
         })
+}
+
+/// Whether `name = Origin(...)` can move down to just before the call: both statements sit
+/// in the same block, the name is not read in between, and every name the origin's
+/// arguments use means the same thing at the call. Returns the statement and the offset of
+/// the call statement's line.
+fn relocation(
+    model: &Model<'_>,
+    origin: Node<'_>,
+    call: Node<'_>,
+    receiver: Node<'_>,
+) -> Option<(Range<usize>, usize)> {
+    if receiver.kind() != "identifier" {
+        return None;
+    }
+    let origin_statement = model.statement_at(origin.start_byte());
+    let call_statement = model.statement_of(call);
+    if origin_statement.end > call_statement.start {
+        return None;
+    }
+    let same_block = |a: &Range<usize>, b: &Range<usize>| {
+        let node_a = model_node(model, a)?;
+        let node_b = model_node(model, b)?;
+        Some(node_a.parent()? == node_b.parent()?)
+    };
+    if same_block(&origin_statement, &call_statement) != Some(true) {
+        return None;
+    }
+    // The statement is exactly `receiver = origin` (or a declaration of it).
+    let name = model.text(receiver);
+    let before_origin = &model.source[origin_statement.start..origin.start_byte()];
+    let after_origin = model.source[origin.end_byte()..origin_statement.end].trim();
+    let binds_name = before_origin
+        .trim_end()
+        .strip_suffix('=')
+        .is_some_and(|lhs| lhs.split_whitespace().last() == Some(name));
+    if !binds_name || !(after_origin.is_empty() || after_origin == ";") {
+        return None;
+    }
+    let between = origin_statement.end..call_statement.start;
+    let read_between = model
+        .facts
+        .name_reads
+        .iter()
+        .any(|read| between.contains(&read.start_byte()) && model.text(*read) == name);
+    if read_between {
+        return None;
+    }
+    let mut stack = vec![origin];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" && model.facts.name_reads.contains(&node) {
+            let here = model.lookup(model.text(node), node.start_byte());
+            let there = model.lookup(model.text(node), call_statement.start);
+            if here != there {
+                return None;
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    let line_start = model.source[..call_statement.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    Some((origin_statement, line_start))
+}
+
+/// The outermost node that spans exactly `range`, if any.
+fn model_node<'t>(model: &Model<'t>, range: &Range<usize>) -> Option<Node<'t>> {
+    let mut node = model.node_at(range.start)?;
+    while node.byte_range() != *range {
+        node = node.parent()?;
+        if node.start_byte() < range.start {
+            return None;
+        }
+    }
+    while let Some(parent) = node.parent().filter(|p| p.byte_range() == *range) {
+        node = parent;
+    }
+    Some(node)
 }
 
 /// An origin is rewritten only when every use of the object it creates is a call whose fix
@@ -750,6 +849,12 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
         if proposals.iter().any(|p| p.text != proposals[0].text) {
             reasons.push(
                 "the object it is called on serves calls that need different replacements"
+                    .to_string(),
+            );
+        }
+        if members.len() > 1 && proposals.iter().any(|p| p.relocation.is_some()) {
+            reasons.push(
+                "the object is shared by several calls and an argument is not yet defined where it is created"
                     .to_string(),
             );
         }

@@ -530,8 +530,17 @@ impl<'t> Collector<'t> {
                 BindingValue::Unknown,
             );
         }
+        let mut cursor = node.walk();
+        let bases = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "class_heritage")
+            .filter_map(|heritage| heritage.named_child(0))
+            .filter(|base| base.kind() == "identifier")
+            .map(|base| self.text(base).to_string())
+            .collect();
         self.facts.classes.push(Class {
             name: name.map(|n| self.text(n).to_string()).unwrap_or_default(),
+            bases,
             ..Class::default()
         });
         let class = self.facts.classes.len() - 1;

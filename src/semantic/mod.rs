@@ -96,9 +96,9 @@ pub(crate) struct Scope {
 /// `self` / `this`.
 #[derive(Debug, Default)]
 pub(crate) struct Class<'t> {
-    /// The class name, for debugging output.
-    #[expect(dead_code, reason = "shown by Debug when tracing resolution")]
     pub(crate) name: String,
+    /// Names of base classes (those defined in the same file lend their attributes).
+    pub(crate) bases: Vec<String>,
     pub(crate) attributes: HashMap<String, Vec<AttributeAssignment<'t>>>,
 }
 
@@ -556,16 +556,53 @@ impl<'t> Model<'t> {
                     .canonical(self.language.member_name(symbol, name)),
             ),
             Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
-            Value::SelfOf(class) => match self.facts.classes[*class].attributes.get(name) {
-                Some(assignments) => self.merge(
-                    assignments
-                        .iter()
-                        .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
-                ),
-                None => Value::Unknown,
-            },
+            Value::SelfOf(class) => {
+                let assignments = self.attribute_assignments(*class, name);
+                if assignments.is_empty() {
+                    Value::Unknown
+                } else {
+                    self.merge(
+                        assignments
+                            .iter()
+                            .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
+                    )
+                }
+            }
             Value::Unknown | Value::Null => Value::Unknown,
         }
+    }
+
+    /// Every assignment of `self.name` in the class and the classes of this file it derives
+    /// from.
+    pub(crate) fn attribute_assignments(
+        &self,
+        class: usize,
+        name: &str,
+    ) -> Vec<&AttributeAssignment<'t>> {
+        let mut assignments = Vec::new();
+        let mut pending = vec![class];
+        let mut seen = Vec::new();
+        while let Some(current) = pending.pop() {
+            if seen.contains(&current) || seen.len() > MAX_DEPTH {
+                continue;
+            }
+            seen.push(current);
+            let class = &self.facts.classes[current];
+            if let Some(found) = class.attributes.get(name) {
+                assignments.extend(found);
+            }
+            for base in &class.bases {
+                pending.extend(
+                    self.facts
+                        .classes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| &c.name == base)
+                        .map(|(id, _)| id),
+                );
+            }
+        }
+        assignments
     }
 
     fn binding_value(&self, id: usize, depth: usize) -> Value {
@@ -683,6 +720,11 @@ impl<'t> Model<'t> {
         }
         comments.sort_by_key(|c| c.start);
         comments
+    }
+
+    /// The smallest node that starts at `position`.
+    pub(crate) fn node_at(&self, position: usize) -> Option<Node<'t>> {
+        self.root.descendant_for_byte_range(position, position)
     }
 
     /// The statement that holds the byte at `position`.

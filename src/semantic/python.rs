@@ -632,8 +632,19 @@ impl<'t> Collector<'t> {
         let Some(body) = node.child_by_field_name("body") else {
             return;
         };
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|list| {
+                let mut cursor = list.walk();
+                list.named_children(&mut cursor)
+                    .filter(|base| base.kind() == "identifier")
+                    .map(|base| self.text(base).to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
         self.facts.classes.push(Class {
             name: self.text(name).to_string(),
+            bases,
             ..Class::default()
         });
         let class = self.facts.classes.len() - 1;
