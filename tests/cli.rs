@@ -26,7 +26,8 @@
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use tempfile::TempDir;
@@ -71,6 +72,12 @@ impl Fixture {
             fs::create_dir_all(parent).expect("create parent directories");
         }
         fs::write(&path, content).expect("write fixture file");
+        path
+    }
+
+    fn mkdir(&self, relative: &str) -> PathBuf {
+        let path = self.path(relative);
+        fs::create_dir_all(&path).expect("create directory");
         path
     }
 
@@ -1063,4 +1070,331 @@ fn diff_and_fix_cannot_be_combined() {
         .expect_code(2)
         .stderr_contains("--fix");
     assert_eq!(fx.read_text("app.py"), PY_CLIENT_CREDENTIALS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Bad input
+// ---------------------------------------------------------------------------------------------
+
+/// Runs in text and in JSON and checks that `path` has an error containing `needle`, that
+/// `good.py` is still reported, and that the exit code is `code` in both formats.
+#[track_caller]
+fn assert_reported_error(
+    fx: &Fixture,
+    args: &[&str],
+    path: &str,
+    needle: &str,
+    code: i32,
+) -> Report {
+    let text = fx.run(args);
+    text.expect_code(code);
+    assert!(
+        text.stdout
+            .lines()
+            .any(|line| line.starts_with(&format!("error: {path}: ")) && line.contains(needle)),
+        "no `error: {path}: ...{needle}...` line\n{}",
+        text.describe()
+    );
+    text.stdout_contains("good.py:1:1");
+    let mut json_args = vec!["--format", "json"];
+    json_args.extend_from_slice(args);
+    let json = fx.run(&json_args);
+    json.expect_code(code);
+    let report = json.report();
+    assert!(
+        report.errors_for(path).iter().any(|m| m.contains(needle)),
+        "no JSON error for {path} containing {needle:?}\n{}",
+        json.describe()
+    );
+    assert_eq!(
+        report.rules_for("good.py"),
+        ["adal-import"],
+        "{}",
+        json.describe()
+    );
+    report
+}
+
+#[test]
+fn binary_file_with_a_python_name_is_a_tool_error_and_the_rest_is_scanned() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    fx.write("blob.py", b"import adal\0\xff\xfe\x00\x01binary");
+    let report = assert_reported_error(&fx, &[], "blob.py", "binary file", 2);
+    assert!(report.rules_for("blob.py").is_empty());
+}
+
+#[test]
+fn invalid_utf8_file_is_scanned_but_not_fixed() {
+    let mut bytes = b"import adal\nname = '\xe9t\xe9'  # Latin-1\n".to_vec();
+    bytes.extend_from_slice(
+        b"context = adal.AuthenticationContext(\"https://login.microsoftonline.com/t\")\n\
+          token = context.acquire_token_with_client_credentials(\"https://r/\", \"id\", \"secret\")\n",
+    );
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    fx.write("latin1.py", &bytes);
+    let args = ["--fix", "--unsafe-fixes"];
+    let text = fx.run(&args);
+    text.expect_code(1)
+        .stdout_contains("warning: latin1.py: not valid UTF-8 (at line 2): findings are reported, fixes are not applied")
+        .stdout_contains("good.py:1:1");
+    let (run, report) = fx.json(&args);
+    run.expect_code(1);
+    assert_eq!(
+        report.rules_for("latin1.py"),
+        [
+            "adal-import",
+            "adal-authentication-context",
+            "adal-acquire-token-with-client-credentials"
+        ]
+    );
+    assert!(
+        report
+            .errors_for("latin1.py")
+            .iter()
+            .any(|m| m.contains("UTF-8") && m.contains("not applied"))
+    );
+    assert_eq!(report.rules_for("good.py"), ["adal-import"]);
+    assert_eq!(
+        fx.read("latin1.py"),
+        bytes,
+        "an undecodable file was rewritten"
+    );
+}
+
+#[test]
+fn file_with_a_syntax_error_is_reported_but_never_rewritten() {
+    let source = format!("{PY_CLIENT_CREDENTIALS}\ndef broken(:\n    pass\n");
+    let fx = Fixture::with(&[("good.py", GOOD_PY), ("broken.py", &source)]);
+    let args = ["--fix", "--unsafe-fixes"];
+    let text = fx.run(&args);
+    text.expect_code(1)
+        .stdout_contains("warning: broken.py: syntax error at line 13")
+        .stdout_contains("good.py:1:1");
+    let (run, report) = fx.json(&args);
+    run.expect_code(1);
+    assert!(
+        report
+            .rules_for("broken.py")
+            .contains(&"adal-acquire-token-with-client-credentials".to_string())
+    );
+    assert!(
+        report
+            .errors_for("broken.py")
+            .iter()
+            .any(|m| m.contains("syntax error")),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(report.rules_for("good.py"), ["adal-import"]);
+    assert_eq!(
+        fx.read_text("broken.py"),
+        source,
+        "a file with a syntax error was rewritten"
+    );
+}
+
+#[test]
+fn empty_files_are_scanned_without_findings() {
+    let fx = Fixture::with(&[("empty.py", ""), ("empty.js", ""), ("good.py", GOOD_PY)]);
+    let (run, report) = fx.json(&["--fix", "--unsafe-fixes"]);
+    run.expect_code(1);
+    assert!(report.errors().is_empty(), "{}", run.describe());
+    assert_eq!(report.paths(), ["good.py"]);
+    assert_eq!(report.summary("files_scanned"), 3);
+    assert!(fx.read("empty.py").is_empty() && fx.read("empty.js").is_empty());
+    // Alone, an empty file is a clean run.
+    fx.run(&["empty.py"]).expect_code(0);
+}
+
+#[test]
+fn twenty_megabyte_file_is_scanned_with_a_finding_on_line_one() {
+    let fx = Fixture::new();
+    let mut text = String::from("import adal\n");
+    let line = format!("padding = \"{}\"\n", "x".repeat(1000));
+    while text.len() < 20 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    fx.write("big.py", &text);
+    fx.write("good.py", GOOD_PY);
+    let (run, report) = fx.json(&["-j", "2"]);
+    run.expect_code(1);
+    assert!(report.errors().is_empty(), "{}", run.stderr);
+    assert_eq!(
+        report.findings(),
+        [
+            ("big.py".to_string(), "adal-import".to_string(), 1),
+            ("good.py".to_string(), "adal-import".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn file_over_the_size_limit_is_skipped_with_an_error() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    // Sparse: the size is checked before anything is read.
+    let file = fs::File::create(fx.path("huge.py")).expect("create");
+    file.set_len(65 * 1024 * 1024).expect("set length");
+    assert_reported_error(&fx, &[], "huge.py", "over the 64 MiB limit", 2);
+}
+
+#[test]
+fn unreadable_file_is_a_tool_error_and_the_rest_is_scanned() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    // Reading /proc/self/mem from offset 0 fails with EIO, even for root.
+    fx.symlink("/proc/self/mem", "mem.py");
+    assert_reported_error(&fx, &[], "mem.py", "cannot read", 2);
+}
+
+#[test]
+fn permission_denied_file_is_a_tool_error_when_it_cannot_be_read() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY), ("locked.py", GOOD_PY)]);
+    fx.set_mode("locked.py", 0o000);
+    let readable = fs::File::open(fx.path("locked.py")).is_ok();
+    if readable {
+        // Running as root: the file stays readable, so only the run's sanity is checked.
+        let (run, report) = fx.json(&[]);
+        run.expect_code(1);
+        assert_eq!(report.paths(), ["good.py", "locked.py"]);
+    } else {
+        assert_reported_error(&fx, &[], "locked.py", "permission denied", 2);
+    }
+    fx.set_mode("locked.py", 0o644);
+}
+
+#[test]
+fn broken_symlink_is_reported_and_the_rest_is_scanned() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    fx.symlink("missing.py", "dangling.py");
+    assert_reported_error(&fx, &[], "dangling.py", "broken symbolic link", 2);
+}
+
+#[test]
+fn symlink_loop_is_reported_and_the_rest_is_scanned() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY), ("sub/inner.py", GOOD_PY)]);
+    fx.symlink(".", "loop");
+    fx.symlink("..", "sub/up");
+    let report = assert_reported_error(&fx, &[], "loop", "symbolic link loop", 2);
+    assert!(
+        report
+            .errors_for("sub/up")
+            .iter()
+            .any(|m| m.contains("loop"))
+    );
+    // Each real file is reported once, not once per trip round the loop.
+    assert_eq!(report.rules_for("sub/inner.py"), ["adal-import"]);
+    assert_eq!(report.summary("files_scanned"), 2);
+}
+
+#[test]
+fn named_path_that_does_not_exist_is_a_tool_error() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    assert_reported_error(&fx, &[".", "nope.py"], "nope.py", "no such file", 2);
+}
+
+#[test]
+#[ignore = "engine bug: tree-sitter-python takes quadratic time over consecutive long comment lines"]
+fn long_comment_block_does_not_stall_the_scan() {
+    let fx = Fixture::new();
+    let mut text = String::from("import adal\n");
+    for _ in 0..4000 {
+        text.push_str(&format!("# {}\n", "p".repeat(1021)));
+    }
+    fx.write("comments.py", &text);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_adalint"))
+        .args(["--color", "never", "--quiet", "comments.py"])
+        .current_dir(fx.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn adalint");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            child.kill().expect("kill adalint");
+            child.wait().expect("reap adalint");
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let status = status.expect("a 4 MB file of comments took more than 30 s");
+    assert_eq!(status.code(), Some(1));
+}
+
+/// A minimal valid pack, with `extra` appended to its only rule.
+fn custom_pack(extra: &str) -> String {
+    format!(
+        r#"[pack]
+name = "custom"
+languages = ["python"]
+library = "adal"
+successor = "msal"
+triggers = ["adal"]
+
+[[rule]]
+id = "custom-import"
+severity = "info"
+message = "custom import finding"
+help = "h"
+url = "https://example.invalid/"
+{extra}"#
+    )
+}
+
+/// The 1-based line of `rules/bad.toml` holding `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in text")
+        + 1
+}
+
+#[test]
+fn unknown_key_in_a_rule_file_is_reported_with_its_path_and_line() {
+    let pack = custom_pack("match.import = \"adal\"\nfrobnicate = true\n");
+    let fx = Fixture::with(&[("rules/bad.toml", &pack), ("good.py", GOOD_PY)]);
+    let line = line_of(&pack, "frobnicate");
+    let run = fx.run(&["--rules", "rules"]);
+    run.expect_code(2)
+        .stderr_contains("unknown field `frobnicate`")
+        .stderr_contains(&format!("┌─ rules/bad.toml:{line}:1"))
+        .stdout_lacks("good.py");
+    fx.run(&["--rules", "rules", "--format", "json"])
+        .expect_code(2)
+        .stderr_contains("rules/bad.toml");
+}
+
+#[test]
+fn invalid_match_in_a_rule_file_is_reported_with_its_path_and_line() {
+    let pack =
+        custom_pack("match = { import = \"adal\", call = \"adal.AuthenticationContext\" }\n");
+    let fx = Fixture::with(&[("rules/bad.toml", &pack), ("good.py", GOOD_PY)]);
+    let line = line_of(&pack, "match = {");
+    fx.run(&["--rules", "rules"])
+        .expect_code(2)
+        .stderr_contains("`match` needs exactly one of")
+        .stderr_contains(&format!("┌─ rules/bad.toml:{line}:"));
+    let query = custom_pack("match = { query = \"(call function: (identifier) @f\" }\n");
+    fx.write("rules/bad.toml", &query);
+    fx.run(&["--rules", "rules"])
+        .expect_code(2)
+        .stderr_contains("invalid tree-sitter query")
+        .stderr_contains(&format!(
+            "┌─ rules/bad.toml:{}:",
+            line_of(&query, "match = {")
+        ));
+}
+
+#[test]
+fn rules_directory_without_packs_is_a_tool_error() {
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
+    fx.mkdir("rules");
+    fx.run(&["--rules", "rules"])
+        .expect_code(2)
+        .stderr_contains("rules");
+    fx.run(&["--rules", "no-such-dir"])
+        .expect_code(2)
+        .stderr_contains("no-such-dir");
 }
