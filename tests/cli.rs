@@ -24,6 +24,7 @@
 //! fixed.
 
 use std::fs;
+use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -1343,7 +1344,7 @@ url = "https://example.invalid/"
     )
 }
 
-/// The 1-based line of `rules/bad.toml` holding `needle`.
+/// The 1-based line of `text` holding `needle`.
 fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|l| l.contains(needle))
@@ -1397,4 +1398,229 @@ fn rules_directory_without_packs_is_a_tool_error() {
     fx.run(&["--rules", "no-such-dir"])
         .expect_code(2)
         .stderr_contains("no-such-dir");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Rules and selection
+// ---------------------------------------------------------------------------------------------
+
+/// One Python and one Node finding.
+fn two_pack_tree() -> Fixture {
+    Fixture::with(&[
+        ("a.py", GOOD_PY),
+        ("b.js", "const adal = require(\"adal-node\");\n"),
+    ])
+}
+
+#[test]
+fn list_rules_shows_every_rule_with_its_fix_applicability() {
+    let fx = Fixture::new();
+    let run = fx.run(&["--list-rules"]);
+    run.expect_code(0);
+    let line = |id: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} not listed\n{}", run.describe()))
+            .to_string()
+    };
+    assert!(line("adal-acquire-token-with-client-credentials").contains(" unsafe "));
+    assert!(line("adal-import").contains(" no fix "));
+    for id in [
+        "adal-authentication-context",
+        "adal-node-import",
+        "adal-node-authentication-context",
+        "adal-node-acquire-token-with-client-credentials",
+        "adal-node-create-authentication-context",
+    ] {
+        line(id);
+    }
+    run.stdout_contains("adal-python (")
+        .stdout_contains("adal-node (");
+}
+
+#[test]
+fn select_pack_runs_only_that_pack() {
+    let fx = two_pack_tree();
+    let (run, report) = fx.json(&["--select", "adal-node"]);
+    run.expect_code(1);
+    assert_eq!(report.paths(), ["b.js"]);
+    assert_eq!(
+        report.summary("files_parsed"),
+        1,
+        "the Python file should not pass the prefilter"
+    );
+}
+
+#[test]
+fn select_and_ignore_take_rule_ids_and_pack_names() {
+    let fx = two_pack_tree();
+    let (_, report) = fx.json(&["--ignore", "adal-node"]);
+    assert_eq!(report.paths(), ["a.py"]);
+    let (_, report) = fx.json(&["--select", "adal-import,adal-node-import"]);
+    assert_eq!(report.paths(), ["a.py", "b.js"]);
+    let (_, report) = fx.json(&[
+        "--select",
+        "adal-import",
+        "--select",
+        "adal-node-import",
+        "--ignore",
+        "adal-import",
+    ]);
+    assert_eq!(report.paths(), ["b.js"]);
+    let (run, report) = fx.json(&["--select", "adal-python", "--ignore", "adal-python"]);
+    run.expect_code(0);
+    assert!(report.findings().is_empty());
+}
+
+#[test]
+fn unknown_rule_name_is_a_tool_error() {
+    let fx = two_pack_tree();
+    fx.run(&["--select", "adal-nope"])
+        .expect_code(2)
+        .stderr_contains("`adal-nope`");
+    fx.run(&["--ignore", "adal-nope"])
+        .expect_code(2)
+        .stderr_contains("`adal-nope`");
+    fx.run(&["--select", "adal-node,adal-nope"])
+        .expect_code(2)
+        .stderr_contains("`adal-nope`");
+}
+
+#[test]
+fn rules_directory_replaces_the_embedded_packs() {
+    let pack = custom_pack("match.import = \"adal\"\n");
+    let fx = Fixture::with(&[
+        ("rules/custom.toml", &pack),
+        ("a.py", GOOD_PY),
+        ("b.js", "require(\"adal-node\");\n"),
+    ]);
+    let (run, report) = fx.json(&["--rules", "rules"]);
+    run.expect_code(1);
+    assert_eq!(
+        report.findings(),
+        [("a.py".to_string(), "custom-import".to_string(), 1)]
+    );
+    assert_eq!(report.diagnostics()[0]["severity"], "info");
+    fx.run(&["--rules", "rules", "--list-rules"])
+        .expect_code(0)
+        .stdout_contains("custom-import")
+        .stdout_lacks("adal-node-import");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Exit codes and output plumbing
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn exit_codes_distinguish_clean_findings_and_tool_errors() {
+    Fixture::with(&[("a.py", "print(1)\n")])
+        .run(&[])
+        .expect_code(0);
+    Fixture::with(&[("a.py", GOOD_PY)]).run(&[]).expect_code(1);
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    fx.write("b.py", b"\0");
+    // A NUL byte without a trigger never reaches the decoder; with one it does.
+    fx.write("c.py", b"adal\0");
+    fx.run(&[]).expect_code(2);
+}
+
+#[test]
+fn exit_zero_turns_findings_into_success() {
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    fx.run(&["--exit-zero"])
+        .expect_code(0)
+        .stdout_contains("Found 1 finding in 1 file.");
+    fx.run(&["--exit-zero", "--fix"]).expect_code(0);
+}
+
+#[test]
+fn exit_zero_keeps_tool_errors_at_two() {
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    fx.write("blob.py", b"import adal\0");
+    fx.run(&["--exit-zero"]).expect_code(2);
+    fx.run(&["--exit-zero", "--select", "nope"]).expect_code(2);
+}
+
+#[test]
+fn quiet_prints_findings_without_the_summary() {
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    fx.run(&["--quiet"])
+        .expect_code(1)
+        .stdout_contains("a.py:1:1")
+        .stdout_lacks("Found 1 finding");
+    fx.run(&["-q"]).expect_code(1).stdout_lacks("Found");
+}
+
+#[test]
+#[ignore = "engine bug: --quiet also hides tool errors, so a run exits 2 without saying why"]
+fn quiet_still_reports_tool_errors() {
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    fx.write("blob.py", b"import adal\0");
+    let run = fx.run(&["--quiet"]);
+    run.expect_code(2);
+    assert!(
+        run.stdout.contains("blob.py") || run.stderr.contains("blob.py"),
+        "exit 2 with no word about blob.py\n{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn color_never_has_no_escape_codes_and_always_has_them() {
+    let fx = Fixture::with(&[("a.py", GOOD_PY)]);
+    let plain = fx.run_exact(&["--color", "never"]);
+    plain.expect_code(1);
+    assert!(!plain.stdout.contains('\x1b'), "{}", plain.describe());
+    let coloured = fx.run_exact(&["--color", "always"]);
+    coloured.expect_code(1);
+    assert!(coloured.stdout.contains("\x1b["), "{}", coloured.describe());
+    // Auto is off when standard output is not a terminal, as here.
+    let auto = fx.run_exact(&[]);
+    assert!(!auto.stdout.contains('\x1b'), "{}", auto.describe());
+    let json = fx.run_exact(&["--color", "always", "--format", "json"]);
+    json.report();
+}
+
+/// Starts adalint with a piped standard output, reads a few bytes, closes the pipe, and
+/// returns the exit code.
+fn exit_code_after_closing_stdout(fx: &Fixture, args: &[&str]) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_adalint"))
+        .args(args)
+        .current_dir(fx.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn adalint");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut first = [0_u8; 10];
+    stdout
+        .read_exact(&mut first)
+        .expect("the first bytes of output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("wait for adalint");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "adalint panicked: {stderr}");
+    output.status.code()
+}
+
+#[test]
+fn broken_pipe_on_stdout_exits_cleanly() {
+    let fx = Fixture::new();
+    for i in 0..300 {
+        fx.write(&format!("f{i:03}.py"), PY_CLIENT_CREDENTIALS);
+    }
+    for args in [
+        &["--color", "never"][..],
+        &["--color", "never", "--format", "json"],
+        &["--color", "never", "--diff", "--unsafe-fixes"],
+    ] {
+        let code = exit_code_after_closing_stdout(&fx, args);
+        assert_ne!(
+            code,
+            Some(101),
+            "adalint {args:?} panicked on a closed pipe"
+        );
+        assert_eq!(code, Some(0), "adalint {args:?} on a closed pipe");
+    }
 }
