@@ -54,6 +54,10 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Seconds one file may take to parse before it is reported and skipped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20.0)]
+    pub parse_timeout: f64,
+
     /// Also scan files that `.gitignore`/`.ignore` exclude, and hidden files.
     #[arg(long)]
     pub no_ignore: bool,

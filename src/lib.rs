@@ -104,6 +104,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         .collect();
     let options = LintOptions {
         mode: settings.mode,
+        parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
     let files = pool.install(|| lint::lint_files(&walked.files, &selection, &options));

@@ -7,7 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tree_sitter::{Parser, Tree};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
 use crate::check::check;
 use crate::diagnostic::Diagnostic;
@@ -107,6 +110,8 @@ const MAX_PASSES: usize = 8;
 /// The settings a lint run needs.
 pub struct LintOptions<'a> {
     pub mode: FixMode,
+    /// How long one file may take to parse.
+    pub parse_time_limit: Duration,
     /// Canonical roots: fixes are never written through a link that leaves them.
     pub roots: &'a [PathBuf],
 }
@@ -119,28 +124,67 @@ pub fn lint_files(
 ) -> Vec<FileReport> {
     files
         .par_iter()
-        .map_init(Parsers::default, |parsers, file| {
-            lint_file(parsers, file, selection, options)
-        })
+        .map_init(
+            || Parsers::with_time_limit(options.parse_time_limit),
+            |parsers, file| lint_file(parsers, file, selection, options),
+        )
         .collect()
 }
 
-/// One tree-sitter parser per language, per worker.
-#[derive(Default)]
-pub(crate) struct Parsers(HashMap<Language, Parser>);
+/// One tree-sitter parser per language, per worker, and how long one parse may take.
+pub(crate) struct Parsers {
+    parsers: HashMap<Language, Parser>,
+    time_limit: Duration,
+}
+
+impl Default for Parsers {
+    fn default() -> Self {
+        Parsers::with_time_limit(PARSE_TIME_LIMIT)
+    }
+}
 
 impl Parsers {
+    pub(crate) fn with_time_limit(time_limit: Duration) -> Self {
+        Parsers {
+            parsers: HashMap::new(),
+            time_limit,
+        }
+    }
+
     pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
-        let parser = self.0.entry(language).or_insert_with(|| {
+        let parser = self.parsers.entry(language).or_insert_with(|| {
             let mut parser = Parser::new();
             parser
                 .set_language(&language.grammar())
                 .expect("bundled grammars match the tree-sitter version");
             parser
         });
-        parser.parse(text, None)
+        // A pathological file (tree-sitter-python's comment scanner is quadratic on long
+        // runs of comment lines) must not stall the run: give up after a time limit.
+        let deadline = Instant::now() + self.time_limit;
+        let mut progress = |_: &ParseState| {
+            if Instant::now() > deadline {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let bytes = text.as_bytes();
+        let tree = parser.parse_with_options(
+            &mut |offset, _| &bytes[offset.min(bytes.len())..],
+            None,
+            Some(ParseOptions::new().progress_callback(&mut progress)),
+        );
+        if tree.is_none() {
+            // A cancelled parse would otherwise resume on the next call.
+            parser.reset();
+        }
+        tree
     }
 }
+
+/// How long one file may take to parse, by default, before it is reported and skipped.
+pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(20);
 
 fn lint_file(
     parsers: &mut Parsers,
@@ -188,7 +232,10 @@ fn lint_source(
     mut report: FileReport,
 ) -> FileReport {
     let Some(tree) = parsers.parse(file.language, source.text()) else {
-        return report.fail("the parser gave up on this file; skipped".to_string());
+        return report.fail(format!(
+            "parsing took longer than {:.1} s (tree-sitter is slow on this file's shape; see `--parse-timeout`); skipped",
+            parsers.time_limit.as_secs_f64()
+        ));
     };
     report.parsed = true;
     let vocabulary = &selection.registry.vocabulary;
@@ -203,6 +250,7 @@ fn lint_source(
         report.source = Some(source);
         return report;
     };
+    let mut unfixed = Vec::new();
     let fixable = report.diagnostics.iter().any(|d| {
         d.fix
             .as_ref()
@@ -225,6 +273,7 @@ fn lint_source(
                 severity: Severity::Notice,
             });
         } else {
+            unfixed = report.diagnostics.clone();
             fix_file(parsers, file, &source, selection, threshold, &mut report);
         }
     }
@@ -234,7 +283,10 @@ fn lint_source(
                 message,
                 severity: Severity::Fatal,
             });
+            // Nothing was written: the findings are those of the file as it is.
             report.fixed = None;
+            report.fixes_applied = 0;
+            report.diagnostics = unfixed;
         }
     }
     report.source = Some(source);
@@ -405,7 +457,11 @@ pub fn lint_text(
     if !selection.may_match(text.as_bytes()) {
         return report;
     }
-    let options = LintOptions { mode, roots: &[] };
+    let options = LintOptions {
+        mode,
+        parse_time_limit: PARSE_TIME_LIMIT,
+        roots: &[],
+    };
     lint_source(
         &mut Parsers::default(),
         &file,

@@ -45,6 +45,7 @@ pub struct Settings {
     pub ignore: Vec<String>,
     pub rules: RuleSource,
     pub threads: usize,
+    pub parse_time_limit: std::time::Duration,
     pub ignore_files: IgnoreFiles,
     pub findings_exit: FindingsExit,
 }
@@ -106,6 +107,8 @@ impl Settings {
                 .rules
                 .map_or(RuleSource::Embedded, RuleSource::Directory),
             threads,
+            parse_time_limit: std::time::Duration::try_from_secs_f64(args.parse_timeout)
+                .unwrap_or(crate::lint::PARSE_TIME_LIMIT),
             ignore_files: if args.no_ignore {
                 IgnoreFiles::Disregard
             } else {

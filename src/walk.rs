@@ -97,7 +97,13 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
         walked.errors.extend(found.errors);
     }
     walked.files.sort();
-    walked.files.dedup();
+    // The same file reached twice (`. a.py`, `a.py ./a.py`, a link to a file in the tree)
+    // is scanned once, under the first path in sorted order.
+    let mut seen = std::collections::HashSet::new();
+    walked.files.retain(|file| {
+        let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+        seen.insert(key)
+    });
     walked.errors.sort();
     walked.errors.dedup();
     walked

@@ -28,7 +28,6 @@ use std::io::Read;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use tempfile::TempDir;
@@ -684,7 +683,6 @@ fn output_is_identical_with_one_and_eight_threads() {
 }
 
 #[test]
-#[ignore = "engine bug: overlapping path arguments (`. a.py`, `a.py ./a.py`) scan the same file twice"]
 fn overlapping_path_arguments_scan_each_file_once() {
     let fx = Fixture::with(&[("a.py", GOOD_PY), ("sub/b.py", GOOD_PY)]);
     for args in [&[".", "a.py"][..], &["a.py", "./a.py"], &["sub", "./sub"]] {
@@ -762,7 +760,8 @@ fn python_look_alikes_are_not_reported() {
         report.findings(),
         [("shadowed.py".to_string(), "adal-import".to_string(), 1)]
     );
-    assert_eq!(report.summary("files_parsed"), 4);
+    // `adalib` does not contain the whole word `adal`: those files are never parsed.
+    assert_eq!(report.summary("files_parsed"), 2);
 }
 
 #[test]
@@ -897,7 +896,7 @@ fn crlf_file_stays_crlf_after_fix() {
     assert_ne!(fixed, crlf.as_bytes(), "the file was not fixed");
     let text = String::from_utf8(fixed).expect("UTF-8");
     assert!(
-        text.contains("import msal  # the retired library\r\n"),
+        text.contains("# the retired library\r\nimport msal\r\n"),
         "{text:?}"
     );
     let bare = text
@@ -993,7 +992,6 @@ fn symlink_to_a_file_outside_the_root_is_not_written_through() {
 }
 
 #[test]
-#[ignore = "engine bug: a fix whose write is refused is still counted as applied and its findings vanish"]
 fn refused_write_keeps_the_findings_reported() {
     let fx = link_out_of_root();
     let (run, report) = fx.json(&["--fix", "--unsafe-fixes", "root"]);
@@ -1004,7 +1002,8 @@ fn refused_write_keeps_the_findings_reported() {
         [
             "adal-import",
             "adal-authentication-context",
-            "adal-acquire-token-with-client-credentials"
+            "adal-acquire-token-with-client-credentials",
+            "adal-result-key-renamed"
         ],
         "{}",
         run.describe()
@@ -1293,35 +1292,22 @@ fn named_path_that_does_not_exist_is_a_tool_error() {
 }
 
 #[test]
-#[ignore = "engine bug: tree-sitter-python takes quadratic time over consecutive long comment lines"]
-fn long_comment_block_does_not_stall_the_scan() {
-    let fx = Fixture::new();
+fn file_that_parses_too_slowly_is_reported_and_the_run_goes_on() {
+    // tree-sitter-python's comment scanner is quadratic over long runs of comment lines;
+    // such a file is given up on after `--parse-timeout` seconds, with a message.
+    let fx = Fixture::with(&[("good.py", GOOD_PY)]);
     let mut text = String::from("import adal\n");
     for _ in 0..4000 {
         text.push_str(&format!("# {}\n", "p".repeat(1021)));
     }
     fx.write("comments.py", &text);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_adalint"))
-        .args(["--color", "never", "--quiet", "comments.py"])
-        .current_dir(fx.root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn adalint");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
-        }
-        if Instant::now() > deadline {
-            child.kill().expect("kill adalint");
-            child.wait().expect("reap adalint");
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let status = status.expect("a 4 MB file of comments took more than 30 s");
-    assert_eq!(status.code(), Some(1));
+    assert_reported_error(
+        &fx,
+        &["--parse-timeout", "0.001", "."],
+        "comments.py",
+        "parsing took longer than",
+        2,
+    );
 }
 
 /// A minimal valid pack, with `extra` appended to its only rule.
@@ -1553,7 +1539,6 @@ fn quiet_prints_findings_without_the_summary() {
 }
 
 #[test]
-#[ignore = "engine bug: --quiet also hides tool errors, so a run exits 2 without saying why"]
 fn quiet_still_reports_tool_errors() {
     let fx = Fixture::with(&[("a.py", GOOD_PY)]);
     fx.write("blob.py", b"import adal\0");

@@ -25,9 +25,6 @@ impl Emitter for DiffEmitter {
                 diff.unified_diff().context_radius(3).header(&old, &new)
             )?;
         }
-        if self.verbosity == super::Verbosity::Quiet {
-            return Ok(());
-        }
         for (path, message) in &report.walk_errors {
             writeln!(out, "error: {path}: {message}")?;
         }
@@ -35,6 +32,9 @@ impl Emitter for DiffEmitter {
             for error in &file.errors {
                 writeln!(out, "error: {}: {}", file.display_path, error.message)?;
             }
+        }
+        if self.verbosity == super::Verbosity::Quiet {
+            return Ok(());
         }
         let fixes = report.fixed();
         writeln!(

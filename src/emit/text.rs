@@ -112,9 +112,7 @@ impl Emitter for TextEmitter {
             }
         }
         out.write_all(buf.as_slice())?;
-        if self.verbosity == Verbosity::Quiet {
-            return Ok(());
-        }
+        // Errors are always shown; `--quiet` hides notices and the summary.
         for (path, message) in &report.walk_errors {
             writeln!(out, "error: {path}: {message}")?;
         }
@@ -122,10 +120,14 @@ impl Emitter for TextEmitter {
             for error in &file.errors {
                 let level = match error.severity {
                     ErrorSeverity::Fatal => "error",
+                    ErrorSeverity::Notice if self.verbosity == Verbosity::Quiet => continue,
                     ErrorSeverity::Notice => "warning",
                 };
                 writeln!(out, "{level}: {}: {}", file.display_path, error.message)?;
             }
+        }
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
         }
         summary(out, report)
     }
