@@ -105,7 +105,8 @@ fn every_fixable_rule_has_a_fixed_twin() {
     let markers = markers();
     // Display-only fixes never change a file, so they have no twin to compare.
     let applies = |r: &adalint::registry::RuleInfo<'_>| {
-        r.fix_applicability().is_some_and(|a| a != adalint::fix::Applicability::DisplayOnly)
+        r.fix_applicability()
+            .is_some_and(|a| a != adalint::fix::Applicability::DisplayOnly)
     };
     for rule in registry.rules().filter(applies) {
         let has_twin = markers.iter().any(|(id, path)| {
