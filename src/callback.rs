@@ -10,10 +10,34 @@
 
 use tree_sitter::Node;
 
+use crate::fix::Edit;
 use crate::semantic::Model;
 
-/// The `.then(onSuccess, onError)` that replaces passing `callback`.
-pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>) -> Option<String> {
+/// The source text of `range` with the `edits` that lie inside it applied (renames of keys
+/// read in a callback body that the handlers copy).
+fn slice(source: &str, range: std::ops::Range<usize>, edits: &[Edit]) -> String {
+    let mut inner: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| range.start <= e.range.start && e.range.end <= range.end)
+        .collect();
+    inner.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::new();
+    let mut cursor = range.start;
+    for edit in inner {
+        if edit.range.start < cursor {
+            continue;
+        }
+        out.push_str(&source[cursor..edit.range.start]);
+        out.push_str(&edit.content);
+        cursor = edit.range.end;
+    }
+    out.push_str(&source[cursor..range.end]);
+    out
+}
+
+/// The `.then(onSuccess, onError)` that replaces passing `callback`; `edits` (key renames
+/// inside the callback) are applied to the code the handlers copy.
+pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>, edits: &[Edit]) -> Option<String> {
     match callback.kind() {
         "identifier" | "member_expression" => {
             let name = model.text(callback);
@@ -21,12 +45,14 @@ pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>) -> Option<Strin
                 ".then((result) => {name}(null, result), (error) => {name}(error))"
             ))
         }
-        "function_expression" | "function" | "arrow_function" => split(model, callback),
+        "function_expression" | "function" | "arrow_function" => split(model, callback, edits),
         _ => None,
     }
 }
 
-/// The names of the callback's first two parameters (error, result).
+/// The names of the callback's first two parameters (error, result). Further parameters
+/// (`subscriptions` of `(err, credentials, subscriptions)`) have no place in a promise
+/// handler: allowed only when the body never mentions them.
 fn parameter_names<'s>(
     model: &Model<'s>,
     function: Node<'_>,
@@ -37,7 +63,15 @@ fn parameter_names<'s>(
     let parameters = function.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
     let names: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
-    if names.len() > 2 || names.iter().any(|n| n.kind() != "identifier") {
+    if names.iter().any(|n| n.kind() != "identifier") {
+        return None;
+    }
+    let body = function.child_by_field_name("body")?;
+    let extra_read = names
+        .iter()
+        .skip(2)
+        .any(|n| mentions(model, body, model.text(*n)));
+    if extra_read || (names.len() > 2 && mentions(model, body, "arguments")) {
         return None;
     }
     let error = names.first().map(|n| model.text(*n))?;
@@ -127,7 +161,7 @@ fn reindent(text: &str, from: &str, to: &str) -> String {
     out
 }
 
-fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
+fn split(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String> {
     let (error, result) = parameter_names(model, function)?;
     let result_name = result.unwrap_or("result");
     let body = function.child_by_field_name("body")?;
@@ -150,8 +184,8 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
         }
         return Some(format!(
             ".then(({result_name}) => {}, ({error}) => {})",
-            model.text(on_success),
-            model.text(on_error)
+            slice(model.source, on_success.byte_range(), edits),
+            slice(model.source, on_error.byte_range(), edits)
         ));
     }
     let mut cursor = body.walk();
@@ -176,7 +210,7 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
     // Branches sit one level deeper than the callback's own statements: move them out.
     let from = indentation(source, first.start_byte());
     let to = indentation(source, function.start_byte());
-    let branch = |node: Node<'_>| reindent(model.text(node), from, to);
+    let branch = |node: Node<'_>| reindent(&slice(source, node.byte_range(), edits), from, to);
     let (on_error, on_success) = match (alternative, statements.len()) {
         (Some(alternative), 1) => (branch(consequence), branch(alternative)),
         (None, _) if always_exits(consequence) => {
@@ -189,7 +223,10 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
                     .rfind('\n')
                     .map_or(body.end_byte() - 1, |i| i + 1);
                 let closing_indent = &source[close..body.end_byte() - 1];
-                format!("{{\n{}\n{closing_indent}}}", &source[start..end])
+                format!(
+                    "{{\n{}\n{closing_indent}}}",
+                    slice(source, start..end, edits)
+                )
             } else {
                 "{}".to_string()
             };
@@ -202,4 +239,48 @@ fn split(model: &Model<'_>, function: Node<'_>) -> Option<String> {
         handler(function, result_name, &on_success),
         handler(function, error, &on_error)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::then_clause;
+    use crate::language::Language;
+    use crate::semantic::{Model, Vocabulary};
+
+    fn then_of(source: &str) -> Option<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&Language::JavaScript.grammar())
+            .expect("grammar");
+        let tree = parser.parse(source, None).expect("parses");
+        let vocabulary = Vocabulary::default();
+        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
+        let call = model.facts.calls.first().expect("a call");
+        then_clause(
+            &model,
+            call.arguments.last().expect("a callback").value,
+            &[],
+        )
+    }
+
+    #[test]
+    fn extra_callback_parameters_are_dropped_only_when_unread() {
+        assert_eq!(
+            then_of("login(a, (err, creds, subscriptions) => (err ? fail(err) : use(creds)));")
+                .as_deref(),
+            Some(".then((creds) => use(creds), (err) => fail(err))")
+        );
+        assert_eq!(
+            then_of(
+                "login(a, (err, creds, subscriptions) => (err ? fail(err) : use(subscriptions)));"
+            ),
+            None
+        );
+        assert_eq!(
+            then_of(
+                "login(a, function (err, creds, subs) { if (err) { return; } use(arguments); });"
+            ),
+            None
+        );
+    }
 }

@@ -14,7 +14,7 @@ use tree_sitter::{Node, QueryCursor, Tree};
 use crate::diagnostic::Diagnostic;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
-use crate::rule::{Filter, Matcher, Rule, TemplateValues};
+use crate::rule::{Filter, Matcher, NamePattern, Rule, TemplateValues};
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
 
@@ -29,7 +29,21 @@ pub(crate) struct BoundArguments<'t> {
 }
 
 /// Binds a call's arguments to a parameter list, positionally and by keyword.
-pub(crate) fn bind_arguments<'t>(call: &CallSite<'t>, parameters: &[String]) -> BoundArguments<'t> {
+///
+/// A parameter `options.name` whose base `options` is also a parameter names a property of
+/// an object literal passed as `options`: when every property of that literal is such a
+/// parameter, each value is bound to its dotted name and `options` itself is not bound.
+/// Otherwise (a variable, a spread, an unknown property) `options` is bound whole.
+pub(crate) fn bind_arguments<'t>(
+    source: &str,
+    call: &CallSite<'t>,
+    parameters: &[String],
+) -> BoundArguments<'t> {
+    let is_property = |name: &str| {
+        name.split_once('.')
+            .is_some_and(|(base, _)| parameters.iter().any(|p| p == base))
+    };
+    let positional: Vec<&String> = parameters.iter().filter(|p| !is_property(p)).collect();
     let mut bound = BoundArguments::default();
     let mut position = 0;
     for argument in &call.arguments {
@@ -37,22 +51,85 @@ pub(crate) fn bind_arguments<'t>(call: &CallSite<'t>, parameters: &[String]) -> 
             bound.has_splat = true;
             continue;
         }
+        let is_last = std::ptr::eq(argument, call.arguments.last().expect("an argument"));
         let name = match &argument.keyword {
             Some(keyword) => parameters.iter().find(|p| *p == keyword),
+            // An optional parameter before the callback was left out (`login(a, b, c, cb)`
+            // for `login(a, b, c, options?, callback?)`): a function passed last is the
+            // callback.
+            None if is_last
+                && matches!(
+                    argument.value.kind(),
+                    "function_expression" | "function" | "arrow_function"
+                )
+                && positional.get(position).is_some_and(|p| *p != "callback")
+                && positional[position..].iter().any(|p| *p == "callback") =>
+            {
+                position += 1;
+                positional.iter().copied().find(|p| *p == "callback")
+            }
             None => {
-                let name = parameters.get(position);
+                let name = positional.get(position).copied();
                 position += 1;
                 name
             }
         };
         match name {
             Some(name) if !bound.values.contains_key(name) => {
-                bound.values.insert(name.clone(), argument.value);
+                match object_properties(source, argument.value, name, parameters) {
+                    Some(properties) => bound.values.extend(properties),
+                    None => {
+                        bound.values.insert(name.clone(), argument.value);
+                    }
+                }
             }
             _ => bound.unbound.push(argument.value),
         }
     }
     bound
+}
+
+/// The properties of an object literal passed as parameter `base`, by dotted parameter
+/// name, when the signature names every one of them.
+fn object_properties<'t>(
+    source: &str,
+    value: Node<'t>,
+    base: &str,
+    parameters: &[String],
+) -> Option<Vec<(String, Node<'t>)>> {
+    let prefix = format!("{base}.");
+    if value.kind() != "object" || !parameters.iter().any(|p| p.starts_with(&prefix)) {
+        return None;
+    }
+    let mut properties = Vec::new();
+    let mut cursor = value.walk();
+    for property in value.named_children(&mut cursor) {
+        let (key, node) = match property.kind() {
+            "comment" => continue,
+            "pair" => {
+                let key = property.child_by_field_name("key")?;
+                let name = match key.kind() {
+                    "property_identifier" => source[key.byte_range()].to_string(),
+                    "string" => {
+                        let text = &source[key.byte_range()];
+                        text.get(1..text.len().saturating_sub(1))?.to_string()
+                    }
+                    _ => return None,
+                };
+                (name, property.child_by_field_name("value")?)
+            }
+            "shorthand_property_identifier" => {
+                (source[property.byte_range()].to_string(), property)
+            }
+            _ => return None,
+        };
+        let name = format!("{prefix}{key}");
+        if !parameters.contains(&name) || properties.iter().any(|(n, _)| *n == name) {
+            return None;
+        }
+        properties.push((name, node));
+    }
+    Some(properties)
 }
 
 /// Message placeholders show the argument's source text, or `…` when it was not passed.
@@ -128,13 +205,19 @@ pub(crate) fn check(
         });
         for index in exact.chain(globs) {
             let rule = selection.rule(index);
-            let Matcher::Call { arity, .. } = &rule.matcher else {
+            let Matcher::Call {
+                arity, arguments, ..
+            } = &rule.matcher
+            else {
                 continue;
             };
-            if !applies(rule) || arity.is_some_and(|n| n != call.arguments.len()) {
+            if !applies(rule)
+                || arity.is_some_and(|n| n != call.arguments.len())
+                || !(arguments.is_empty() || passes_object_of(model, call, arguments))
+            {
                 continue;
             }
-            let arguments = bind_arguments(call, &rule.parameters);
+            let arguments = bind_arguments(model.source, call, &rule.parameters);
             let text = message(rule, model, Some(&arguments));
             let mut found = Match::new(rule, call.node.byte_range(), text);
             found.call = Some((call.clone(), arguments));
@@ -228,6 +311,19 @@ pub(crate) fn check(
     rewrite::plan(model, source, matches, selection.target)
 }
 
+/// True when an argument of the call is an object made by one of `patterns`, or a member
+/// of one (`Class#member`).
+fn passes_object_of(model: &Model<'_>, call: &CallSite<'_>, patterns: &[NamePattern]) -> bool {
+    call.arguments.iter().any(|argument| {
+        let name = match model.evaluate(argument.value) {
+            Value::Object { of, .. } => of,
+            Value::Symbol(symbol) if symbol.contains('#') => symbol,
+            _ => return false,
+        };
+        patterns.iter().any(|p| p.matches(&name))
+    })
+}
+
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.
 fn module_matches(pattern: &str, module: &str) -> bool {
     module == pattern
@@ -238,7 +334,82 @@ fn module_matches(pattern: &str, module: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::module_matches;
+    use super::{bind_arguments, module_matches};
+    use crate::language::Language;
+    use crate::semantic::{Model, Vocabulary};
+
+    fn bound(source: &str, parameters: &[&str]) -> Vec<(String, String)> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&Language::JavaScript.grammar())
+            .expect("grammar");
+        let tree = parser.parse(source, None).expect("parses");
+        let vocabulary = Vocabulary::default();
+        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
+        let call = model.facts.calls.first().expect("a call");
+        let parameters: Vec<String> = parameters.iter().map(|p| (*p).to_string()).collect();
+        let arguments = bind_arguments(source, call, &parameters);
+        let mut out: Vec<(String, String)> = arguments
+            .values
+            .iter()
+            .map(|(name, node)| (name.clone(), model.text(*node).to_string()))
+            .collect();
+        out.extend(
+            arguments
+                .unbound
+                .iter()
+                .map(|node| ("?".to_string(), model.text(*node).to_string())),
+        );
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn object_literal_options_bind_property_by_property() {
+        let signature = ["a", "options", "callback", "options.x", "options.y"];
+        let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+            items
+                .iter()
+                .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
+                .collect()
+        };
+        assert_eq!(
+            bound("f(1, { x: 2, 'y': z }, cb);", &signature),
+            pairs(&[
+                ("a", "1"),
+                ("callback", "cb"),
+                ("options.x", "2"),
+                ("options.y", "z")
+            ])
+        );
+        assert_eq!(
+            bound("f(1, { x }, cb);", &signature),
+            pairs(&[("a", "1"), ("callback", "cb"), ("options.x", "x")])
+        );
+        // An unknown property, a spread or a variable: the options stay one argument.
+        assert_eq!(
+            bound("f(1, { x: 2, w: 3 });", &signature),
+            pairs(&[("a", "1"), ("options", "{ x: 2, w: 3 }")])
+        );
+        assert_eq!(
+            bound("f(1, { ...o });", &signature),
+            pairs(&[("a", "1"), ("options", "{ ...o }")])
+        );
+        assert_eq!(
+            bound("f(1, opts, cb, extra);", &signature),
+            pairs(&[
+                ("?", "extra"),
+                ("a", "1"),
+                ("callback", "cb"),
+                ("options", "opts")
+            ])
+        );
+        // A dotted name whose base is not a parameter is positional.
+        assert_eq!(
+            bound("f(1, 2);", &["a", "options.x"]),
+            pairs(&[("a", "1"), ("options.x", "2")])
+        );
+    }
 
     #[test]
     fn module_patterns_match_submodules_but_not_look_alikes() {

@@ -22,6 +22,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-node.toml",
         include_str!("../rules/adal-node.toml"),
     ),
+    (
+        "rules/ms-rest-azure.toml",
+        include_str!("../rules/ms-rest-azure.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -171,6 +175,10 @@ impl Registry {
                 .vocabulary
                 .callback_results
                 .extend(pack.callback_results.clone());
+            registry
+                .vocabulary
+                .signatures
+                .extend(pack.signatures.clone());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

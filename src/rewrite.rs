@@ -59,6 +59,10 @@ struct Draft {
     /// Why the fix cannot be applied automatically (empty: it can).
     blockers: Vec<String>,
     origin: Option<OriginProposal>,
+    /// Calls whose own fixes must apply together with this one (`methods`, `with-origin`).
+    requires: Vec<Range<usize>>,
+    /// Insertions of the imports the templates use, agreed across the file.
+    imports: Vec<Edit>,
 }
 
 /// A proposed rewrite of the call that created a receiver.
@@ -94,36 +98,77 @@ pub(crate) fn plan(
         rewritten: &rewritten,
     };
     let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(&context, m)).collect();
+    agree_on_imports(model, &mut drafts);
     agree_on_origins(model, &mut drafts);
+    for draft in drafts.iter_mut().flatten() {
+        if let Some(origin) = draft.origin.take() {
+            match origin.relocation {
+                Some((statement, at)) => {
+                    // The creating statement moves down to the call, rewritten.
+                    let text = format!(
+                        "{}{}{}{}\n",
+                        source.indentation_at(at),
+                        &model.source[statement.start..origin.range.start],
+                        origin.text,
+                        &model.source[origin.range.end..statement.end]
+                    );
+                    draft
+                        .edits
+                        .push(Edit::insert(at, source.with_newlines(&text)));
+                    draft
+                        .edits
+                        .push(imports::statement_removal(model, statement));
+                }
+                None => draft.edits.push(Edit::replace(
+                    origin.range,
+                    source.with_newlines(&origin.text),
+                )),
+            }
+        }
+    }
+    let calls: Vec<Option<Range<usize>>> = matches
+        .iter()
+        .map(|m| m.call.as_ref().map(|(call, _)| call.node.byte_range()))
+        .collect();
+    agree_on_requirements(model, &calls, &mut drafts);
+    let groups = requirement_groups(&calls, &drafts);
+    let applicabilities: Vec<Option<Applicability>> = matches
+        .iter()
+        .map(|m| m.rule.recipe(target).map(|r| r.applicability))
+        .collect();
+    let group_edits: Vec<Option<(Vec<Edit>, Applicability)>> = groups
+        .iter()
+        .map(|group| {
+            let members = group.as_ref()?;
+            let mut edits: Vec<Edit> = Vec::new();
+            let mut applicability = Applicability::Safe;
+            for &member in members {
+                for edit in drafts[member].as_ref().map_or(&[][..], |d| &d.edits[..]) {
+                    if !edits.contains(edit) {
+                        edits.push(edit.clone());
+                    }
+                }
+                applicability = applicability.min(applicabilities[member]?);
+            }
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            Some((edits, applicability))
+        })
+        .collect();
     matches
         .into_iter()
         .zip(drafts)
-        .map(|(found, draft)| {
+        .zip(group_edits)
+        .map(|((found, draft), group)| {
             let fix = draft.and_then(|draft| {
                 let recipe = found.rule.recipe(target)?;
-                let mut edits = draft.edits;
-                if let Some(origin) = draft.origin {
-                    match origin.relocation {
-                        Some((statement, at)) => {
-                            // The creating statement moves down to the call, rewritten.
-                            let text = format!(
-                                "{}{}{}{}\n",
-                                source.indentation_at(at),
-                                &model.source[statement.start..origin.range.start],
-                                origin.text,
-                                &model.source[origin.range.end..statement.end]
-                            );
-                            edits.push(Edit::insert(at, source.with_newlines(&text)));
-                            edits.push(imports::statement_removal(model, statement));
-                        }
-                        None => edits.push(Edit::replace(
-                            origin.range,
-                            source.with_newlines(&origin.text),
-                        )),
+                let (mut edits, own_applicability) = match group {
+                    Some((edits, applicability)) if draft.blockers.is_empty() => {
+                        (edits, applicability)
                     }
-                }
+                    _ => (draft.edits, recipe.applicability),
+                };
                 let (applicability, note) = if draft.blockers.is_empty() {
-                    (recipe.applicability, recipe.reason.clone())
+                    (own_applicability, recipe.reason.clone())
                 } else {
                     (
                         Applicability::DisplayOnly,
@@ -160,6 +205,9 @@ struct FixValues<'a, 't> {
     receiver: Option<String>,
     result: Option<String>,
     quote: char,
+    /// Edits inside the matched call (key renames in its callback), applied to code that
+    /// templates copy from it.
+    inner_edits: Vec<Edit>,
 }
 
 impl<'t> FixValues<'_, 't> {
@@ -183,7 +231,7 @@ impl TemplateValues for FixValues<'_, '_> {
             Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
             Some(Filter::Tenant) => authority::tenant(self.model, node),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
-            Some(Filter::Then) => callback::then_clause(self.model, node),
+            Some(Filter::Then) => callback::then_clause(self.model, node, &self.inner_edits),
             None => Some(self.model.text(node).to_string()),
         }
     }
@@ -209,6 +257,11 @@ fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> Option<St
     let text = model.text(node);
     if let Some(end) = literal_end(node) {
         let split = end - node.start_byte();
+        let open = text.find(['"', '\'', '`']).map_or(0, |i| i + 1);
+        if !is_resource(text[open.min(split)..split].trim_start_matches(['"', '\''])) {
+            // `'graph'`, `'batch'`: a keyword of a wrapper library, not a resource.
+            return None;
+        }
         return Some(format!("{}/.default{}", &text[..split], &text[split..]));
     }
     let primary = matches!(
@@ -230,6 +283,27 @@ fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> Option<St
     } else {
         format!("({text}) + {quote}/.default{quote}")
     })
+}
+
+/// A v1 resource is an absolute URI (`https://vault.azure.net`, `api://my-app`) or an
+/// application id (a GUID).
+fn is_resource(text: &str) -> bool {
+    let is_guid = text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    is_guid
+        || text.split_once(':').is_some_and(|(scheme, rest)| {
+            !scheme.is_empty()
+                && !rest.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
 }
 
 /// Where the closing quote of a plain string literal starts.
@@ -285,6 +359,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
             receiver: None,
             result: None,
             quote,
+            inner_edits: Vec::new(),
         };
         let replace = recipe.replace.as_ref()?.render(&values).ok()?;
         edits.push(Edit::replace(
@@ -295,6 +370,8 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
             edits,
             blockers,
             origin: None,
+            requires: Vec::new(),
+            imports: Vec::new(),
         });
     };
     if arguments.has_splat {
@@ -308,8 +385,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
 
     // The receiver and the call that created it.
     let receiver = call.receiver;
+    let mut requires = Vec::new();
     let mut origin_call: Option<CallSite<'_>> = None;
-    if recipe.origin.is_some() {
+    if recipe.origin.is_some() || recipe.with_origin {
         match receiver.map(|r| model.evaluate(r)) {
             Some(Value::Object {
                 origin: Some(range),
@@ -326,11 +404,21 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
                 .push("the object this is called on is created in more than one place".to_string()),
         }
     }
-    let origin_arguments = origin_call
-        .as_ref()
-        .map(|c| bind_arguments(c, &found.rule.origin_parameters));
+    // The origin's own signature when a pack declares it (an object may be made by several
+    // APIs: `login(...)` or `new Credentials(...)`), else the rule's class signature.
+    let origin_arguments = origin_call.as_ref().map(|c| {
+        let parameters = model
+            .signature_of(c)
+            .unwrap_or(&found.rule.origin_parameters);
+        bind_arguments(model.source, c, parameters)
+    });
     if origin_arguments.as_ref().is_some_and(|a| a.has_splat) {
         return None;
+    }
+    if recipe.with_origin {
+        if let Some(origin_call) = &origin_call {
+            requires.push(origin_call.node.byte_range());
+        }
     }
 
     let result = result_name(model, call.node);
@@ -341,10 +429,13 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
         receiver: receiver.map(|r| model.text(r).to_string()),
         result: result.clone(),
         quote,
+        inner_edits: Vec::new(),
     };
 
     // Arguments the templates do not carry over would be lost.
-    unused_arguments(recipe, arguments, origin_arguments.as_ref(), &mut blockers);
+    // (The arguments of an origin rewritten by its own rule are that rule's business.)
+    let own_origin = origin_arguments.as_ref().filter(|_| !recipe.with_origin);
+    unused_arguments(recipe, arguments, own_origin, &mut blockers);
 
     let origin_text = match (&recipe.origin, &origin_call) {
         (Some(template), Some(_)) => Some(template.render(&values).ok()?),
@@ -374,14 +465,27 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
         }
     }
 
+    if !recipe.keys.is_empty() || recipe.methods.is_some() {
+        let mut result = ResultEdits {
+            callback: arguments.values.get("callback").copied(),
+            edits: &mut edits,
+            blockers: &mut blockers,
+            requires: &mut requires,
+        };
+        result_edits(context, recipe, call.node, quote, &mut result);
+    }
     if let Some(template) = &recipe.replace {
+        // Renames inside the call (its callback's body) are carried by the replacement.
+        let range = call.node.byte_range();
+        let (inner, outer): (Vec<Edit>, Vec<Edit>) = std::mem::take(&mut edits)
+            .into_iter()
+            .partition(|e| range.start <= e.range.start && e.range.end <= range.end);
+        edits = outer;
+        values.inner_edits = inner;
         edits.push(Edit::replace(
-            call.node.byte_range(),
+            range,
             source.with_newlines(&template.render(&values).ok()?),
         ));
-    }
-    if !recipe.keys.is_empty() {
-        result_edits(context, recipe, call.node, quote, &mut edits, &mut blockers);
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = imports::statement_range(model, call.node);
@@ -399,15 +503,17 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
         edits.push(Edit::insert(at, source.with_newlines(&text)));
     }
     let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
-    for import in &recipe.add_imports {
-        if let Some(edit) = imports::add(model, source, anchor, import) {
-            edits.push(edit);
-        }
-    }
+    let imports = recipe
+        .add_imports
+        .iter()
+        .filter_map(|import| imports::add(model, source, anchor, import))
+        .collect();
     Some(Draft {
         edits,
         blockers,
         origin,
+        requires,
+        imports,
     })
 }
 
@@ -523,16 +629,47 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     None
 }
 
+/// What following a call's result adds to its draft.
+struct ResultEdits<'a, 't> {
+    /// The argument bound to the parameter `callback`, if any.
+    callback: Option<Node<'t>>,
+    edits: &'a mut Vec<Edit>,
+    blockers: &'a mut Vec<String>,
+    requires: &'a mut Vec<Range<usize>>,
+}
+
+/// The call whose method `receiver` is the object of, when that method is one of `methods`
+/// and the call's own fix rewrites it.
+fn kept_method_call(
+    model: &Model<'_>,
+    receiver: Node<'_>,
+    methods: Option<&Vec<String>>,
+    rewritten: &HashSet<Range<usize>>,
+) -> Option<Range<usize>> {
+    let methods = methods?;
+    let member = receiver.parent()?;
+    let property = member.child_by_field_name("property")?;
+    let call = member.parent()?;
+    let kept = member.kind() == "member_expression"
+        && member.child_by_field_name("object") == Some(receiver)
+        && call.child_by_field_name("function") == Some(member)
+        && methods.iter().any(|m| m == model.text(property))
+        && rewritten.contains(&call.byte_range());
+    kept.then(|| call.byte_range())
+}
+
 /// Renames the keys read on the call's result; a read of a key with no counterpart, or a
-/// result that leaves what this file can see, blocks the fix.
+/// result that leaves what this file can see, blocks the fix. Calls of the recipe's
+/// `methods` on the result become requirements.
 fn result_edits(
     context: &PlanContext<'_, '_>,
     recipe: &FixRecipe,
     call: Node<'_>,
     quote: char,
-    edits: &mut Vec<Edit>,
-    blockers: &mut Vec<String>,
+    out: &mut ResultEdits<'_, '_>,
 ) {
+    let edits = &mut *out.edits;
+    let blockers = &mut *out.blockers;
     let model = context.model;
     let origin = call.byte_range();
     let is_result = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == origin);
@@ -543,15 +680,37 @@ fn result_edits(
         .filter(|read| is_result(read.object))
         .map(|read| read.object.byte_range())
         .collect();
-    let escapes = model.facts.uses.iter().any(|site| {
+    // A result handed to a `callback` that is not a function here leaves what this file
+    // shows.
+    let renames = recipe.keys.iter().any(|(key, renamed)| key != renamed);
+    let mut escapes = (recipe.methods.is_some() || renames)
+        && model.callback_result_of(call).is_some()
+        && out.callback.is_some_and(|callback| {
+            !matches!(
+                callback.kind(),
+                "function_expression" | "function" | "arrow_function"
+            )
+        });
+    for site in &model.facts.uses {
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
-        relevant
-            && match site.kind {
-                UseKind::Escape => !is_argument_of(site.node, context.rewritten),
-                UseKind::Receiver => !read_objects.contains(&site.node.byte_range()),
-                UseKind::KeyRead | UseKind::Alias | UseKind::Test => false,
+        if !relevant {
+            continue;
+        }
+        escapes |= match site.kind {
+            UseKind::Escape => !is_argument_of(site.node, context.rewritten),
+            UseKind::Receiver => {
+                match kept_method_call(model, site.node, recipe.methods.as_ref(), context.rewritten)
+                {
+                    Some(kept) => {
+                        out.requires.push(kept);
+                        false
+                    }
+                    None => !read_objects.contains(&site.node.byte_range()),
+                }
             }
-    });
+            UseKind::KeyRead | UseKind::Alias | UseKind::Test => false,
+        };
+    }
     if escapes {
         blockers.push(
             "the result is used where its keys cannot be followed (returned, passed or stored)"
@@ -829,6 +988,186 @@ fn model_node<'t>(model: &Model<'t>, range: &Range<usize>) -> Option<Node<'t>> {
     Some(node)
 }
 
+/// The same import added next to different imports of one function (or of the module)
+/// would be added twice when both fixes apply in one pass: every fix adds it at the first
+/// of those places.
+fn agree_on_imports(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
+    let key = |edit: &Edit| {
+        (
+            edit.content.trim().to_string(),
+            model.function_of(model.scope_at(edit.range.start)),
+        )
+    };
+    let mut first: HashMap<(String, usize), Edit> = HashMap::new();
+    for edit in drafts.iter().flatten().flat_map(|d| d.imports.iter()) {
+        let slot = first.entry(key(edit)).or_insert_with(|| edit.clone());
+        if edit.range.start < slot.range.start {
+            *slot = edit.clone();
+        }
+    }
+    for draft in drafts.iter_mut().flatten() {
+        for edit in std::mem::take(&mut draft.imports) {
+            let chosen = first.get(&key(&edit)).cloned().unwrap_or(edit);
+            draft.edits.push(chosen);
+        }
+    }
+}
+
+/// Fixes that require others (`methods`, `with-origin`) apply only when every fix they
+/// require is admitted too and their edits do not overlap (a call inside the callback that
+/// another fix rewrites whole cannot be rewritten in the same pass): otherwise all of them
+/// become display-only. Repeated until nothing changes, since blocking one fix can block
+/// the fixes that require it.
+fn agree_on_requirements(
+    model: &Model<'_>,
+    calls: &[Option<Range<usize>>],
+    drafts: &mut [Option<Draft>],
+) {
+    let admitted = |drafts: &[Option<Draft>], range: &Range<usize>| -> Option<usize> {
+        calls.iter().enumerate().position(|(index, call)| {
+            call.as_ref() == Some(range)
+                && drafts[index]
+                    .as_ref()
+                    .is_some_and(|d| d.blockers.is_empty())
+        })
+    };
+    let overlap = |a: &Draft, b: &Draft| {
+        a.edits.iter().any(|x| {
+            b.edits.iter().any(|y| {
+                x != y
+                    && !x.range.is_empty()
+                    && !y.range.is_empty()
+                    && x.range.start < y.range.end
+                    && y.range.start < x.range.end
+            })
+        })
+    };
+    loop {
+        let mut changed = false;
+        for index in 0..drafts.len() {
+            let Some(draft) = drafts[index].as_ref() else {
+                continue;
+            };
+            if !draft.blockers.is_empty() || draft.requires.is_empty() {
+                continue;
+            }
+            let mut reason = None;
+            for required in &draft.requires {
+                let text = model.source[required.clone()]
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim();
+                match admitted(drafts, required) {
+                    None => {
+                        reason = Some(format!(
+                            "it must be rewritten together with `{text}`, which cannot be rewritten here"
+                        ));
+                        break;
+                    }
+                    Some(other) => {
+                        if drafts[other].as_ref().is_some_and(|o| overlap(draft, o)) {
+                            reason = Some(format!(
+                                "it must be rewritten together with `{text}`, which lies inside the code this fix rewrites; rewrite them by hand"
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+            // A fix that others require but that requires nothing is checked from their side.
+            if let Some(reason) = reason {
+                if let Some(draft) = drafts[index].as_mut() {
+                    draft.blockers.push(reason);
+                }
+                changed = true;
+            }
+        }
+        // Requirements are mutual: a fix required by a blocked fix is blocked too.
+        for index in 0..drafts.len() {
+            let Some(range) = calls[index].clone() else {
+                continue;
+            };
+            if drafts[index]
+                .as_ref()
+                .is_none_or(|d| !d.blockers.is_empty())
+            {
+                continue;
+            }
+            let blocked_dependent = drafts.iter().any(|other| {
+                other
+                    .as_ref()
+                    .is_some_and(|o| !o.blockers.is_empty() && o.requires.contains(&range))
+            });
+            if blocked_dependent {
+                if let Some(draft) = drafts[index].as_mut() {
+                    draft.blockers.push(
+                        "a call that must be rewritten together with it cannot be rewritten here"
+                            .to_string(),
+                    );
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// For each admitted fix that takes part in requirements, the members of its group (the
+/// fixes connected to it by requirements): they carry each other's edits, so they are
+/// applied together, in one pass, or not at all.
+fn requirement_groups(
+    calls: &[Option<Range<usize>>],
+    drafts: &[Option<Draft>],
+) -> Vec<Option<Vec<usize>>> {
+    let admitted = |index: usize| {
+        drafts[index]
+            .as_ref()
+            .is_some_and(|d| d.blockers.is_empty())
+    };
+    let neighbours = |index: usize| -> Vec<usize> {
+        let mut out = Vec::new();
+        if let Some(draft) = drafts[index].as_ref() {
+            for required in &draft.requires {
+                out.extend(
+                    (0..calls.len())
+                        .filter(|&j| calls[j].as_ref() == Some(required) && admitted(j)),
+                );
+            }
+        }
+        if let Some(range) = &calls[index] {
+            out.extend((0..drafts.len()).filter(|&j| {
+                admitted(j)
+                    && drafts[j]
+                        .as_ref()
+                        .is_some_and(|d| d.requires.contains(range))
+            }));
+        }
+        out
+    };
+    (0..drafts.len())
+        .map(|start| {
+            if !admitted(start) || neighbours(start).is_empty() {
+                return None;
+            }
+            let mut group = vec![start];
+            let mut next = 0;
+            while next < group.len() {
+                for neighbour in neighbours(group[next]) {
+                    if !group.contains(&neighbour) {
+                        group.push(neighbour);
+                    }
+                }
+                next += 1;
+            }
+            group.sort_unstable();
+            Some(group)
+        })
+        .collect()
+}
+
 /// An origin is rewritten only when every use of the object it creates is a call whose fix
 /// proposes the very same rewrite, and the arguments it takes from those calls can move.
 fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
@@ -888,5 +1227,21 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_resource;
+
+    #[test]
+    fn resources_are_uris_or_application_ids() {
+        assert!(is_resource("https://management.core.windows.net/"));
+        assert!(is_resource("api://my-app"));
+        assert!(is_resource("00000002-0000-0000-c000-000000000000"));
+        assert!(!is_resource("graph"));
+        assert!(!is_resource("batch"));
+        assert!(!is_resource(""));
+        assert!(!is_resource("00000002-0000-0000-c000-00000000000g"));
     }
 }

@@ -321,3 +321,306 @@ fn e2e_harness_refuses_non_aad_hosts() {
         "only refusals expected:\n{reqs:#?}"
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// Node: adal-node → @azure/msal-node, ms-rest → @azure/identity
+// ------------------------------------------------------------------------------------------
+
+/// The rewritten program is valid JavaScript for the Node under test (`node --check`).
+fn assert_node_check(fixed: &harness::FixedProgram) {
+    let out = harness::run_bounded(
+        std::process::Command::new(&harness::envs().node)
+            .arg("--check")
+            .arg(&fixed.path),
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "node --check rejects the rewritten program:\n{}\n--- program ---\n{}",
+        harness::describe(&out),
+        fixed.after
+    );
+}
+
+/// The rewritten Node program no longer loads the retired module.
+fn assert_no_require(fixed: &harness::FixedProgram, module: &str) {
+    for quote in ['\'', '"'] {
+        assert!(
+            !fixed
+                .after
+                .contains(&format!("require({quote}{module}{quote})")),
+            "the rewritten program still requires {module}:\n{}",
+            fixed.after
+        );
+    }
+}
+
+/// One adal-node flow: the ADAL program gets a v1 token with adal-node's SKU, the program
+/// adalint made gets a v2 token for exactly `resource + "/.default"` with msal-node's SKU.
+fn node_adal_before_after(relative: &str, grant: &str, env: &[(&str, &str)]) {
+    let before = program(relative);
+    let fake = Fake::start();
+    let out = fake.run_node(&before, env);
+    let reqs = fake.requests();
+    let want = Want {
+        grant,
+        client_id: CLIENT_ID,
+        sku: SKU_ADAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v1_token(&reqs, RESOURCE, &want))
+        .and_then(|()| assert_no_request(&reqs, "v2-token"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(verdict, &format!("{relative} (before)"), None);
+
+    let fixed = fix_copy(&before);
+    assert_node_check(&fixed);
+    assert_no_require(&fixed, "adal-node");
+    let mark = fake.mark();
+    let out = fake.run_node(&fixed.path, env);
+    let reqs = fake.requests_since(mark);
+    let want = Want {
+        grant,
+        client_id: CLIENT_ID,
+        sku: SKU_MSAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v2_token(&reqs, &v2_scope(), &want))
+        .and_then(|()| assert_no_request(&reqs, "v1-token"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(verdict, &format!("{relative} (after)"), Some(&fixed.after));
+}
+
+#[test]
+fn e2e_node_client_credentials_before_after() {
+    node_adal_before_after(
+        "node/adal_client_credentials.js",
+        "client_credentials",
+        &client_credentials_env(CLIENT_SECRET),
+    );
+    // A wrong secret: the rewrite still fails loudly.
+    let fake = Fake::start();
+    let fixed = fix_copy(&program("node/adal_client_credentials.js"));
+    let out = fake.run_node(&fixed.path, &client_credentials_env(WRONG_SECRET));
+    ok_or_panic(
+        assert_failed_loudly(&out, &fake.requests()),
+        "rewritten adal-node program with a wrong secret",
+        Some(&fixed.after),
+    );
+}
+
+/// A throwaway RSA key and certificate (PEM) and the certificate's SHA-1 thumbprint.
+fn certificate(dir: &std::path::Path) -> (String, String) {
+    let key = dir.join("key.pem");
+    let cert = dir.join("cert.pem");
+    let out = harness::run_bounded(
+        std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=adalint e2e client"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "openssl req: {}",
+        harness::describe(&out)
+    );
+    let out = harness::run_bounded(
+        std::process::Command::new("openssl")
+            .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+            .arg(&cert),
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let thumbprint: String = text
+        .split('=')
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .replace(':', "");
+    assert_eq!(
+        thumbprint.len(),
+        40,
+        "unexpected fingerprint output: {text}"
+    );
+    (key.display().to_string(), thumbprint)
+}
+
+#[test]
+fn e2e_node_client_certificate_before_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (key, thumbprint) = certificate(dir.path());
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_CERTIFICATE_PATH", key.as_str()),
+        ("AZURE_CLIENT_CERTIFICATE_THUMBPRINT", thumbprint.as_str()),
+        ("AZURE_RESOURCE", RESOURCE),
+    ];
+    node_adal_before_after(
+        "node/adal_client_certificate.js",
+        "client_credentials",
+        &env,
+    );
+}
+
+#[test]
+fn e2e_node_username_password_before_after() {
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_USERNAME", "user@contoso.com"),
+        ("AZURE_PASSWORD", "correct horse battery staple"),
+        ("AZURE_RESOURCE", RESOURCE),
+    ];
+    node_adal_before_after("node/adal_username_password.js", "password", &env);
+}
+
+#[test]
+fn e2e_node_refresh_token_before_after() {
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_REFRESH_TOKEN", "0.AAAA-stored-by-the-web-app"),
+        ("AZURE_RESOURCE", RESOURCE),
+    ];
+    node_adal_before_after("node/adal_refresh_token.js", "refresh_token", &env);
+}
+
+/// A data-plane resource with a trailing slash: ms-rest skips its subscription listing for
+/// non-management audiences, and the scope must still end in `//.default`.
+const DATA_RESOURCE: &str = "https://storage.azure.com/";
+
+#[test]
+fn e2e_node_ms_rest_service_principal_before_after() {
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let before = program("node/ms_rest_service_principal.js");
+    let fake = Fake::start();
+    let out = fake.run_node(&before, &env);
+    let reqs = fake.requests();
+    let want = Want {
+        grant: "client_credentials",
+        client_id: CLIENT_ID,
+        sku: SKU_ADAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v1_token(&reqs, DATA_RESOURCE, &want))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(verdict, "ms-rest-nodeauth program (before)", None);
+
+    let fixed = fix_copy(&before);
+    assert_node_check(&fixed);
+    assert_no_require(&fixed, "@azure/ms-rest-nodeauth");
+    assert!(
+        fixed.after.contains("require('@azure/identity')"),
+        "{}",
+        fixed.after
+    );
+    let mark = fake.mark();
+    let out = fake.run_node(&fixed.path, &env);
+    let reqs = fake.requests_since(mark);
+    let want = Want {
+        grant: "client_credentials",
+        client_id: CLIENT_ID,
+        sku: SKU_MSAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v2_token(&reqs, &format!("{DATA_RESOURCE}/.default"), &want))
+        .and_then(|()| assert_no_request(&reqs, "v1-token"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(
+        verdict,
+        "@azure/identity program (after)",
+        Some(&fixed.after),
+    );
+
+    // A wrong secret fails loudly before and after (after: at getToken, not at login).
+    for (what, path) in [
+        ("before", before.as_path()),
+        ("after", fixed.path.as_path()),
+    ] {
+        let mut env = env.to_vec();
+        env[2] = ("AZURE_CLIENT_SECRET", WRONG_SECRET);
+        let mark = fake.mark();
+        let out = fake.run_node(path, &env);
+        ok_or_panic(
+            assert_failed_loudly(&out, &fake.requests_since(mark)),
+            &format!("ms-rest service principal with a wrong secret ({what})"),
+            Some(&fixed.after),
+        );
+    }
+}
+
+#[test]
+fn e2e_node_ms_rest_app_service_msi_before_after() {
+    let before = program("node/ms_rest_app_service_msi.js");
+    let fake = Fake::start();
+    // App Service sets both generations of variables; ms-rest-azure reads MSI_*, current
+    // libraries IDENTITY_*.
+    let platform: Vec<(String, String)> = fake
+        .app_service_msi_env()
+        .into_iter()
+        .chain(fake.legacy_msi_env())
+        .collect();
+    let mut env: Vec<(&str, &str)> = platform
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.push(("AZURE_RESOURCE", RESOURCE));
+    let msi_token = |reqs: &[LoggedRequest], kind: &str| -> Result<(), String> {
+        if reqs.iter().any(|r| {
+            r.kind == kind && r.status == Some(200) && r.resource.as_deref() == Some(RESOURCE)
+        }) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected a successful {kind} request for resource {RESOURCE:?}; the fake saw:\n{reqs:#?}"
+            ))
+        }
+    };
+
+    let out = fake.run_node(&before, &env);
+    let reqs = fake.requests();
+    let verdict = assert_success(&out)
+        .and_then(|()| msi_token(&reqs, "msi-legacy"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(
+        verdict,
+        "ms-rest-azure App Service MSI program (before)",
+        None,
+    );
+
+    let fixed = fix_copy(&before);
+    assert_node_check(&fixed);
+    assert_no_require(&fixed, "ms-rest-azure");
+    assert!(
+        fixed.after.contains("ManagedIdentityCredential"),
+        "{}",
+        fixed.after
+    );
+    let mark = fake.mark();
+    let out = fake.run_node(&fixed.path, &env);
+    let reqs = fake.requests_since(mark);
+    let verdict = assert_success(&out)
+        .and_then(|()| msi_token(&reqs, "msi-appservice"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(
+        verdict,
+        "@azure/identity managed identity program (after)",
+        Some(&fixed.after),
+    );
+}

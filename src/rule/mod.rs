@@ -89,6 +89,9 @@ pub(crate) struct MatchDef {
     /// Parameter names for this rule's calls, instead of the pack's signature (an API whose
     /// arguments mean different things by arity).
     pub(crate) parameters: Option<Vec<String>>,
+    /// Only calls with an argument that is an object made by (or a member of an object made
+    /// by) one of these qualified names.
+    pub(crate) arguments: Option<Names>,
     /// A reference (called or not) to this qualified name, or to any of a list of them.
     pub(crate) reference: Option<Names>,
     /// Reads of these keys...
@@ -130,6 +133,14 @@ pub(crate) struct FixDef {
     /// them keeps the fix display-only, since the handler would no longer run.
     #[serde(default)]
     pub(crate) caught_by: Vec<String>,
+    /// Methods called on the result that survive the rewrite because their own rule's fix
+    /// rewrites each such call: the fixes apply together or not at all. Any other use of
+    /// the result (passed, returned, stored, a property read) keeps the fix display-only.
+    pub(crate) methods: Option<Vec<String>>,
+    /// The call that created the receiver is rewritten by its own rule's fix: this fix
+    /// applies only together with that one, and `{{origin.*}}` reads its arguments.
+    #[serde(default)]
+    pub(crate) with_origin: bool,
 }
 
 /// One qualified-name pattern or several.
@@ -212,6 +223,8 @@ pub(crate) enum Matcher {
     Call {
         patterns: Vec<NamePattern>,
         arity: Option<usize>,
+        /// Only calls with an argument whose value is an object of one of these.
+        arguments: Vec<NamePattern>,
     },
     Reference(Vec<NamePattern>),
     Key {
@@ -239,6 +252,8 @@ pub(crate) struct FixRecipe {
     pub(crate) add_imports: Vec<ImportDef>,
     pub(crate) remove_imports: Vec<String>,
     pub(crate) caught_by: Vec<NamePattern>,
+    pub(crate) methods: Option<Vec<String>>,
+    pub(crate) with_origin: bool,
 }
 
 /// What fixes migrate to.
@@ -435,11 +450,14 @@ fn compile_matcher(
             "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
         ));
     }
-    if (definition.arity.is_some() || definition.parameters.is_some()) && definition.call.is_none()
+    if (definition.arity.is_some()
+        || definition.parameters.is_some()
+        || definition.arguments.is_some())
+        && definition.call.is_none()
     {
         return Err(DefinitionError::new(
             span,
-            "`arity` and `parameters` only apply to `call` matches",
+            "`arity`, `parameters` and `arguments` only apply to `call` matches",
         ));
     }
     if definition.of.is_some() != definition.key.is_some() {
@@ -460,6 +478,13 @@ fn compile_matcher(
         return Ok(Matcher::Call {
             patterns,
             arity: definition.arity,
+            arguments: definition
+                .arguments
+                .map(Names::into_vec)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| NamePattern::new(p))
+                .collect(),
         });
     }
     if let Some(reference) = definition.reference {
@@ -531,7 +556,7 @@ impl TemplateScope<'_> {
                         || self.parameters.iter().any(|p| p == name)
                         || self.captures.iter().any(|c| c == name)
                 }
-            };
+            } || self.parameters.iter().any(|p| p == name);
             if !known {
                 return Err(format!(
                     "the template names `{name}`, which is not a parameter of the matched API"
@@ -557,7 +582,7 @@ fn compile_fix(
             })
             .transpose()
     };
-    let origin_needed = definition.origin.is_some();
+    let origin_needed = definition.origin.is_some() || definition.with_origin;
     let recipe = FixRecipe {
         title: definition.title,
         applicability: definition.applicability,
@@ -574,13 +599,15 @@ fn compile_fix(
             .iter()
             .map(|p| NamePattern::new(p))
             .collect(),
+        methods: definition.methods,
+        with_origin: definition.with_origin,
     };
     if origin_needed
         && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))
     {
         return Err(DefinitionError::new(
             match_span,
-            "`fix.origin` needs a method-call match (`call = \"pkg.Class#method\"`)",
+            "`fix.origin` and `fix.with-origin` need a method-call match (`call = \"pkg.Class#method\"`)",
         ));
     }
     Ok(recipe)

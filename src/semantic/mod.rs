@@ -290,6 +290,8 @@ pub(crate) struct Vocabulary {
     /// For calls that report their result to a callback (the last argument): which
     /// parameter of the callback receives it.
     pub(crate) callback_results: HashMap<String, usize>,
+    /// Parameter names of APIs, by qualified name (the packs' signatures).
+    pub(crate) signatures: HashMap<String, Vec<String>>,
 }
 
 impl Vocabulary {
@@ -732,6 +734,23 @@ impl<'t> Model<'t> {
         self.root
             .descendant_for_byte_range(position, position)
             .map_or(position..position, |node| self.statement_of(node))
+    }
+
+    /// The parameter names of the API a call calls, when a pack declares them.
+    pub(crate) fn signature_of(&self, call: &CallSite<'t>) -> Option<&'t [String]> {
+        match self.evaluate(call.callee) {
+            Value::Symbol(name) => self.vocabulary.signatures.get(&name).map(Vec::as_slice),
+            _ => None,
+        }
+    }
+
+    /// Which parameter of a call's callback receives the call's result, when a pack says so.
+    pub(crate) fn callback_result_of(&self, call: Node<'t>) -> Option<usize> {
+        let site = self.facts.calls.iter().find(|c| c.node == call)?;
+        match self.evaluate(site.callee) {
+            Value::Symbol(name) => self.vocabulary.callback_results.get(&name).copied(),
+            _ => None,
+        }
     }
 
     /// The key a read names: its literal, or the value of the constant it refers to.

@@ -31,6 +31,7 @@ fn vocabulary() -> Vocabulary {
             "adal-node:AuthenticationContext#acquireToken".to_string(),
             1,
         )]),
+        signatures: HashMap::new(),
     }
 }
 
