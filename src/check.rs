@@ -14,7 +14,7 @@ use tree_sitter::{Node, QueryCursor, Tree};
 use crate::diagnostic::Diagnostic;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
-use crate::rule::{Filter, Matcher, Rule, TemplateValues};
+use crate::rule::{Condition, Filter, Matcher, Rule, TemplateValues};
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
 
@@ -62,7 +62,7 @@ struct MessageValues<'a, 't> {
 }
 
 impl TemplateValues for MessageValues<'_, '_> {
-    fn value(&self, name: &str, _filter: Option<Filter>) -> Option<String> {
+    fn value(&self, name: &str, _filter: Option<&Filter>) -> Option<String> {
         let node = self.arguments.and_then(|a| a.values.get(name));
         Some(node.map_or_else(|| "…".to_string(), |n| shorten(self.model.text(*n))))
     }
@@ -101,7 +101,8 @@ pub(crate) fn check(
     for site in &model.facts.imports {
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Import(module) = &rule.matcher {
-                if applies(rule) && module_matches(module, &site.module) {
+                let imported = std::iter::once(&site.module).chain(&site.submodules);
+                if applies(rule) && imported.into_iter().any(|m| module_matches(module, m)) {
                     matches.push(Match::new(
                         rule,
                         site.range.clone(),
@@ -127,13 +128,20 @@ pub(crate) fn check(
         });
         for index in exact.chain(globs) {
             let rule = selection.rule(index);
-            let Matcher::Call { arity, .. } = &rule.matcher else {
+            let Matcher::Call {
+                arity, conditions, ..
+            } = &rule.matcher
+            else {
                 continue;
             };
             if !applies(rule) || arity.is_some_and(|n| n != call.arguments.len()) {
                 continue;
             }
             let arguments = bind_arguments(call, &rule.parameters);
+            if !conditions.is_empty() && !conditions_hold(model, rule, call, &arguments, conditions)
+            {
+                continue;
+            }
             let text = message(rule, model, Some(&arguments));
             let mut found = Match::new(rule, call.node.byte_range(), text);
             found.call = Some((call.clone(), arguments));
@@ -225,6 +233,50 @@ pub(crate) fn check(
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     rewrite::plan(model, source, matches)
+}
+
+/// True when every condition on the call's (or its receiver's origin's) arguments holds.
+fn conditions_hold<'t>(
+    model: &Model<'t>,
+    rule: &Rule,
+    call: &CallSite<'t>,
+    arguments: &BoundArguments<'t>,
+    conditions: &[Condition],
+) -> bool {
+    let origin = || -> Option<BoundArguments<'t>> {
+        let Value::Object {
+            origin: Some(range),
+            ..
+        } = model.evaluate(call.receiver?)
+        else {
+            return None;
+        };
+        let site = model
+            .facts
+            .calls
+            .iter()
+            .find(|c| c.node.byte_range() == range)?;
+        Some(bind_arguments(site, &rule.origin_parameters))
+    };
+    let origin_arguments = origin();
+    let argument = |name: &str| -> Option<Node<'t>> {
+        match name.strip_prefix("origin.") {
+            Some(parameter) => origin_arguments.as_ref()?.values.get(parameter).copied(),
+            None => arguments.values.get(name).copied(),
+        }
+    };
+    conditions.iter().all(|condition| match condition {
+        Condition::Absent(name) => {
+            // An origin that cannot be found cannot be said to lack the argument.
+            if name.starts_with("origin.") && origin_arguments.is_none() {
+                return false;
+            }
+            argument(name).is_none_or(|node| matches!(model.evaluate(node), Value::Null))
+        }
+        Condition::Literal(name, patterns) => argument(name)
+            .and_then(|node| model.string_value(node))
+            .is_some_and(|text| patterns.iter().any(|p| p.matches(&text))),
+    })
 }
 
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.

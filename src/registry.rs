@@ -22,6 +22,23 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-node.toml",
         include_str!("../rules/adal-node.toml"),
     ),
+    (
+        "rules/msrestazure.toml",
+        include_str!("../rules/msrestazure.toml"),
+    ),
+    (
+        "rules/azure-common.toml",
+        include_str!("../rules/azure-common.toml"),
+    ),
+    ("rules/azureml.toml", include_str!("../rules/azureml.toml")),
+    (
+        "rules/aad-graph.toml",
+        include_str!("../rules/aad-graph.toml"),
+    ),
+    (
+        "rules/authority.toml",
+        include_str!("../rules/authority.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -303,7 +320,9 @@ impl<'r> Selection<'r> {
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(prefilter) = &self.prefilter else { return false };
+        let Some(prefilter) = &self.prefilter else {
+            return false;
+        };
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         prefilter.find_overlapping_iter(bytes).any(|found| {
             let before = found.start().checked_sub(1).map(|i| bytes[i]);

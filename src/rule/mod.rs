@@ -63,6 +63,9 @@ pub(crate) struct RuleDef {
     /// Extra prefilter literals for this rule (query rules that match text, not imports).
     #[serde(default)]
     pub(crate) triggers: Vec<String>,
+    /// A subset of the pack's languages this rule applies to (a query written for one
+    /// grammar).
+    pub(crate) languages: Option<Vec<Language>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +87,11 @@ pub(crate) struct MatchDef {
     pub(crate) query: Option<String>,
     /// The query capture a finding points at (default: the first).
     pub(crate) capture: Option<String>,
+    /// Call matches only: these arguments are not passed (or are `None` / `null`).
+    pub(crate) absent: Option<Vec<String>>,
+    /// Call matches only: these arguments are string literals (or names bound to one)
+    /// matching one of the patterns, `{ tenant = ["common"], "origin.authority" = ["*/common"] }`.
+    pub(crate) literal: Option<HashMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,28 +119,49 @@ pub(crate) struct FixDef {
     /// Modules whose imports are removed once nothing in the file reads them.
     #[serde(default)]
     pub(crate) remove_imports: Vec<String>,
+    /// Arguments the rewrite cannot do without, each with why: when one is not passed, the
+    /// fix is display-only with that reason.
+    #[serde(default)]
+    pub(crate) require: HashMap<String, String>,
+    /// Literal values of arguments the new API does not accept (`{ tenant = ["common"] }`):
+    /// a string literal (or a name bound to one) matching a pattern makes the fix
+    /// display-only.
+    #[serde(default)]
+    pub(crate) reject: HashMap<String, Vec<String>>,
+    /// Uses of the object the matched call makes that the rewrite would break, as
+    /// qualified-name patterns with the reason: a method or attribute of the object
+    /// (`*#signed_session`), or a call the object is passed to
+    /// (`azure.graphrbac.GraphRbacManagementClient`). Any such use makes the fix display-only.
+    #[serde(default)]
+    pub(crate) conflicts: HashMap<String, String>,
 }
 
-/// An import a fix adds: `"msal"`, or `{ module = "@azure/msal-node", name = "msal" }`.
+/// An import a fix adds: `"msal"`, `{ module = "@azure/msal-node", name = "msal" }`, or a
+/// member imported by name, `{ module = "azure.identity", member = "ClientSecretCredential" }`
+/// (`from azure.identity import ClientSecretCredential`, `const { X } = require(...)`).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub(crate) enum ImportDef {
     Module(String),
     Named { module: String, name: String },
+    Member { module: String, member: String },
 }
 
 impl ImportDef {
     pub(crate) fn module(&self) -> &str {
         match self {
-            ImportDef::Module(module) | ImportDef::Named { module, .. } => module,
+            ImportDef::Module(module)
+            | ImportDef::Named { module, .. }
+            | ImportDef::Member { module, .. } => module,
         }
     }
 
-    /// The local name the templates use for the module.
+    /// The local name the templates use for the module or member.
     pub(crate) fn name(&self) -> &str {
         match self {
             ImportDef::Module(module) => module,
             ImportDef::Named { name, .. } => name,
+            ImportDef::Member { member, .. } => member,
         }
     }
 }
@@ -176,6 +205,7 @@ pub(crate) enum Matcher {
     Call {
         pattern: NamePattern,
         arity: Option<usize>,
+        conditions: Vec<Condition>,
     },
     Reference(NamePattern),
     Key {
@@ -187,6 +217,14 @@ pub(crate) enum Matcher {
         queries: Vec<(Language, tree_sitter::Query)>,
         capture: String,
     },
+}
+
+/// What an argument of a matched call must look like (`origin.name` for the call that created
+/// the receiver).
+#[derive(Debug)]
+pub(crate) enum Condition {
+    Absent(String),
+    Literal(String, Vec<NamePattern>),
 }
 
 /// A compiled fix recipe.
@@ -202,6 +240,12 @@ pub(crate) struct FixRecipe {
     pub(crate) drop: Vec<String>,
     pub(crate) add_imports: Vec<ImportDef>,
     pub(crate) remove_imports: Vec<String>,
+    /// Sorted by argument name, so reasons come out in a stable order.
+    pub(crate) require: Vec<(String, String)>,
+    /// Sorted by argument name.
+    pub(crate) reject: Vec<(String, Vec<NamePattern>)>,
+    /// Sorted by pattern.
+    pub(crate) conflicts: Vec<(NamePattern, String)>,
 }
 
 /// A rule ready to run.
@@ -271,7 +315,17 @@ impl Rule {
         }
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
-        let matcher = compile_matcher(matcher_def, &pack.languages, match_span.clone())?;
+        let languages = match definition.languages {
+            Some(languages) if languages.iter().all(|l| pack.languages.contains(l)) => languages,
+            Some(_) => {
+                return Err(DefinitionError::new(
+                    definition.id.span(),
+                    "a rule's `languages` must be languages of its pack",
+                ));
+            }
+            None => pack.languages.clone(),
+        };
+        let matcher = compile_matcher(matcher_def, &languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { pattern, .. } => {
                 let name = pattern.as_str();
@@ -284,6 +338,23 @@ impl Rule {
             }
             _ => (Vec::new(), Vec::new()),
         };
+        if let Matcher::Call { conditions, .. } = &matcher {
+            for condition in conditions {
+                let (Condition::Absent(name) | Condition::Literal(name, _)) = condition;
+                let known = match name.split_once('.') {
+                    Some(("origin", parameter)) => origin_parameters.iter().any(|p| p == parameter),
+                    _ => parameters.iter().any(|p| p == name),
+                };
+                if !known {
+                    return Err(DefinitionError::new(
+                        match_span,
+                        format!(
+                            "the match names the argument `{name}`, which is not in the pack's `signatures` for the call"
+                        ),
+                    ));
+                }
+            }
+        }
         let scope = TemplateScope {
             parameters: &parameters,
             origin_parameters: &origin_parameters,
@@ -306,7 +377,7 @@ impl Rule {
         Ok(Rule {
             id: id.into(),
             pack: pack.name.get_ref().as_str().into(),
-            languages: pack.languages.clone(),
+            languages,
             severity: definition.severity,
             message,
             help: definition.help,
@@ -345,6 +416,12 @@ fn compile_matcher(
             "`arity` only applies to `call` matches",
         ));
     }
+    if (definition.absent.is_some() || definition.literal.is_some()) && definition.call.is_none() {
+        return Err(DefinitionError::new(
+            span,
+            "`absent` and `literal` only apply to `call` matches",
+        ));
+    }
     if definition.of.is_some() != definition.key.is_some() {
         return Err(DefinitionError::new(span, "`key` and `of` go together"));
     }
@@ -352,9 +429,22 @@ fn compile_matcher(
         return Ok(Matcher::Import(module));
     }
     if let Some(call) = definition.call {
+        let mut conditions: Vec<Condition> = definition
+            .absent
+            .unwrap_or_default()
+            .into_iter()
+            .map(Condition::Absent)
+            .collect();
+        let mut literal: Vec<(String, Vec<String>)> =
+            definition.literal.unwrap_or_default().into_iter().collect();
+        literal.sort();
+        conditions.extend(literal.into_iter().map(|(name, patterns)| {
+            Condition::Literal(name, patterns.iter().map(|p| NamePattern::new(p)).collect())
+        }));
         return Ok(Matcher::Call {
             pattern: NamePattern::new(&call),
             arity: definition.arity,
+            conditions,
         });
     }
     if let Some(reference) = definition.reference {
@@ -448,6 +538,30 @@ fn compile_fix(
             .transpose()
     };
     let origin_needed = definition.origin.is_some();
+    let mut require: Vec<(String, String)> = definition.require.into_iter().collect();
+    require.sort();
+    let mut reject: Vec<(String, Vec<String>)> = definition.reject.into_iter().collect();
+    reject.sort();
+    for name in require
+        .iter()
+        .map(|(n, _)| n)
+        .chain(reject.iter().map(|(n, _)| n))
+    {
+        let known = match name.split_once('.') {
+            Some(("origin", parameter)) => scope.origin_parameters.iter().any(|p| p == parameter),
+            _ => scope.parameters.iter().any(|p| p == name),
+        };
+        if !known {
+            return Err(DefinitionError::new(
+                match_span,
+                format!(
+                    "`fix.require` / `fix.reject` name `{name}`, which is not a parameter of the matched API"
+                ),
+            ));
+        }
+    }
+    let mut conflicts: Vec<(String, String)> = definition.conflicts.into_iter().collect();
+    conflicts.sort();
     let recipe = FixRecipe {
         title: definition.title,
         applicability: definition.applicability,
@@ -459,6 +573,15 @@ fn compile_fix(
         drop: definition.drop,
         add_imports: definition.add_imports,
         remove_imports: definition.remove_imports,
+        require,
+        reject: reject
+            .into_iter()
+            .map(|(name, patterns)| (name, patterns.iter().map(|p| NamePattern::new(p)).collect()))
+            .collect(),
+        conflicts: conflicts
+            .into_iter()
+            .map(|(pattern, reason)| (NamePattern::new(&pattern), reason))
+            .collect(),
     };
     if origin_needed
         && !matches!(matcher, Matcher::Call { pattern, .. } if pattern.as_str().contains('#'))

@@ -832,6 +832,7 @@ impl<'t> Collector<'t> {
             statement: node.byte_range(),
             names,
             statement_names: count,
+            submodules: Vec::new(),
         });
     }
 
@@ -853,6 +854,7 @@ impl<'t> Collector<'t> {
                 statement,
                 names: Vec::new(),
                 statement_names: 0,
+                submodules: Vec::new(),
             });
             return;
         }
