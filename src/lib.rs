@@ -14,6 +14,7 @@ pub mod fix;
 mod imports;
 pub mod language;
 pub mod lint;
+pub mod manifest;
 pub mod registry;
 mod rewrite;
 mod rule;
@@ -104,7 +105,8 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         roots: &roots,
     };
-    let files = pool.install(|| lint::lint_files(&walked.files, &selection, &options));
+    let files =
+        pool.install(|| lint::lint_files(&walked.files, &walked.manifests, &selection, &options));
     let report = RunReport {
         files,
         walk_errors: walked

@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::rule::{Matcher, PackFile, Rule};
+use crate::rule::{Matcher, PackFile, PackageDef, Rule};
 use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
@@ -39,6 +39,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/authority.toml",
         include_str!("../rules/authority.toml"),
     ),
+    (
+        "rules/dependencies.toml",
+        include_str!("../rules/dependencies.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -64,6 +68,8 @@ pub struct Registry {
     pub(crate) rules: Vec<Rule>,
     pub(crate) packs: Vec<PackInfo>,
     pub(crate) vocabulary: Vocabulary,
+    /// Packages dependency manifests are checked for, from every pack.
+    pub(crate) packages: Vec<PackageDef>,
 }
 
 impl Registry {
@@ -118,6 +124,7 @@ impl Registry {
             rules: Vec::new(),
             packs: Vec::new(),
             vocabulary: Vocabulary::default(),
+            packages: Vec::new(),
         };
         let mut errors = Vec::new();
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
@@ -183,6 +190,27 @@ impl Registry {
             }
             registry.vocabulary.aliases.extend(pack.aliases.clone());
             registry.vocabulary.returns.extend(pack.returns.clone());
+            for package in &pack.packages {
+                if let Some(replacement) = &package.replacement {
+                    let known = pack.packages.iter().any(|p| {
+                        p.name == *replacement
+                            && p.ecosystem == package.ecosystem
+                            && p.requirement.is_some()
+                    });
+                    if !known {
+                        errors.push(RuleFileError::new(
+                            &path,
+                            &text,
+                            pack.name.span(),
+                            format!(
+                                "package `{}` is replaced by `{replacement}`, which the pack does not list with a `requirement`",
+                                package.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            registry.packages.extend(pack.packages.iter().cloned());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

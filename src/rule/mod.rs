@@ -47,6 +47,38 @@ pub(crate) struct PackDef {
     /// Parameter lists of the APIs the pack's rules name, by qualified name.
     #[serde(default)]
     pub(crate) signatures: HashMap<String, Vec<String>>,
+    /// Packages dependency manifests may name: retired ones (with a `replacement`) and the
+    /// successors fixes import (with a `requirement`).
+    #[serde(default)]
+    pub(crate) packages: Vec<PackageDef>,
+}
+
+/// A package in a registry, as a pack describes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct PackageDef {
+    pub(crate) name: String,
+    pub(crate) ecosystem: Ecosystem,
+    /// Modules that, when imported, mean the code uses this package (`azure.identity`,
+    /// `@azure/msal-node`); their submodules count too.
+    pub(crate) modules: Vec<String>,
+    /// For a retired package: the package that replaces it.
+    pub(crate) replacement: Option<String>,
+    /// For a successor: the version requirement written when it is added or replaces a
+    /// retired package (`>=1.23.0` for PyPI, `^2.16.2` for npm).
+    pub(crate) requirement: Option<String>,
+    /// For a retired package that is only ADAL usage through some of its modules
+    /// (`azure-common`): report it only where the code imports one of these.
+    #[serde(default)]
+    pub(crate) only_with: Vec<String>,
+}
+
+/// A package registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Ecosystem {
+    Pypi,
+    Npm,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +119,10 @@ pub(crate) struct MatchDef {
     pub(crate) query: Option<String>,
     /// The query capture a finding points at (default: the first).
     pub(crate) capture: Option<String>,
+    /// Dependency manifests and lock files: `declared` (a manifest names a retired package),
+    /// `locked` (a lock file pins one) or `undeclared` (fixed code imports a successor the
+    /// nearest manifest does not name).
+    pub(crate) dependency: Option<DependencyMatch>,
     /// Call matches only: these arguments are not passed (or are `None` / `null`).
     pub(crate) absent: Option<Vec<String>>,
     /// Call matches only: these arguments are string literals (or names bound to one)
@@ -198,6 +234,15 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// Which dependency findings a rule reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum DependencyMatch {
+    Declared,
+    Locked,
+    Undeclared,
+}
+
 /// What a compiled rule matches.
 #[derive(Debug)]
 pub(crate) enum Matcher {
@@ -217,6 +262,7 @@ pub(crate) enum Matcher {
         queries: Vec<(Language, tree_sitter::Query)>,
         capture: String,
     },
+    Dependency(DependencyMatch),
 }
 
 /// What an argument of a matched call must look like (`origin.name` for the call that created
@@ -363,6 +409,10 @@ impl Rule {
                     .first()
                     .map(|(_, q)| q.capture_names().iter().map(|c| (*c).to_string()).collect())
                     .unwrap_or_default(),
+                Matcher::Dependency(_) => DEPENDENCY_PLACEHOLDERS
+                    .iter()
+                    .map(|p| (*p).to_string())
+                    .collect(),
                 _ => Vec::new(),
             },
         };
@@ -370,6 +420,12 @@ impl Rule {
         let message = Template::parse(definition.message.get_ref())
             .and_then(|t| scope.check(&t).map(|()| t))
             .map_err(|error| DefinitionError::new(definition.message.span(), error))?;
+        if matches!(matcher, Matcher::Dependency(_)) && definition.fix.is_some() {
+            return Err(DefinitionError::new(
+                match_span,
+                "`dependency` rules take no `fix`: manifest edits come from the pack's `packages`",
+            ));
+        }
         let fix = definition
             .fix
             .map(|fix| compile_fix(fix, &scope, &matcher, match_span))
@@ -403,12 +459,16 @@ fn compile_matcher(
         definition.reference.is_some(),
         definition.key.is_some(),
         definition.query.is_some(),
+        definition.dependency.is_some(),
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(DefinitionError::new(
             span,
-            "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
+            "`match` needs exactly one of `import`, `call`, `reference`, `key`, `query` or `dependency`",
         ));
+    }
+    if let Some(dependency) = definition.dependency {
+        return Ok(Matcher::Dependency(dependency));
     }
     if definition.arity.is_some() && definition.call.is_none() {
         return Err(DefinitionError::new(
@@ -490,6 +550,11 @@ fn compile_matcher(
     };
     Ok(Matcher::Query { queries, capture })
 }
+
+/// What a `dependency` rule's message may name: the package, its replacement (or the
+/// successor's requirement), the version a lock file pins, and the file that needs it.
+pub(crate) const DEPENDENCY_PLACEHOLDERS: &[&str] =
+    &["package", "replacement", "requirement", "version", "file"];
 
 /// The names a template may use.
 struct TemplateScope<'a> {
