@@ -15,12 +15,18 @@ pub(super) fn parse(kind: LockKind, text: &str) -> Vec<Locked> {
 }
 
 /// Lines with their start offsets.
+/// Lines with their start offsets, without line endings or a trailing ` # comment`.
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut offset = 0;
     text.split_inclusive('\n').map(move |raw| {
         let start = offset;
         offset += raw.len();
-        (start, raw.trim_end_matches(['\n', '\r']))
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let line = match line.find(" #") {
+            Some(comment) if !line.trim_start().starts_with('#') => line[..comment].trim_end(),
+            _ => line,
+        };
+        (start, line)
     })
 }
 

@@ -503,7 +503,7 @@ fn insertion(
     package: &str,
     requirement: &str,
     newline: &str,
-) -> Option<(usize, Edit)> {
+) -> Option<(usize, Vec<Edit>)> {
     match container {
         Container::Lines {
             after,
@@ -518,7 +518,7 @@ fn insertion(
             } else {
                 format!("{newline}{line}")
             };
-            Some((at, Edit::insert(at, content)))
+            Some((at, vec![Edit::insert(at, content)]))
         }
         Container::Delimited {
             open,
@@ -531,7 +531,7 @@ fn insertion(
                 other => spell(*other, package, requirement),
             };
             let Some(last) = items.last() else {
-                return Some((*open, Edit::insert(*open, declaration)));
+                return Some((*open, vec![Edit::insert(*open, declaration)]));
             };
             let first = items.first().unwrap_or(last);
             let multiline = text[*open..first.start].contains('\n');
@@ -546,18 +546,44 @@ fn insertion(
             } else {
                 " ".to_string()
             };
+            // A comment after the last item stays on its line: new lines go after it.
+            let line_end = |from: usize| {
+                let end = text[from..].find('\n').map_or(text.len(), |i| from + i);
+                if end > from && text.as_bytes()[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                }
+            };
+            let comment_follows = |from: usize| {
+                let rest = text[from..line_end(from)].trim();
+                !rest.is_empty() && rest.starts_with('#')
+            };
             let after = &text[last.end..];
-            let trailing = after.trim_start().starts_with(',');
-            if trailing {
+            if after.trim_start().starts_with(',') {
                 let comma = last.end + (after.len() - after.trim_start().len()) + 1;
+                let at = if multiline && comment_follows(comma) {
+                    line_end(comma)
+                } else {
+                    comma
+                };
                 Some((
-                    comma,
-                    Edit::insert(comma, format!("{separator}{declaration},")),
+                    at,
+                    vec![Edit::insert(at, format!("{separator}{declaration},"))],
+                ))
+            } else if multiline && comment_follows(last.end) {
+                let at = line_end(last.end);
+                Some((
+                    at,
+                    vec![
+                        Edit::insert(last.end, ","),
+                        Edit::insert(at, format!("{separator}{declaration}")),
+                    ],
                 ))
             } else {
                 Some((
                     last.end,
-                    Edit::insert(last.end, format!(",{separator}{declaration}")),
+                    vec![Edit::insert(last.end, format!(",{separator}{declaration}"))],
                 ))
             }
         }
@@ -632,7 +658,7 @@ fn add_successors(
             let Some(container) = parse(state.kind, &state.text).and_then(|p| p.main) else {
                 continue;
             };
-            let Some((at, edit)) = insertion(&state.text, &container, name, requirement, newline)
+            let Some((at, edits)) = insertion(&state.text, &container, name, requirement, newline)
             else {
                 continue;
             };
@@ -640,7 +666,7 @@ fn add_successors(
                 format!("Declare `{name}{requirement}`"),
                 Applicability::Safe,
                 format!("`{file}` imports `{name}` after this run's fixes."),
-                vec![edit],
+                edits,
             );
             let values = Values {
                 package: name,

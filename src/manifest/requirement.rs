@@ -280,7 +280,9 @@ mod tests {
 
     #[test]
     fn requirement_heads_stop_before_markers_and_comments() {
-        let head = |t: &str| requirement_head(t).map(|(n, end)| (&t[n], &t[..end]));
+        fn head(t: &str) -> Option<(&str, &str)> {
+            requirement_head(t).map(|(n, end)| (&t[n], &t[..end]))
+        }
         assert_eq!(head("adal==1.2.7"), Some(("adal", "adal==1.2.7")));
         assert_eq!(
             head("adal[x] >=1.0 ; python_version > '3'"),
