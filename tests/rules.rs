@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use adalint::language::Language;
+use adalint::manifest::ManifestKind;
 use adalint::registry::{Registry, embedded_pack_paths};
 
 fn root() -> &'static Path {
@@ -57,14 +58,29 @@ fn markers() -> Vec<(String, std::path::PathBuf)> {
                 stack.push(path);
                 continue;
             }
-            let Some(language) = Language::from_path(&path) else {
-                continue;
-            };
-            if path.to_string_lossy().contains(".fixed.") {
+            if path.to_string_lossy().contains(".fixed") {
                 continue;
             }
+            // JSON fixtures keep their markers in a `<name>.expect` sidecar: `LINE: rule`.
+            if path.extension().is_some_and(|e| e == "expect") {
+                let text = std::fs::read_to_string(&path).expect("sidecar text");
+                for line in text.lines() {
+                    if let Some((_, rule)) = line.split_once(':') {
+                        out.push((rule.trim().to_string(), path.clone()));
+                    }
+                }
+                continue;
+            }
+            let prefix = match Language::from_path(&path) {
+                Some(language) => language.comment_prefix(),
+                None => match ManifestKind::from_path(&path).and_then(ManifestKind::comment_prefix)
+                {
+                    Some(prefix) => prefix,
+                    None => continue,
+                },
+            };
             let text = std::fs::read_to_string(&path).expect("fixture text");
-            let marker = format!("{} expect:", language.comment_prefix());
+            let marker = format!("{prefix} expect:");
             for line in text.lines() {
                 if let Some((_, rules)) = line.split_once(&marker) {
                     for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
