@@ -108,7 +108,13 @@ fn every_rule_has_a_fixture_and_every_marker_names_a_rule() {
         unknown.is_empty(),
         "markers name unknown rules: {unknown:?}"
     );
-    let untested: Vec<&String> = ids.difference(&marked).collect();
+    // Reported only by fix runs, so no marker can name it; tests/manifests.rs checks what it
+    // adds through fixed twins (fixtures/manifests/python-pyproject/pyproject.fixed.toml).
+    let fix_runs_only = ["undeclared-dependency".to_string()];
+    let untested: Vec<&String> = ids
+        .difference(&marked)
+        .filter(|id| !fix_runs_only.contains(id))
+        .collect();
     assert!(
         untested.is_empty(),
         "rules without a fixture line expecting them: {untested:?}"

@@ -233,7 +233,7 @@ pub(crate) fn parse_environment(text: &str) -> Parsed {
                     let quote_skip = line[item_start..].len()
                         - line[item_start..].trim_start_matches(['"', '\'']).len();
                     let value = &line[item_start + quote_skip..];
-                    let value = value.trim_end_matches(|c| c == '"' || c == '\'');
+                    let value = value.trim_end_matches(['"', '\'']);
                     if !item.is_empty() {
                         if let Some(entry) = entry_on_line(
                             value,
