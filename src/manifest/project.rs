@@ -56,6 +56,8 @@ struct State {
     /// The text after the replacements of this run (then after additions).
     text: String,
     fixes_applied: usize,
+    /// False when this run must not edit it (its code was fixed as a source file).
+    editable: bool,
 }
 
 fn module_matches(pattern: &str, module: &str) -> bool {
@@ -208,12 +210,33 @@ pub(crate) fn lint_manifests(
     }
     states.sort_by(|a, b| a.path.cmp(&b.path));
 
+    // A `setup.py` whose code fixes changed it is not edited again as a manifest.
+    let rewritten: BTreeSet<&Path> = files
+        .iter()
+        .zip(reports)
+        .filter(|(_, report)| report.fixed.is_some())
+        .map(|(file, _)| file.path.as_path())
+        .collect();
+
     // 1. Retired packages: findings, and the replacements this run applies.
     for state in &mut states {
         if state.source.is_none() || !state.report.parsed {
             continue;
         }
         let findings = findings(state, &rules, packages, &sources);
+        let threshold = threshold.filter(|_| {
+            let fixed_as_source = rewritten.contains(state.path.as_path());
+            if fixed_as_source {
+                state.report.errors.push(FileError {
+                    message:
+                        "its code was fixed in this run; its dependencies are fixed in the next"
+                            .to_string(),
+                    severity: Severity::Notice,
+                });
+                state.editable = false;
+            }
+            !fixed_as_source
+        });
         let Some(threshold) = threshold else {
             state.report.diagnostics = findings;
             continue;
@@ -246,6 +269,7 @@ fn read(manifest: &ManifestPath, selection: &Selection<'_>) -> State {
         source: None,
         text: String::new(),
         fixes_applied: 0,
+        editable: true,
     };
     let bytes = match std::fs::metadata(&manifest.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
@@ -698,6 +722,7 @@ fn nearest(states: &[State], source: &SourceUse<'_>, package: &PackageDef) -> Op
             .enumerate()
             .filter(|(_, s)| {
                 s.source.is_some()
+                    && s.editable
                     && s.kind.ecosystem() == source.ecosystem
                     && s.path.parent() == Some(dir)
                     && preference(s).is_some()
@@ -754,6 +779,7 @@ fn finish(
                 source: None,
                 text: state.text.clone(),
                 fixes_applied: 0,
+                editable: false,
             };
             state.report.diagnostics = findings(&fixed, rules, packages, sources);
             state.report.fixes_applied = state.fixes_applied;
@@ -773,4 +799,77 @@ fn finish(
     }
     state.report.source = Some(source);
     (state.path, state.report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply_edits;
+
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        let edits: Vec<&Edit> = edits.iter().collect();
+        apply_edits(text, &edits)
+    }
+
+    #[test]
+    fn removals_take_one_comma_and_lone_lines() {
+        let json = "{\n  \"a\": \"1\",\n  \"adal-node\": \"2\"\n}\n";
+        let start = json.find("\"adal-node\"").expect("member");
+        let item = start..start + "\"adal-node\": \"2\"".len();
+        assert_eq!(
+            apply(json, &[removal(json, item)]),
+            "{\n  \"a\": \"1\"\n}\n"
+        );
+
+        let list = "[\n    \"adal>=1\",  # old\n    \"requests\",\n]\n";
+        let start = list.find("\"adal").expect("item");
+        let item = start..start + "\"adal>=1\"".len();
+        assert_eq!(
+            apply(list, &[removal(list, item)]),
+            "[\n    \"requests\",\n]\n"
+        );
+
+        let lines = "adal==1\nrequests\n";
+        assert_eq!(apply(lines, &[removal(lines, 0..8)]), "requests\n");
+    }
+
+    #[test]
+    fn insertions_follow_the_list_style() {
+        let single = "x = [\"a\", \"b\"]";
+        let container = Container::Delimited {
+            open: 5,
+            items: vec![5..8, 10..13],
+            spelling: Spelling::Pep508,
+            quote: '"',
+        };
+        let (_, edits) = insertion(single, &container, "msal", ">=1", "\n").expect("edit");
+        assert_eq!(apply(single, &edits), "x = [\"a\", \"b\", \"msal>=1\"]");
+
+        let multi = "x = [\n    \"a\",  # keep\n]\n";
+        let container = Container::Delimited {
+            open: 5,
+            items: vec![10..13],
+            spelling: Spelling::Pep508,
+            quote: '"',
+        };
+        let (_, edits) = insertion(multi, &container, "msal", ">=1", "\n").expect("edit");
+        assert_eq!(
+            apply(multi, &edits),
+            "x = [\n    \"a\",  # keep\n    \"msal>=1\",\n]\n"
+        );
+
+        let json = "{\n  \"dependencies\": {\n    \"a\": \"1\"\n  }\n}";
+        let start = json.find("\"a\"").expect("member");
+        let container = Container::Delimited {
+            open: json.find("{\n    ").expect("object") + 1,
+            items: vec![start..start + 8],
+            spelling: Spelling::JsonMember,
+            quote: '"',
+        };
+        let (_, edits) = insertion(json, &container, "@azure/identity", "^4", "\n").expect("edit");
+        assert_eq!(
+            apply(json, &edits),
+            "{\n  \"dependencies\": {\n    \"a\": \"1\",\n    \"@azure/identity\": \"^4\"\n  }\n}"
+        );
+    }
 }

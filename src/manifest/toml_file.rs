@@ -26,7 +26,9 @@ pub(crate) fn parse_pyproject(text: &str) -> Option<Parsed> {
     text.parse::<toml::Table>().ok()?;
     Some(scan(text, |header| match header {
         "project" => Table::Project,
-        "project.optional-dependencies" | "dependency-groups" => Table::Arrays,
+        "project.optional-dependencies" | "dependency-groups" | "tool.pdm.dev-dependencies" => {
+            Table::Arrays
+        }
         "tool.poetry.dependencies" => Table::Keys { main: true },
         "tool.poetry.dev-dependencies" => Table::Keys { main: false },
         h if h.starts_with("tool.poetry.group.") && h.ends_with(".dependencies") => {
