@@ -848,7 +848,7 @@ mod tests {
         let multi = "x = [\n    \"a\",  # keep\n]\n";
         let container = Container::Delimited {
             open: 5,
-            items: vec![10..13],
+            items: std::iter::once(10..13).collect(),
             spelling: Spelling::Pep508,
             quote: '"',
         };
@@ -862,7 +862,7 @@ mod tests {
         let start = json.find("\"a\"").expect("member");
         let container = Container::Delimited {
             open: json.find("{\n    ").expect("object") + 1,
-            items: vec![start..start + 8],
+            items: std::iter::once(start..start + 8).collect(),
             spelling: Spelling::JsonMember,
             quote: '"',
         };
