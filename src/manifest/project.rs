@@ -457,36 +457,47 @@ fn applicability(
         );
     }
     let ecosystem = state.kind.ecosystem();
+    let still_imports = |source: &SourceUse<'_>| {
+        (
+            Applicability::DisplayOnly,
+            format!(
+                "`{}` still imports `{}`; replace the dependency once no code uses it.",
+                source.display, package.name
+            ),
+        )
+    };
     let mut scanned = false;
     for source in project_sources(&state.path, ecosystem, sources) {
         scanned = true;
         if imports_any(source.after, &package.modules) {
-            return (
-                Applicability::DisplayOnly,
-                format!(
-                    "`{}` still imports `{}`; replace the dependency once no code uses it.",
-                    source.display, package.name
-                ),
-            );
+            return still_imports(source);
         }
     }
     if scanned {
-        (
+        return (
             Applicability::Safe,
             format!(
                 "No scanned source file of this project imports `{}` any more.",
                 package.name
             ),
-        )
-    } else {
-        (
-            Applicability::Unsafe,
-            format!(
-                "No source file of this project was scanned: check that nothing imports `{}`.",
-                package.name
-            ),
-        )
+        );
     }
+    // No code under the manifest's directory (`requirements/base.txt`, `docker/...`): the
+    // code it installs for may be anywhere that was scanned.
+    if let Some(source) = sources
+        .iter()
+        .filter(|s| s.ecosystem == ecosystem)
+        .find(|s| imports_any(s.after, &package.modules))
+    {
+        return still_imports(source);
+    }
+    (
+        Applicability::Unsafe,
+        format!(
+            "No source file under this manifest's directory was scanned: check that nothing imports `{}`.",
+            package.name
+        ),
+    )
 }
 
 /// Deletes a declaration with its separator: a line-based one with its line, a list item
