@@ -223,6 +223,16 @@ pub(crate) fn lint_manifests(
         if state.source.is_none() || !state.report.parsed {
             continue;
         }
+        if !matches!(state.kind, ManifestKind::Lock(_)) && parse(state.kind, &state.text).is_none()
+        {
+            state.report.errors.push(FileError {
+                message:
+                    "not readable as its format (a syntax error?); its dependencies are not checked"
+                        .to_string(),
+                severity: Severity::Notice,
+            });
+            continue;
+        }
         let findings = findings(state, &rules, packages, &sources);
         let threshold = threshold.filter(|_| {
             let fixed_as_source = rewritten.contains(state.path.as_path());
