@@ -58,8 +58,7 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                 if language.is_none() && manifest.is_none() {
                     walked.errors.push((
                         root.clone(),
-                        "not a Python or JavaScript file or a dependency manifest; skipped"
-                            .to_string(),
+                        "not a Python or JavaScript file (unknown extension); skipped".to_string(),
                     ));
                 }
             }
