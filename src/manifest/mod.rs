@@ -4,10 +4,13 @@
 //! Manifests are not parsed with tree-sitter (only `setup.py` is Python). Each format family
 //! has a scanner that records byte ranges (`requirement` for pip's line formats, `toml_file`
 //! for `pyproject.toml` and `Pipfile`, `json` for `package.json` and `bower.json`, `setup_py`,
-//! and `lock` for lock files), so edits keep the file's formatting and comments. Findings and
-//! fixes are planned for the whole project at once by `project`, after the sources are linted,
-//! because whether a manifest edit is safe depends on what the code imports.
+//! and `lock` for lock files), so edits (`edit`) keep the file's formatting and comments.
+//! Findings and fixes are planned for the whole project at once by `project` (with `addition`
+//! for the successors fixed code imports), after the sources are linted, because whether a
+//! manifest edit is safe depends on what the code imports.
 
+mod addition;
+mod edit;
 mod json;
 mod lock;
 pub(crate) mod project;

@@ -7,21 +7,20 @@
 //!    it (so `--unsafe-fixes` never leaves an import its manifest no longer names).
 //! 2. A source file whose fixes added an import of a successor (`msal`, `azure.identity`,
 //!    `@azure/msal-node`, ...) gets that package declared, once, in the nearest manifest of its
-//!    ecosystem, unless that directory's manifests already declare it.
+//!    ecosystem, unless that directory's manifests already declare it (`addition`).
 //! 3. Lock files are reported, never edited.
 //!
 //! Edited manifests must still read as their format, or they are left unchanged.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::{
-    Container, ManifestKind, ManifestPath, Parsed, Spelling, is_well_formed, normalize, parse,
-    parse_lock, spell,
-};
+use super::addition::add_successors;
+use super::edit::removal;
+use super::{ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix, FixThreshold, apply_fixes};
+use crate::fix::{Applicability, Edit, Fix, apply_fixes};
 use crate::language::{Family, Language};
 use crate::lint::{
     FileError, FileReport, FixMode, LintOptions, MAX_FILE_SIZE, Severity, write_atomically,
@@ -32,12 +31,12 @@ use crate::source::SourceText;
 use crate::walk::{SourcePath, describe_io_error};
 
 /// What one scanned source file imports, for the manifests above it.
-struct SourceUse<'a> {
-    path: &'a Path,
-    display: &'a str,
-    ecosystem: Ecosystem,
-    before: &'a [String],
-    after: &'a [String],
+pub(super) struct SourceUse<'a> {
+    pub(super) path: &'a Path,
+    pub(super) display: &'a str,
+    pub(super) ecosystem: Ecosystem,
+    pub(super) before: &'a [String],
+    pub(super) after: &'a [String],
 }
 
 /// The dependency rules the selection enabled.
@@ -48,19 +47,19 @@ struct Rules<'r> {
 }
 
 /// A manifest being processed.
-struct State {
-    path: PathBuf,
-    kind: ManifestKind,
-    report: FileReport,
-    source: Option<SourceText>,
+pub(super) struct State {
+    pub(super) path: PathBuf,
+    pub(super) kind: ManifestKind,
+    pub(super) report: FileReport,
+    pub(super) source: Option<SourceText>,
     /// The text after the replacements of this run (then after additions).
-    text: String,
-    fixes_applied: usize,
+    pub(super) text: String,
+    pub(super) fixes_applied: usize,
     /// False when this run must not edit it (its code was fixed as a source file).
-    editable: bool,
+    pub(super) editable: bool,
 }
 
-fn module_matches(pattern: &str, module: &str) -> bool {
+pub(super) fn module_matches(pattern: &str, module: &str) -> bool {
     module == pattern
         || module
             .strip_prefix(pattern)
@@ -81,12 +80,12 @@ fn ecosystem_of(language: Language) -> Ecosystem {
 }
 
 /// Message placeholders of dependency rules.
-struct Values<'a> {
-    package: &'a str,
-    replacement: Option<&'a str>,
-    requirement: Option<&'a str>,
-    version: Option<&'a str>,
-    file: Option<&'a str>,
+pub(super) struct Values<'a> {
+    pub(super) package: &'a str,
+    pub(super) replacement: Option<&'a str>,
+    pub(super) requirement: Option<&'a str>,
+    pub(super) version: Option<&'a str>,
+    pub(super) file: Option<&'a str>,
 }
 
 impl TemplateValues for Values<'_> {
@@ -114,7 +113,7 @@ impl TemplateValues for Values<'_> {
     }
 }
 
-fn diagnostic(
+pub(super) fn diagnostic(
     rule: &Rule,
     values: &Values<'_>,
     range: Range<usize>,
@@ -334,7 +333,7 @@ fn retired<'p>(
     })
 }
 
-fn successor<'p>(
+pub(super) fn successor<'p>(
     packages: &'p [PackageDef],
     ecosystem: Ecosystem,
     name: &str,
@@ -510,270 +509,6 @@ fn applicability(
     )
 }
 
-/// Deletes a declaration with its separator: a line-based one with its line, a list item
-/// with one adjacent comma (and its line, when it stands alone on it).
-fn removal(text: &str, item: Range<usize>) -> Edit {
-    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
-    let whole_lines = item.start == line_start
-        && item.end > item.start
-        && (item.end == text.len() || text[..item.end].ends_with('\n'));
-    if whole_lines {
-        return Edit::replace(item, "");
-    }
-    let line_end = text[item.end..]
-        .find('\n')
-        .map_or(text.len(), |i| item.end + i + 1);
-    let alone_before = text[line_start..item.start].trim().is_empty();
-    let rest = text[item.end..].trim_start_matches([' ', '\t']);
-    if let Some(after_comma) = rest.strip_prefix(',') {
-        let comma_end = text.len() - after_comma.len();
-        let tail = text[comma_end..line_end].trim();
-        if alone_before && (tail.is_empty() || tail.starts_with('#')) {
-            return Edit::replace(line_start..line_end, "");
-        }
-        let spaces = after_comma.len() - after_comma.trim_start_matches([' ', '\t']).len();
-        return Edit::replace(item.start..comma_end + spaces, "");
-    }
-    // The last item: the comma before it goes (JSON allows no trailing comma).
-    match text[..item.start].trim_end().strip_suffix(',') {
-        Some(kept) => Edit::replace(kept.len()..item.end, ""),
-        None => Edit::replace(item, ""),
-    }
-}
-
-/// The edit that declares `package` in a container.
-fn insertion(
-    text: &str,
-    container: &Container,
-    package: &str,
-    requirement: &str,
-    newline: &str,
-) -> Option<(usize, Vec<Edit>)> {
-    match container {
-        Container::Lines {
-            after,
-            indent,
-            prefix,
-            spelling,
-        } => {
-            let line = format!("{indent}{prefix}{}", spell(*spelling, package, requirement));
-            let at = (*after).min(text.len());
-            let content = if at == 0 && text.is_empty() {
-                format!("{line}{newline}")
-            } else {
-                format!("{newline}{line}")
-            };
-            Some((at, vec![Edit::insert(at, content)]))
-        }
-        Container::Delimited {
-            open,
-            items,
-            spelling,
-            quote,
-        } => {
-            let declaration = match spelling {
-                Spelling::Pep508 => format!("{quote}{package}{requirement}{quote}"),
-                other => spell(*other, package, requirement),
-            };
-            let Some(last) = items.last() else {
-                return Some((*open, vec![Edit::insert(*open, declaration)]));
-            };
-            let first = items.first().unwrap_or(last);
-            let multiline = text[*open..first.start].contains('\n');
-            let indent = if multiline {
-                let line_start = text[..last.start].rfind('\n').map_or(0, |i| i + 1);
-                text[line_start..last.start].to_string()
-            } else {
-                String::new()
-            };
-            let separator = if multiline {
-                format!("{newline}{indent}")
-            } else {
-                " ".to_string()
-            };
-            // A comment after the last item stays on its line: new lines go after it.
-            let line_end = |from: usize| {
-                let end = text[from..].find('\n').map_or(text.len(), |i| from + i);
-                if end > from && text.as_bytes()[end - 1] == b'\r' {
-                    end - 1
-                } else {
-                    end
-                }
-            };
-            let comment_follows = |from: usize| {
-                let rest = text[from..line_end(from)].trim();
-                !rest.is_empty() && rest.starts_with('#')
-            };
-            let after = &text[last.end..];
-            if after.trim_start().starts_with(',') {
-                let comma = last.end + (after.len() - after.trim_start().len()) + 1;
-                let at = if multiline && comment_follows(comma) {
-                    line_end(comma)
-                } else {
-                    comma
-                };
-                Some((
-                    at,
-                    vec![Edit::insert(at, format!("{separator}{declaration},"))],
-                ))
-            } else if multiline && comment_follows(last.end) {
-                let at = line_end(last.end);
-                Some((
-                    at,
-                    vec![
-                        Edit::insert(last.end, ","),
-                        Edit::insert(at, format!("{separator}{declaration}")),
-                    ],
-                ))
-            } else {
-                Some((
-                    last.end,
-                    vec![Edit::insert(last.end, format!(",{separator}{declaration}"))],
-                ))
-            }
-        }
-    }
-}
-
-/// Manifests new declarations may go to, best first: the formats that define the package's
-/// install requirements before the ones that pin an environment.
-fn preference(state: &State) -> Option<u8> {
-    let name = state.path.file_name()?.to_str()?.to_ascii_lowercase();
-    Some(match state.kind {
-        ManifestKind::Pyproject => 0,
-        ManifestKind::SetupCfg => 1,
-        ManifestKind::SetupPy => 2,
-        ManifestKind::Pipfile => 3,
-        ManifestKind::Requirements if name == "requirements.txt" => 4,
-        ManifestKind::Requirements if name.contains("constraint") => return None,
-        ManifestKind::Requirements => 5,
-        ManifestKind::CondaEnvironment => 6,
-        ManifestKind::PackageJson => 0,
-        ManifestKind::BowerJson | ManifestKind::Lock(_) => return None,
-    })
-}
-
-fn add_successors(
-    states: &mut [State],
-    rule: &Rule,
-    packages: &[PackageDef],
-    sources: &[SourceUse<'_>],
-    threshold: FixThreshold,
-) {
-    // (manifest index) → package → the first file that needs it.
-    let mut wanted: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
-    for source in sources {
-        let new: Vec<&String> = source
-            .after
-            .iter()
-            .filter(|m| !source.before.contains(m))
-            .collect();
-        for package in packages
-            .iter()
-            .filter(|p| p.requirement.is_some() && p.ecosystem == source.ecosystem)
-        {
-            if !new
-                .iter()
-                .any(|m| package.modules.iter().any(|p| module_matches(p, m)))
-            {
-                continue;
-            }
-            let Some(index) = nearest(states, source, package) else {
-                continue;
-            };
-            wanted
-                .entry(index)
-                .or_default()
-                .entry(package.name.clone())
-                .or_insert_with(|| source.display.to_string());
-        }
-    }
-    for (index, additions) in wanted {
-        let state = &mut states[index];
-        let Some(source) = &state.source else {
-            continue;
-        };
-        let newline = source.newline().as_str();
-        let mut diagnostics = Vec::new();
-        for (name, file) in &additions {
-            let Some(package) = successor(packages, state.kind.ecosystem(), name) else {
-                continue;
-            };
-            let requirement = package.requirement.as_deref().unwrap_or_default();
-            let Some(container) = parse(state.kind, &state.text).and_then(|p| p.main) else {
-                continue;
-            };
-            let Some((at, edits)) = insertion(&state.text, &container, name, requirement, newline)
-            else {
-                continue;
-            };
-            let fix = Fix::new(
-                format!("Declare `{name}{requirement}`"),
-                Applicability::Safe,
-                format!("`{file}` imports `{name}` after this run's fixes."),
-                edits,
-            );
-            let values = Values {
-                package: name,
-                replacement: None,
-                requirement: Some(requirement),
-                version: None,
-                file: Some(file),
-            };
-            let found = diagnostic(rule, &values, at..at, Some(fix));
-            if threshold.admits(Applicability::Safe) {
-                let fixes: Vec<&Fix> = found.fix.iter().collect();
-                let applied = apply_fixes(&state.text, &fixes, threshold);
-                state.fixes_applied += applied.applied.len();
-                state.text = applied.text;
-            }
-            diagnostics.push(found);
-        }
-        state.report.diagnostics.extend(diagnostics);
-    }
-}
-
-/// The manifest a new dependency of `source` goes to: in the nearest directory above it that
-/// has a manifest of its ecosystem; `None` when that directory already declares `package`.
-fn nearest(states: &[State], source: &SourceUse<'_>, package: &PackageDef) -> Option<usize> {
-    let mut directory = source.path.parent();
-    while let Some(dir) = directory {
-        let here: Vec<usize> = states
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                s.source.is_some()
-                    && s.editable
-                    && s.kind.ecosystem() == source.ecosystem
-                    && s.path.parent() == Some(dir)
-                    && preference(s).is_some()
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if !here.is_empty() {
-            let name = normalize(package.ecosystem, &package.name);
-            let declared = here.iter().any(|&i| {
-                parse(states[i].kind, &states[i].text).is_some_and(|p: Parsed| {
-                    p.entries
-                        .iter()
-                        .any(|e| normalize(package.ecosystem, &e.name) == name)
-                })
-            });
-            if declared {
-                return None;
-            }
-            return here
-                .into_iter()
-                .filter(|&i| {
-                    parse(states[i].kind, &states[i].text).is_some_and(|p| p.main.is_some())
-                })
-                .min_by_key(|&i| (preference(&states[i]), states[i].path.clone()));
-        }
-        directory = dir.parent();
-    }
-    None
-}
-
 fn finish(
     mut state: State,
     rules: &Rules<'_>,
@@ -820,77 +555,4 @@ fn finish(
     }
     state.report.source = Some(source);
     (state.path, state.report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fix::apply_edits;
-
-    fn apply(text: &str, edits: &[Edit]) -> String {
-        let edits: Vec<&Edit> = edits.iter().collect();
-        apply_edits(text, &edits)
-    }
-
-    #[test]
-    fn removals_take_one_comma_and_lone_lines() {
-        let json = "{\n  \"a\": \"1\",\n  \"adal-node\": \"2\"\n}\n";
-        let start = json.find("\"adal-node\"").expect("member");
-        let item = start..start + "\"adal-node\": \"2\"".len();
-        assert_eq!(
-            apply(json, &[removal(json, item)]),
-            "{\n  \"a\": \"1\"\n}\n"
-        );
-
-        let list = "[\n    \"adal>=1\",  # old\n    \"requests\",\n]\n";
-        let start = list.find("\"adal").expect("item");
-        let item = start..start + "\"adal>=1\"".len();
-        assert_eq!(
-            apply(list, &[removal(list, item)]),
-            "[\n    \"requests\",\n]\n"
-        );
-
-        let lines = "adal==1\nrequests\n";
-        assert_eq!(apply(lines, &[removal(lines, 0..8)]), "requests\n");
-    }
-
-    #[test]
-    fn insertions_follow_the_list_style() {
-        let single = "x = [\"a\", \"b\"]";
-        let container = Container::Delimited {
-            open: 5,
-            items: vec![5..8, 10..13],
-            spelling: Spelling::Pep508,
-            quote: '"',
-        };
-        let (_, edits) = insertion(single, &container, "msal", ">=1", "\n").expect("edit");
-        assert_eq!(apply(single, &edits), "x = [\"a\", \"b\", \"msal>=1\"]");
-
-        let multi = "x = [\n    \"a\",  # keep\n]\n";
-        let container = Container::Delimited {
-            open: 5,
-            items: std::iter::once(10..13).collect(),
-            spelling: Spelling::Pep508,
-            quote: '"',
-        };
-        let (_, edits) = insertion(multi, &container, "msal", ">=1", "\n").expect("edit");
-        assert_eq!(
-            apply(multi, &edits),
-            "x = [\n    \"a\",  # keep\n    \"msal>=1\",\n]\n"
-        );
-
-        let json = "{\n  \"dependencies\": {\n    \"a\": \"1\"\n  }\n}";
-        let start = json.find("\"a\"").expect("member");
-        let container = Container::Delimited {
-            open: json.find("{\n    ").expect("object") + 1,
-            items: std::iter::once(start..start + 8).collect(),
-            spelling: Spelling::JsonMember,
-            quote: '"',
-        };
-        let (_, edits) = insertion(json, &container, "@azure/identity", "^4", "\n").expect("edit");
-        assert_eq!(
-            apply(json, &edits),
-            "{\n  \"dependencies\": {\n    \"a\": \"1\",\n    \"@azure/identity\": \"^4\"\n  }\n}"
-        );
-    }
 }
