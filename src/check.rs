@@ -267,8 +267,12 @@ fn conditions_hold<'t>(
     };
     conditions.iter().all(|condition| match condition {
         Condition::Absent(name) => {
-            // An origin that cannot be found cannot be said to lack the argument.
-            if name.starts_with("origin.") && origin_arguments.is_none() {
+            // An origin that cannot be found, or `*args` / `**kwargs`, may hold the argument.
+            let splat = match name.strip_prefix("origin.") {
+                Some(_) => origin_arguments.as_ref().is_none_or(|o| o.has_splat),
+                None => arguments.has_splat,
+            };
+            if splat {
                 return false;
             }
             argument(name).is_none_or(|node| matches!(model.evaluate(node), Value::Null))
