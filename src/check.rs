@@ -14,7 +14,7 @@ use tree_sitter::{Node, QueryCursor, Tree};
 use crate::diagnostic::Diagnostic;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
-use crate::rule::{Filter, Matcher, NamePattern, Rule, TemplateValues};
+use crate::rule::{Condition, Filter, Matcher, NamePattern, Rule, TemplateValues};
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
 
@@ -139,7 +139,7 @@ struct MessageValues<'a, 't> {
 }
 
 impl TemplateValues for MessageValues<'_, '_> {
-    fn value(&self, name: &str, _filter: Option<Filter>) -> Option<String> {
+    fn value(&self, name: &str, _filter: Option<&Filter>) -> Option<String> {
         let node = self.arguments.and_then(|a| a.values.get(name));
         Some(node.map_or_else(|| "…".to_string(), |n| shorten(self.model.text(*n))))
     }
@@ -178,7 +178,8 @@ pub(crate) fn check(
     for site in &model.facts.imports {
         for (_, rule) in selection.enabled_rules() {
             if let Matcher::Import(module) = &rule.matcher {
-                if applies(rule) && module_matches(module, &site.module) {
+                let imported = std::iter::once(&site.module).chain(&site.submodules);
+                if applies(rule) && imported.into_iter().any(|m| module_matches(module, m)) {
                     matches.push(Match::new(
                         rule,
                         site.range.clone(),
@@ -206,7 +207,10 @@ pub(crate) fn check(
         for index in exact.chain(globs) {
             let rule = selection.rule(index);
             let Matcher::Call {
-                arity, arguments, ..
+                arity,
+                arguments,
+                conditions,
+                ..
             } = &rule.matcher
             else {
                 continue;
@@ -218,6 +222,10 @@ pub(crate) fn check(
                 continue;
             }
             let arguments = bind_arguments(model.source, call, &rule.parameters);
+            if !conditions.is_empty() && !conditions_hold(model, rule, call, &arguments, conditions)
+            {
+                continue;
+            }
             let text = message(rule, model, Some(&arguments));
             let mut found = Match::new(rule, call.node.byte_range(), text);
             found.call = Some((call.clone(), arguments));
@@ -321,6 +329,54 @@ fn passes_object_of(model: &Model<'_>, call: &CallSite<'_>, patterns: &[NamePatt
             _ => return false,
         };
         patterns.iter().any(|p| p.matches(&name))
+    })
+}
+
+/// True when every condition on the call's (or its receiver's origin's) arguments holds.
+fn conditions_hold<'t>(
+    model: &Model<'t>,
+    rule: &Rule,
+    call: &CallSite<'t>,
+    arguments: &BoundArguments<'t>,
+    conditions: &[Condition],
+) -> bool {
+    let origin = || -> Option<BoundArguments<'t>> {
+        let Value::Object {
+            origin: Some(range),
+            ..
+        } = model.evaluate(call.receiver?)
+        else {
+            return None;
+        };
+        let site = model
+            .facts
+            .calls
+            .iter()
+            .find(|c| c.node.byte_range() == range)?;
+        Some(bind_arguments(model.source, site, &rule.origin_parameters))
+    };
+    let origin_arguments = origin();
+    let argument = |name: &str| -> Option<Node<'t>> {
+        match name.strip_prefix("origin.") {
+            Some(parameter) => origin_arguments.as_ref()?.values.get(parameter).copied(),
+            None => arguments.values.get(name).copied(),
+        }
+    };
+    conditions.iter().all(|condition| match condition {
+        Condition::Absent(name) => {
+            // An origin that cannot be found, or `*args` / `**kwargs`, may hold the argument.
+            let splat = match name.strip_prefix("origin.") {
+                Some(_) => origin_arguments.as_ref().is_none_or(|o| o.has_splat),
+                None => arguments.has_splat,
+            };
+            if splat {
+                return false;
+            }
+            argument(name).is_none_or(|node| matches!(model.evaluate(node), Value::Null))
+        }
+        Condition::Literal(name, patterns) => argument(name)
+            .and_then(|node| model.string_value(node))
+            .is_some_and(|text| patterns.iter().any(|p| p.matches(&text))),
     })
 }
 

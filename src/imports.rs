@@ -28,7 +28,6 @@ pub(crate) fn add(
 ) -> Option<Edit> {
     let name = import.name();
     let module = import.module();
-    let wanted = model.language.module_name(module);
     let position = anchor.start_byte();
     // `import azure.identity` binds `azure`: look for the import itself.
     let root = name.split('.').next().unwrap_or(name);
@@ -45,7 +44,6 @@ pub(crate) fn add(
     let existing = model.lookup(name, position);
     if !existing.is_empty() {
         // Already imported (or the name is taken, and the fix's other checks decide).
-        let _ = wanted;
         return None;
     }
     let statement = chain_root(anchor)
@@ -65,18 +63,19 @@ pub(crate) fn add(
         Some(statement) => {
             let statement_text = &model.source[statement.clone()];
             let text = match model.language.family() {
-                Family::Python => python_import(module, name),
+                Family::Python => python_import(import),
                 Family::JavaScript => {
                     let semicolon = if statement_text.trim_end().ends_with(';') {
                         ";"
                     } else {
                         ""
                     };
-                    if statement_text.starts_with("import") {
-                        format!("import * as {name} from {quote}{module}{quote}{semicolon}")
+                    let style = if statement_text.starts_with("import") {
+                        ModuleSystem::Esm
                     } else {
-                        format!("const {name} = require({quote}{module}{quote}){semicolon}")
-                    }
+                        ModuleSystem::CommonJs
+                    };
+                    format!("{}{semicolon}", javascript_import(import, style, quote))
                 }
             };
             let indent = source.indentation_at(statement.start);
@@ -88,19 +87,46 @@ pub(crate) fn add(
         None => {
             let at = top_insertion_point(model);
             let text = match model.language.family() {
-                Family::Python => python_import(module, name),
-                Family::JavaScript => format!("const {name} = require({quote}{module}{quote});"),
+                Family::Python => python_import(import),
+                Family::JavaScript => {
+                    format!(
+                        "{};",
+                        javascript_import(import, ModuleSystem::CommonJs, quote)
+                    )
+                }
             };
             Some(Edit::insert(at, source.with_newlines(&format!("{text}\n"))))
         }
     }
 }
 
-fn python_import(module: &str, name: &str) -> String {
-    if module == name {
-        format!("import {module}")
-    } else {
-        format!("import {module} as {name}")
+/// How a JavaScript file loads modules, judged from the import a new one goes next to.
+#[derive(Clone, Copy)]
+enum ModuleSystem {
+    Esm,
+    CommonJs,
+}
+
+fn python_import(import: &ImportDef) -> String {
+    match import {
+        ImportDef::Member { module, member } => format!("from {module} import {member}"),
+        other if other.module() == other.name() => format!("import {}", other.module()),
+        other => format!("import {} as {}", other.module(), other.name()),
+    }
+}
+
+fn javascript_import(import: &ImportDef, style: ModuleSystem, quote: char) -> String {
+    let module = import.module();
+    let name = import.name();
+    match (import, style) {
+        (ImportDef::Member { .. }, ModuleSystem::Esm) => {
+            format!("import {{ {name} }} from {quote}{module}{quote}")
+        }
+        (ImportDef::Member { .. }, ModuleSystem::CommonJs) => {
+            format!("const {{ {name} }} = require({quote}{module}{quote})")
+        }
+        (_, ModuleSystem::Esm) => format!("import * as {name} from {quote}{module}{quote}"),
+        (_, ModuleSystem::CommonJs) => format!("const {name} = require({quote}{module}{quote})"),
     }
 }
 
@@ -262,6 +288,19 @@ fn is_only_statement_in_block(model: &Model<'_>, statement: Range<usize>) -> boo
 
 /// Removes one name from `import a, b` / `from m import a, b`, with its comma.
 fn remove_list_item(text: &str, item: Range<usize>) -> Edit {
+    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[item.end..]
+        .find('\n')
+        .map_or(text.len(), |i| item.end + i + 1);
+    let before_on_line = &text[line_start..item.start];
+    let after_on_line = text[item.end..line_end].trim();
+    if before_on_line.trim().is_empty()
+        && line_start > 0
+        && (after_on_line.is_empty() || after_on_line == ",")
+    {
+        // One name per line inside parentheses: the line goes.
+        return Edit::replace(line_start..line_end, "");
+    }
     let after = &text[item.end..];
     let trimmed = after.trim_start_matches([' ', '\t']);
     if trimmed.starts_with(',') {

@@ -16,6 +16,7 @@ pub mod fix;
 mod imports;
 pub mod language;
 pub mod lint;
+pub mod manifest;
 pub mod registry;
 mod rewrite;
 pub mod rule;
@@ -107,7 +108,8 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
-    let files = pool.install(|| lint::lint_files(&walked.files, &selection, &options));
+    let files =
+        pool.install(|| lint::lint_files(&walked.files, &walked.manifests, &selection, &options));
     let report = RunReport {
         files,
         walk_errors: walked

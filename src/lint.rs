@@ -17,6 +17,8 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::imports;
 use crate::language::Language;
+use crate::manifest::ManifestPath;
+use crate::manifest::project;
 use crate::registry::Selection;
 use crate::semantic::Model;
 use crate::source::{SourceText, Undecodable};
@@ -65,6 +67,28 @@ pub struct FileReport {
     /// How many findings fixes resolved.
     pub fixes_applied: usize,
     pub parsed: bool,
+    /// The modules a parsed source file imports, before and after its fixes, for the
+    /// manifest phase (`None`: not parsed, or not a source file).
+    pub(crate) imports: Option<ImportChange>,
+}
+
+/// The modules a source file imports before and after fixes (sorted, without duplicates).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ImportChange {
+    pub(crate) before: Vec<String>,
+    pub(crate) after: Vec<String>,
+}
+
+fn imported_modules(model: &Model<'_>) -> Vec<String> {
+    let mut modules: Vec<String> = model
+        .facts
+        .imports
+        .iter()
+        .flat_map(|site| std::iter::once(site.module.clone()).chain(site.submodules.clone()))
+        .collect();
+    modules.sort();
+    modules.dedup();
+    modules
 }
 
 impl FileReport {
@@ -80,7 +104,7 @@ impl FileReport {
 }
 
 impl FileReport {
-    fn new(path: &Path, language: Option<Language>) -> Self {
+    pub(crate) fn new(path: &Path, language: Option<Language>) -> Self {
         FileReport {
             display_path: display(path),
             language,
@@ -90,10 +114,11 @@ impl FileReport {
             fixed: None,
             fixes_applied: 0,
             parsed: false,
+            imports: None,
         }
     }
 
-    fn fail(mut self, message: String) -> Self {
+    pub(crate) fn fail(mut self, message: String) -> Self {
         self.errors.push(FileError {
             message,
             severity: Severity::Fatal,
@@ -116,19 +141,34 @@ pub struct LintOptions<'a> {
     pub roots: &'a [PathBuf],
 }
 
-/// Lints every file; the result has the input's order.
+/// Lints every source file, then the dependency manifests and lock files with what the
+/// (fixed) sources import; the result is sorted by path, sources before manifests.
 pub fn lint_files(
     files: &[SourcePath],
+    manifests: &[ManifestPath],
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    files
+    let sources: Vec<FileReport> = files
         .par_iter()
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
             |parsers, file| lint_file(parsers, file, selection, options),
         )
-        .collect()
+        .collect();
+    let manifest_reports = project::lint_manifests(manifests, files, &sources, selection, options);
+    if manifest_reports.is_empty() {
+        return sources;
+    }
+    let mut keyed: Vec<(PathBuf, usize, FileReport)> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .zip(sources)
+        .map(|(path, report)| (path, 0, report))
+        .chain(manifest_reports.into_iter().map(|(path, r)| (path, 1, r)))
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    keyed.into_iter().map(|(_, _, report)| report).collect()
 }
 
 /// One tree-sitter parser per language, per worker, and how long one parse may take.
@@ -241,6 +281,11 @@ fn lint_source(
     let vocabulary = &selection.registry.vocabulary;
     let model = Model::build(file.language, &tree, source.text(), vocabulary);
     report.diagnostics = check(&model, &tree, &source, selection);
+    let modules = imported_modules(&model);
+    report.imports = Some(ImportChange {
+        before: modules.clone(),
+        after: modules,
+    });
     let syntax_error = first_error_line(&tree);
     let threshold = match options.mode {
         FixMode::Check => None,
@@ -366,6 +411,9 @@ fn fix_file(
                 severity: Severity::Fatal,
             });
             report.diagnostics = original;
+            if let Some(imports) = report.imports.as_mut() {
+                imports.after = imports.before.clone();
+            }
             return;
         };
         fixed_count += applied.applied.len();
@@ -373,6 +421,9 @@ fn fix_file(
         let next_source = SourceText::new(&text);
         let model = Model::build(file.language, &tree, &text, vocabulary);
         diagnostics = check(&model, &tree, &next_source, selection);
+        if let Some(imports) = report.imports.as_mut() {
+            imports.after = imported_modules(&model);
+        }
     }
     report.fixes_applied = fixed_count;
     if text != source.text() {
@@ -406,7 +457,7 @@ fn first_error_line(tree: &Tree) -> Option<usize> {
 /// Writes through a temporary file in the same directory and a rename, keeping the file's
 /// permissions. A symbolic link is written through only to a target inside the roots (the
 /// link itself stays a link).
-fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), String> {
     let target = std::fs::canonicalize(path)
         .map_err(|e| format!("cannot resolve the file to write it: {e}"))?;
     if path.is_symlink() && !roots.iter().any(|root| target.starts_with(root)) {

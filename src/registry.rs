@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::rule::{FixTarget, Matcher, PackFile, Rule};
+use crate::rule::{FixTarget, Matcher, PackFile, PackageDef, Rule};
 use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
@@ -25,6 +25,27 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "rules/ms-rest-azure.toml",
         include_str!("../rules/ms-rest-azure.toml"),
+    ),
+    (
+        "rules/msrestazure.toml",
+        include_str!("../rules/msrestazure.toml"),
+    ),
+    (
+        "rules/azure-common.toml",
+        include_str!("../rules/azure-common.toml"),
+    ),
+    ("rules/azureml.toml", include_str!("../rules/azureml.toml")),
+    (
+        "rules/aad-graph.toml",
+        include_str!("../rules/aad-graph.toml"),
+    ),
+    (
+        "rules/authority.toml",
+        include_str!("../rules/authority.toml"),
+    ),
+    (
+        "rules/dependencies.toml",
+        include_str!("../rules/dependencies.toml"),
     ),
 ];
 
@@ -51,6 +72,8 @@ pub struct Registry {
     pub(crate) rules: Vec<Rule>,
     pub(crate) packs: Vec<PackInfo>,
     pub(crate) vocabulary: Vocabulary,
+    /// Packages dependency manifests are checked for, from every pack.
+    pub(crate) packages: Vec<PackageDef>,
 }
 
 impl Registry {
@@ -105,6 +128,7 @@ impl Registry {
             rules: Vec::new(),
             packs: Vec::new(),
             vocabulary: Vocabulary::default(),
+            packages: Vec::new(),
         };
         let mut errors = Vec::new();
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
@@ -179,6 +203,27 @@ impl Registry {
                 .vocabulary
                 .signatures
                 .extend(pack.signatures.clone());
+            for package in &pack.packages {
+                if let Some(replacement) = &package.replacement {
+                    let known = pack.packages.iter().any(|p| {
+                        p.name == *replacement
+                            && p.ecosystem == package.ecosystem
+                            && p.requirement.is_some()
+                    });
+                    if !known {
+                        errors.push(RuleFileError::new(
+                            &path,
+                            &text,
+                            pack.name.span(),
+                            format!(
+                                "package `{}` is replaced by `{replacement}`, which the pack does not list with a `requirement`",
+                                package.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            registry.packages.extend(pack.packages.iter().cloned());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

@@ -220,7 +220,7 @@ impl<'t> FixValues<'_, 't> {
 }
 
 impl TemplateValues for FixValues<'_, '_> {
-    fn value(&self, name: &str, filter: Option<Filter>) -> Option<String> {
+    fn value(&self, name: &str, filter: Option<&Filter>) -> Option<String> {
         match name {
             "receiver" => return self.receiver.clone(),
             "result" => return self.result.clone(),
@@ -232,6 +232,7 @@ impl TemplateValues for FixValues<'_, '_> {
             Some(Filter::Tenant) => authority::tenant(self.model, node),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
             Some(Filter::Then) => callback::then_clause(self.model, node, &self.inner_edits),
+            Some(other) => other.apply_to_text(self.model.text(node)),
             None => Some(self.model.text(node).to_string()),
         }
     }
@@ -436,6 +437,20 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
     // (The arguments of an origin rewritten by its own rule are that rule's business.)
     let own_origin = origin_arguments.as_ref().filter(|_| !recipe.with_origin);
     unused_arguments(recipe, arguments, own_origin, &mut blockers);
+    for (name, reason) in &recipe.require {
+        if !values.is_present(name) {
+            blockers.push(reason.clone());
+        }
+    }
+    for (name, patterns) in &recipe.reject {
+        let value = values.node(name).and_then(|node| model.string_value(node));
+        if let Some(value) = value.filter(|v| patterns.iter().any(|p| p.matches(v))) {
+            blockers.push(format!(
+                "`{name}` is `{value}`, which the new API does not accept here"
+            ));
+        }
+    }
+    blockers.extend(conflicting_uses(model, recipe, call.node));
 
     let origin_text = match (&recipe.origin, &origin_call) {
         (Some(template), Some(_)) => Some(template.render(&values).ok()?),
@@ -515,6 +530,55 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
         requires,
         imports,
     })
+}
+
+/// The reasons of the recipe's `conflicts` that uses of the object made by `call` run into:
+/// one of its methods or attributes named by a pattern, or a call named by a pattern that
+/// the object is passed to.
+fn conflicting_uses(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>) -> Vec<String> {
+    if recipe.conflicts.is_empty() {
+        return Vec::new();
+    }
+    let made = call.byte_range();
+    let is_made = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == made);
+    let symbol = |node: Node<'_>| match model.evaluate(node) {
+        Value::Symbol(name) => Some(name),
+        _ => None,
+    };
+    let mut reasons: Vec<String> = Vec::new();
+    let mut conflict = |name: &str| {
+        for (pattern, reason) in &recipe.conflicts {
+            if pattern.matches(name) && !reasons.contains(reason) {
+                reasons.push(reason.clone());
+            }
+        }
+    };
+    for site in &model.facts.calls {
+        if site.node == call {
+            continue;
+        }
+        let Some(name) = symbol(site.callee) else {
+            continue;
+        };
+        let on_object = site.receiver.is_some_and(is_made);
+        let given_object = site.arguments.iter().any(|a| is_made(a.value));
+        if on_object || given_object {
+            conflict(&name);
+        }
+    }
+    for reference in &model.facts.references {
+        let object = reference
+            .node
+            .child_by_field_name("object")
+            .filter(|_| matches!(reference.node.kind(), "attribute" | "member_expression"));
+        if let (Some(object), Some(name)) = (object, symbol(reference.node)) {
+            if is_made(object) {
+                conflict(&name);
+            }
+        }
+    }
+    reasons.sort();
+    reasons
 }
 
 /// After a statement: past a trailing comment on its last line, else right at its end.

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 
 use crate::language::Language;
+use crate::manifest::{ManifestKind, ManifestPath};
 
 /// Whether ignore files and hidden-file rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct SourcePath {
 #[derive(Debug, Default)]
 pub struct Walked {
     pub files: Vec<SourcePath>,
+    /// Dependency manifests and lock files (`setup.py` is also a source file).
+    pub manifests: Vec<ManifestPath>,
     pub errors: Vec<(PathBuf, String)>,
 }
 
@@ -37,16 +40,28 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
     let mut directories = Vec::new();
     for root in roots {
         match std::fs::metadata(root) {
-            Ok(metadata) if metadata.is_file() => match Language::from_path(root) {
-                Some(language) => walked.files.push(SourcePath {
-                    path: root.clone(),
-                    language,
-                }),
-                None => walked.errors.push((
-                    root.clone(),
-                    "not a Python or JavaScript file (unknown extension); skipped".to_string(),
-                )),
-            },
+            Ok(metadata) if metadata.is_file() => {
+                let language = Language::from_path(root);
+                let manifest = ManifestKind::from_path(root);
+                if let Some(language) = language {
+                    walked.files.push(SourcePath {
+                        path: root.clone(),
+                        language,
+                    });
+                }
+                if let Some(kind) = manifest {
+                    walked.manifests.push(ManifestPath {
+                        path: root.clone(),
+                        kind,
+                    });
+                }
+                if language.is_none() && manifest.is_none() {
+                    walked.errors.push((
+                        root.clone(),
+                        "not a Python or JavaScript file (unknown extension); skipped".to_string(),
+                    ));
+                }
+            }
             Ok(_) => directories.push(root.clone()),
             Err(error) => walked
                 .errors
@@ -75,13 +90,22 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path()))
-                        {
+                        let language = Language::from_path(entry.path());
+                        let manifest = ManifestKind::from_path(entry.path());
+                        if is_file && (language.is_some() || manifest.is_some()) {
                             let mut found = found.lock().expect("walker lock");
-                            found.files.push(SourcePath {
-                                path: entry.into_path(),
-                                language,
-                            });
+                            if let Some(kind) = manifest {
+                                found.manifests.push(ManifestPath {
+                                    path: entry.path().to_path_buf(),
+                                    kind,
+                                });
+                            }
+                            if let Some(language) = language {
+                                found.files.push(SourcePath {
+                                    path: entry.into_path(),
+                                    language,
+                                });
+                            }
                         }
                     }
                     Err(error) => {
@@ -94,6 +118,7 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
         });
         let found = found.into_inner().expect("walker lock");
         walked.files.extend(found.files);
+        walked.manifests.extend(found.manifests);
         walked.errors.extend(found.errors);
     }
     walked.files.sort();
@@ -104,6 +129,8 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
         let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
         seen.insert(key)
     });
+    walked.manifests.sort();
+    walked.manifests.dedup();
     walked.errors.sort();
     walked.errors.dedup();
     walked

@@ -28,6 +28,10 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
         .collect();
     entries.sort();
     for path in entries {
+        // Whole-project fixtures (sources with their manifests) run in tests/manifests.rs.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "manifests") {
+            continue;
+        }
         if path.is_dir() {
             fixture_files(&path, out);
         } else if Language::from_path(&path).is_some() && !is_fixed_twin(&path) {

@@ -85,7 +85,10 @@ impl Format {
 /// `--list-rules`: every rule with its pack, severity and fix applicability.
 pub fn list_rules(out: &mut dyn Write, registry: &crate::registry::Registry) -> io::Result<()> {
     for pack in registry.packs() {
-        let languages: Vec<&str> = pack.languages.iter().map(|l| l.name()).collect();
+        let mut languages: Vec<&str> = pack.languages.iter().map(|l| l.name()).collect();
+        if languages.is_empty() {
+            languages.push("dependency manifests");
+        }
         writeln!(
             out,
             "{} ({} → {}; {})",

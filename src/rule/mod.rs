@@ -55,6 +55,38 @@ pub(crate) struct PackDef {
     /// of the callback receives it: `"adal-node:AuthenticationContext#acquireToken" = 1`.
     #[serde(default)]
     pub(crate) callback_results: HashMap<String, usize>,
+    /// Packages dependency manifests may name: retired ones (with a `replacement`) and the
+    /// successors fixes import (with a `requirement`).
+    #[serde(default)]
+    pub(crate) packages: Vec<PackageDef>,
+}
+
+/// A package in a registry, as a pack describes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct PackageDef {
+    pub(crate) name: String,
+    pub(crate) ecosystem: Ecosystem,
+    /// Modules that, when imported, mean the code uses this package (`azure.identity`,
+    /// `@azure/msal-node`); their submodules count too.
+    pub(crate) modules: Vec<String>,
+    /// For a retired package: the package that replaces it.
+    pub(crate) replacement: Option<String>,
+    /// For a successor: the version requirement written when it is added or replaces a
+    /// retired package (`>=1.23.0` for PyPI, `^2.16.2` for npm).
+    pub(crate) requirement: Option<String>,
+    /// For a retired package that is only ADAL usage through some of its modules
+    /// (`azure-common`): report it only where the code imports one of these.
+    #[serde(default)]
+    pub(crate) only_with: Vec<String>,
+}
+
+/// A package registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Ecosystem {
+    Pypi,
+    Npm,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +106,9 @@ pub(crate) struct RuleDef {
     /// Extra prefilter literals for this rule (query rules that match text, not imports).
     #[serde(default)]
     pub(crate) triggers: Vec<String>,
+    /// A subset of the pack's languages this rule applies to (a query written for one
+    /// grammar).
+    pub(crate) languages: Option<Vec<Language>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +137,15 @@ pub(crate) struct MatchDef {
     pub(crate) query: Option<String>,
     /// The query capture a finding points at (default: the first).
     pub(crate) capture: Option<String>,
+    /// Dependency manifests and lock files: `declared` (a manifest names a retired package),
+    /// `locked` (a lock file pins one) or `undeclared` (fixed code imports a successor the
+    /// nearest manifest does not name).
+    pub(crate) dependency: Option<DependencyMatch>,
+    /// Call matches only: these arguments are not passed (or are `None` / `null`).
+    pub(crate) absent: Option<Vec<String>>,
+    /// Call matches only: these arguments are string literals (or names bound to one)
+    /// matching one of the patterns, `{ tenant = ["common"], "origin.authority" = ["*/common"] }`.
+    pub(crate) literal: Option<HashMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +185,21 @@ pub(crate) struct FixDef {
     /// applies only together with that one, and `{{origin.*}}` reads its arguments.
     #[serde(default)]
     pub(crate) with_origin: bool,
+    /// Arguments the rewrite cannot do without, each with why: when one is not passed, the
+    /// fix is display-only with that reason.
+    #[serde(default)]
+    pub(crate) require: HashMap<String, String>,
+    /// Literal values of arguments the new API does not accept (`{ tenant = ["common"] }`):
+    /// a string literal (or a name bound to one) matching a pattern makes the fix
+    /// display-only.
+    #[serde(default)]
+    pub(crate) reject: HashMap<String, Vec<String>>,
+    /// Uses of the object the matched call makes that the rewrite would break, as
+    /// qualified-name patterns with the reason: a method or attribute of the object
+    /// (`*#signed_session`), or a call the object is passed to
+    /// (`azure.graphrbac.GraphRbacManagementClient`). Any such use makes the fix display-only.
+    #[serde(default)]
+    pub(crate) conflicts: HashMap<String, String>,
 }
 
 /// One qualified-name pattern or several.
@@ -160,26 +219,32 @@ impl Names {
     }
 }
 
-/// An import a fix adds: `"msal"`, or `{ module = "@azure/msal-node", name = "msal" }`.
+/// An import a fix adds: `"msal"`, `{ module = "@azure/msal-node", name = "msal" }`, or a
+/// member imported by name, `{ module = "azure.identity", member = "ClientSecretCredential" }`
+/// (`from azure.identity import ClientSecretCredential`, `const { X } = require(...)`).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub(crate) enum ImportDef {
     Module(String),
     Named { module: String, name: String },
+    Member { module: String, member: String },
 }
 
 impl ImportDef {
     pub(crate) fn module(&self) -> &str {
         match self {
-            ImportDef::Module(module) | ImportDef::Named { module, .. } => module,
+            ImportDef::Module(module)
+            | ImportDef::Named { module, .. }
+            | ImportDef::Member { module, .. } => module,
         }
     }
 
-    /// The local name the templates use for the module.
+    /// The local name the templates use for the module or member.
     pub(crate) fn name(&self) -> &str {
         match self {
             ImportDef::Module(module) => module,
             ImportDef::Named { name, .. } => name,
+            ImportDef::Member { member, .. } => member,
         }
     }
 }
@@ -216,6 +281,15 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// Which dependency findings a rule reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum DependencyMatch {
+    Declared,
+    Locked,
+    Undeclared,
+}
+
 /// What a compiled rule matches.
 #[derive(Debug)]
 pub(crate) enum Matcher {
@@ -225,6 +299,7 @@ pub(crate) enum Matcher {
         arity: Option<usize>,
         /// Only calls with an argument whose value is an object of one of these.
         arguments: Vec<NamePattern>,
+        conditions: Vec<Condition>,
     },
     Reference(Vec<NamePattern>),
     Key {
@@ -236,6 +311,15 @@ pub(crate) enum Matcher {
         queries: Vec<(Language, tree_sitter::Query)>,
         capture: String,
     },
+    Dependency(DependencyMatch),
+}
+
+/// What an argument of a matched call must look like (`origin.name` for the call that created
+/// the receiver).
+#[derive(Debug)]
+pub(crate) enum Condition {
+    Absent(String),
+    Literal(String, Vec<NamePattern>),
 }
 
 /// A compiled fix recipe.
@@ -254,6 +338,12 @@ pub(crate) struct FixRecipe {
     pub(crate) caught_by: Vec<NamePattern>,
     pub(crate) methods: Option<Vec<String>>,
     pub(crate) with_origin: bool,
+    /// Sorted by argument name, so reasons come out in a stable order.
+    pub(crate) require: Vec<(String, String)>,
+    /// Sorted by argument name.
+    pub(crate) reject: Vec<(String, Vec<NamePattern>)>,
+    /// Sorted by pattern.
+    pub(crate) conflicts: Vec<(NamePattern, String)>,
 }
 
 /// What fixes migrate to.
@@ -363,7 +453,17 @@ impl Rule {
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
         let parameters_override = matcher_def.parameters.clone();
-        let matcher = compile_matcher(matcher_def, &pack.languages, match_span.clone())?;
+        let languages = match definition.languages {
+            Some(languages) if languages.iter().all(|l| pack.languages.contains(l)) => languages,
+            Some(_) => {
+                return Err(DefinitionError::new(
+                    definition.id.span(),
+                    "a rule's `languages` must be languages of its pack",
+                ));
+            }
+            None => pack.languages.clone(),
+        };
+        let matcher = compile_matcher(matcher_def, &languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { patterns, .. } => {
                 let name = patterns[0].as_str();
@@ -379,6 +479,23 @@ impl Rule {
             }
             _ => (Vec::new(), Vec::new()),
         };
+        if let Matcher::Call { conditions, .. } = &matcher {
+            for condition in conditions {
+                let (Condition::Absent(name) | Condition::Literal(name, _)) = condition;
+                let known = match name.split_once('.') {
+                    Some(("origin", parameter)) => origin_parameters.iter().any(|p| p == parameter),
+                    _ => parameters.iter().any(|p| p == name),
+                };
+                if !known {
+                    return Err(DefinitionError::new(
+                        match_span,
+                        format!(
+                            "the match names the argument `{name}`, which is not in the pack's `signatures` for the call"
+                        ),
+                    ));
+                }
+            }
+        }
         let scope = TemplateScope {
             parameters: &parameters,
             origin_parameters: &origin_parameters,
@@ -387,6 +504,10 @@ impl Rule {
                     .first()
                     .map(|(_, q)| q.capture_names().iter().map(|c| (*c).to_string()).collect())
                     .unwrap_or_default(),
+                Matcher::Dependency(_) => DEPENDENCY_PLACEHOLDERS
+                    .iter()
+                    .map(|p| (*p).to_string())
+                    .collect(),
                 _ => Vec::new(),
             },
         };
@@ -394,6 +515,12 @@ impl Rule {
         let message = Template::parse(definition.message.get_ref())
             .and_then(|t| scope.check(&t).map(|()| t))
             .map_err(|error| DefinitionError::new(definition.message.span(), error))?;
+        if matches!(matcher, Matcher::Dependency(_)) && definition.fix.is_some() {
+            return Err(DefinitionError::new(
+                match_span,
+                "`dependency` rules take no `fix`: manifest edits come from the pack's `packages`",
+            ));
+        }
         let fix = definition
             .fix
             .map(|fix| compile_fix(fix, &scope, &matcher, match_span.clone()))
@@ -416,7 +543,7 @@ impl Rule {
         Ok(Rule {
             id: id.into(),
             pack: pack.name.get_ref().as_str().into(),
-            languages: pack.languages.clone(),
+            languages,
             severity: definition.severity,
             message,
             help: definition.help,
@@ -443,12 +570,16 @@ fn compile_matcher(
         definition.reference.is_some(),
         definition.key.is_some(),
         definition.query.is_some(),
+        definition.dependency.is_some(),
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(DefinitionError::new(
             span,
-            "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
+            "`match` needs exactly one of `import`, `call`, `reference`, `key`, `query` or `dependency`",
         ));
+    }
+    if let Some(dependency) = definition.dependency {
+        return Ok(Matcher::Dependency(dependency));
     }
     if (definition.arity.is_some()
         || definition.parameters.is_some()
@@ -458,6 +589,12 @@ fn compile_matcher(
         return Err(DefinitionError::new(
             span,
             "`arity`, `parameters` and `arguments` only apply to `call` matches",
+        ));
+    }
+    if (definition.absent.is_some() || definition.literal.is_some()) && definition.call.is_none() {
+        return Err(DefinitionError::new(
+            span,
+            "`absent` and `literal` only apply to `call` matches",
         ));
     }
     if definition.of.is_some() != definition.key.is_some() {
@@ -475,6 +612,18 @@ fn compile_matcher(
         if patterns.is_empty() {
             return Err(DefinitionError::new(span, "`call` needs at least one name"));
         }
+        let mut conditions: Vec<Condition> = definition
+            .absent
+            .unwrap_or_default()
+            .into_iter()
+            .map(Condition::Absent)
+            .collect();
+        let mut literal: Vec<(String, Vec<String>)> =
+            definition.literal.unwrap_or_default().into_iter().collect();
+        literal.sort();
+        conditions.extend(literal.into_iter().map(|(name, patterns)| {
+            Condition::Literal(name, patterns.iter().map(|p| NamePattern::new(p)).collect())
+        }));
         return Ok(Matcher::Call {
             patterns,
             arity: definition.arity,
@@ -485,6 +634,7 @@ fn compile_matcher(
                 .iter()
                 .map(|p| NamePattern::new(p))
                 .collect(),
+            conditions,
         });
     }
     if let Some(reference) = definition.reference {
@@ -536,6 +686,11 @@ fn compile_matcher(
     Ok(Matcher::Query { queries, capture })
 }
 
+/// What a `dependency` rule's message may name: the package, its replacement (or the
+/// successor's requirement), the version a lock file pins, and the file that needs it.
+pub(crate) const DEPENDENCY_PLACEHOLDERS: &[&str] =
+    &["package", "replacement", "requirement", "version", "file"];
+
 /// The names a template may use.
 struct TemplateScope<'a> {
     parameters: &'a [String],
@@ -583,6 +738,30 @@ fn compile_fix(
             .transpose()
     };
     let origin_needed = definition.origin.is_some() || definition.with_origin;
+    let mut require: Vec<(String, String)> = definition.require.into_iter().collect();
+    require.sort();
+    let mut reject: Vec<(String, Vec<String>)> = definition.reject.into_iter().collect();
+    reject.sort();
+    for name in require
+        .iter()
+        .map(|(n, _)| n)
+        .chain(reject.iter().map(|(n, _)| n))
+    {
+        let known = match name.split_once('.') {
+            Some(("origin", parameter)) => scope.origin_parameters.iter().any(|p| p == parameter),
+            _ => scope.parameters.iter().any(|p| p == name),
+        };
+        if !known {
+            return Err(DefinitionError::new(
+                match_span,
+                format!(
+                    "`fix.require` / `fix.reject` name `{name}`, which is not a parameter of the matched API"
+                ),
+            ));
+        }
+    }
+    let mut conflicts: Vec<(String, String)> = definition.conflicts.into_iter().collect();
+    conflicts.sort();
     let recipe = FixRecipe {
         title: definition.title,
         applicability: definition.applicability,
@@ -601,6 +780,15 @@ fn compile_fix(
             .collect(),
         methods: definition.methods,
         with_origin: definition.with_origin,
+        require,
+        reject: reject
+            .into_iter()
+            .map(|(name, patterns)| (name, patterns.iter().map(|p| NamePattern::new(p)).collect()))
+            .collect(),
+        conflicts: conflicts
+            .into_iter()
+            .map(|(pattern, reason)| (NamePattern::new(&pattern), reason))
+            .collect(),
     };
     if origin_needed
         && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))

@@ -1,9 +1,9 @@
 //! Fix and message templates: text with `{{name}}` placeholders for bound arguments,
-//! `{{name|scope}}` filters, and `{{#name}}...{{/name}}` / `{{^name}}...{{/name}}` sections
-//! kept only when the argument was (or was not) passed.
+//! `{{name|scope}}` and `{{name|replace:old=>new}}` filters, and `{{#name}}...{{/name}}` /
+//! `{{^name}}...{{/name}}` sections kept only when the argument was (or was not) passed.
 
 /// A transformation applied to an argument's source text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Filter {
     /// A v1 resource to its v2 scope: `resource + "/.default"`, folded into the literal
     /// when the resource is a string literal. Never strips or adds a trailing slash.
@@ -19,18 +19,43 @@ pub(crate) enum Filter {
     /// A Node-style callback as the promise handlers that replace it:
     /// `.then(onSuccess, onError)`.
     Then,
+    /// Every occurrence of `from` in the source text becomes `to`: replaces part of a string
+    /// literal (a host in a URL) and keeps its quotes, prefix and the rest.
+    Replace { from: String, to: String },
 }
 
 impl Filter {
-    fn parse(name: &str) -> Result<Filter, String> {
-        match name {
-            "scope" => Ok(Filter::Scope),
-            "tenant" => Ok(Filter::Tenant),
-            "organizations" => Ok(Filter::Organizations),
-            "then" => Ok(Filter::Then),
-            other => Err(format!(
-                "unknown template filter `{other}` (known: `scope`, `tenant`, `organizations`, `then`)"
+    fn parse(spec: &str) -> Result<Filter, String> {
+        let (name, argument) = match spec.split_once(':') {
+            Some((name, argument)) => (name.trim(), Some(argument)),
+            None => (spec, None),
+        };
+        match (name, argument) {
+            ("scope", None) => Ok(Filter::Scope),
+            ("tenant", None) => Ok(Filter::Tenant),
+            ("organizations", None) => Ok(Filter::Organizations),
+            ("then", None) => Ok(Filter::Then),
+            ("replace", Some(argument)) => match argument.split_once("=>") {
+                Some((from, to)) if !from.is_empty() => Ok(Filter::Replace {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                }),
+                _ => Err(format!(
+                    "`replace` needs `old=>new` with a non-empty `old`, not `{argument}`"
+                )),
+            },
+            _ => Err(format!(
+                "unknown template filter `{spec}` (known: `scope`, `tenant`, `organizations`, `then`, `replace:old=>new`)"
             )),
+        }
+    }
+
+    /// Applies a filter that only needs the text (`replace`; the others need the syntax
+    /// tree).
+    pub(crate) fn apply_to_text(&self, text: &str) -> Option<String> {
+        match self {
+            Filter::Scope | Filter::Tenant | Filter::Organizations | Filter::Then => None,
+            Filter::Replace { from, to } => Some(text.replace(from.as_str(), to)),
         }
     }
 }
@@ -57,7 +82,7 @@ pub(crate) struct Template {
 /// What a template is rendered against.
 pub(crate) trait TemplateValues {
     /// The text for a placeholder, or `None` when the name is not bound.
-    fn value(&self, name: &str, filter: Option<Filter>) -> Option<String>;
+    fn value(&self, name: &str, filter: Option<&Filter>) -> Option<String>;
     /// Whether a section's argument was passed.
     fn is_present(&self, name: &str) -> bool;
 }
@@ -154,7 +179,11 @@ impl Template {
                 match piece {
                     Piece::Text(text) => out.push_str(text),
                     Piece::Value { name, filter } => {
-                        out.push_str(&values.value(name, *filter).ok_or_else(|| name.clone())?);
+                        out.push_str(
+                            &values
+                                .value(name, filter.as_ref())
+                                .ok_or_else(|| name.clone())?,
+                        );
                     }
                     Piece::Section {
                         name,
@@ -184,13 +213,12 @@ mod tests {
     struct Map(HashMap<&'static str, &'static str>);
 
     impl TemplateValues for Map {
-        fn value(&self, name: &str, filter: Option<Filter>) -> Option<String> {
+        fn value(&self, name: &str, filter: Option<&Filter>) -> Option<String> {
             let value = self.0.get(name)?;
             Some(match filter {
                 Some(Filter::Scope) => format!("{value} + \"/.default\""),
-                Some(Filter::Tenant | Filter::Organizations | Filter::Then) | None => {
-                    (*value).to_string()
-                }
+                Some(other) => other.apply_to_text(value)?,
+                None => (*value).to_string(),
             })
         }
         fn is_present(&self, name: &str) -> bool {
@@ -217,6 +245,30 @@ mod tests {
             template.render(&Map(HashMap::new())),
             Err("missing".to_string())
         );
+    }
+
+    #[test]
+    fn replace_filter_changes_part_of_the_text() {
+        let template =
+            Template::parse("{{url|replace:login.windows.net=>login.microsoftonline.com}}")
+                .expect("parses");
+        let values = Map(HashMap::from([(
+            "url",
+            "'https://login.windows.net/contoso/login.windows.net'",
+        )]));
+        assert_eq!(
+            template.render(&values).expect("renders"),
+            "'https://login.microsoftonline.com/contoso/login.microsoftonline.com'"
+        );
+    }
+
+    #[test]
+    fn replace_filter_needs_an_argument() {
+        assert!(Template::parse("{{a|replace}}").is_err());
+        assert!(Template::parse("{{a|replace:x}}").is_err());
+        assert!(Template::parse("{{a|replace:=>x}}").is_err());
+        assert!(Template::parse("{{a|scope:x}}").is_err());
+        assert!(Template::parse("{{a|replace:x=>}}").is_ok());
     }
 
     #[test]

@@ -857,6 +857,7 @@ impl<'t> Collector<'t> {
             statement: node.byte_range(),
             names,
             statement_names: count,
+            submodules: Vec::new(),
         });
     }
 
@@ -878,6 +879,7 @@ impl<'t> Collector<'t> {
                 statement,
                 names: Vec::new(),
                 statement_names: 0,
+                submodules: Vec::new(),
             });
             return;
         }

@@ -123,6 +123,9 @@ pub(crate) struct ImportSite {
     pub(crate) names: Vec<ImportedName>,
     /// How many names the statement imports in all (`import os, adal` has two).
     pub(crate) statement_names: usize,
+    /// Modules this site may import by name: `from msrestazure import azure_active_directory`
+    /// imports the module `msrestazure.azure_active_directory` when it is one.
+    pub(crate) submodules: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -762,6 +765,30 @@ impl<'t> Model<'t> {
                 _ => None,
             },
         }
+    }
+
+    /// The text of a plain string literal, or of the literal every binding of a name holds
+    /// (`AUTHORITY = "https://..."` read as `AUTHORITY`).
+    pub(crate) fn string_value(&self, node: Node<'t>) -> Option<String> {
+        let literal = |node: Node<'_>| match self.language.family() {
+            crate::language::Family::Python => python::string_literal(node, self.source),
+            crate::language::Family::JavaScript => javascript::string_literal(node, self.source),
+        };
+        if let Some((text, _)) = literal(node) {
+            return Some(text);
+        }
+        let Shape::Name(name) = self.shape(node) else {
+            return None;
+        };
+        let ids = self.lookup(name, node.start_byte());
+        let mut values = ids.iter().map(|&id| match &self.facts.bindings[id].value {
+            BindingValue::Expr(value) => literal(*value).map(|(text, _)| text),
+            _ => None,
+        });
+        let first = values.next()??;
+        values
+            .all(|v| v.as_deref() == Some(first.as_str()))
+            .then_some(first)
     }
 
     /// True when some read of a name resolves to this binding.

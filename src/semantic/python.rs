@@ -399,6 +399,7 @@ impl<'t> Collector<'t> {
                     range: name.byte_range(),
                 }],
                 statement_names: count,
+                submodules: Vec::new(),
             });
         }
     }
@@ -425,6 +426,7 @@ impl<'t> Collector<'t> {
         let names: Vec<Node<'t>> = node.children_by_field_name("name", &mut cursor).collect();
         let count = names.len();
         let mut imported = Vec::new();
+        let mut submodules = Vec::new();
         for name in names {
             let (member, local) = match name.kind() {
                 "aliased_import" => (
@@ -439,7 +441,9 @@ impl<'t> Collector<'t> {
             let value = if relative {
                 BindingValue::Unknown
             } else {
-                BindingValue::Import(format!("{module}.{}", dotted(self.text(member))))
+                let qualified = format!("{module}.{}", dotted(self.text(member)));
+                submodules.push(qualified.clone());
+                BindingValue::Import(qualified)
             };
             let binding = self.bind(context, local, node.start_byte(), value);
             self.facts.bindings[binding].import_statement = Some(node.byte_range());
@@ -455,6 +459,7 @@ impl<'t> Collector<'t> {
                 statement: node.byte_range(),
                 names: imported,
                 statement_names: count,
+                submodules,
             });
         }
     }

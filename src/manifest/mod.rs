@@ -1,0 +1,302 @@
+//! Dependency manifests and lock files: which files they are, what each declares, and where
+//! a declaration can be replaced, removed or added without touching anything else.
+//!
+//! Manifests are not parsed with tree-sitter (only `setup.py` is Python). Each format family
+//! has a scanner that records byte ranges (`requirement` for pip's line formats, `toml_file`
+//! for `pyproject.toml` and `Pipfile`, `json` for `package.json` and `bower.json`, `setup_py`,
+//! and `lock` for lock files), so edits (`edit`) keep the file's formatting and comments.
+//! Findings and fixes are planned for the whole project at once by `project` (with `addition`
+//! for the successors fixed code imports), after the sources are linted, because whether a
+//! manifest edit is safe depends on what the code imports.
+
+mod addition;
+mod edit;
+mod json;
+mod lock;
+pub(crate) mod project;
+mod requirement;
+mod setup_py;
+mod toml_file;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::rule::Ecosystem;
+
+/// A file that declares dependencies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ManifestKind {
+    /// pip requirements or constraints (`requirements*.txt`, `constraints.txt`, `*.in`).
+    Requirements,
+    SetupPy,
+    SetupCfg,
+    /// `pyproject.toml`: PEP 621, PEP 735 groups and Poetry.
+    Pyproject,
+    Pipfile,
+    /// Conda's `environment.yml`: its `pip:` section.
+    CondaEnvironment,
+    PackageJson,
+    BowerJson,
+    /// A lock file: reported, never edited.
+    Lock(LockKind),
+}
+
+/// A lock file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LockKind {
+    PackageLock,
+    YarnLock,
+    PnpmLock,
+    PoetryLock,
+    PipfileLock,
+}
+
+/// A manifest or lock file to scan.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ManifestPath {
+    pub path: PathBuf,
+    pub kind: ManifestKind,
+}
+
+impl ManifestKind {
+    /// The kind of a file, from its name.
+    pub fn from_path(path: &Path) -> Option<ManifestKind> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let kind = match name.as_str() {
+            "setup.py" => ManifestKind::SetupPy,
+            "setup.cfg" => ManifestKind::SetupCfg,
+            "pyproject.toml" => ManifestKind::Pyproject,
+            "pipfile" => ManifestKind::Pipfile,
+            "environment.yml" | "environment.yaml" => ManifestKind::CondaEnvironment,
+            "package.json" => ManifestKind::PackageJson,
+            "bower.json" => ManifestKind::BowerJson,
+            "package-lock.json" | "npm-shrinkwrap.json" => {
+                ManifestKind::Lock(LockKind::PackageLock)
+            }
+            "yarn.lock" => ManifestKind::Lock(LockKind::YarnLock),
+            "pnpm-lock.yaml" => ManifestKind::Lock(LockKind::PnpmLock),
+            "poetry.lock" => ManifestKind::Lock(LockKind::PoetryLock),
+            "pipfile.lock" => ManifestKind::Lock(LockKind::PipfileLock),
+            _ if is_requirements_name(path, &name) => ManifestKind::Requirements,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
+    /// The registry whose packages it names.
+    pub(crate) fn ecosystem(self) -> Ecosystem {
+        match self {
+            ManifestKind::PackageJson
+            | ManifestKind::BowerJson
+            | ManifestKind::Lock(LockKind::PackageLock | LockKind::YarnLock | LockKind::PnpmLock) => {
+                Ecosystem::Npm
+            }
+            _ => Ecosystem::Pypi,
+        }
+    }
+
+    /// The line-comment marker, for fixtures' `expect:` markers (`None`: JSON has none).
+    pub fn comment_prefix(self) -> Option<&'static str> {
+        match self {
+            ManifestKind::PackageJson
+            | ManifestKind::BowerJson
+            | ManifestKind::Lock(LockKind::PackageLock | LockKind::PipfileLock) => None,
+            _ => Some("#"),
+        }
+    }
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, `dev-requirements.in`, `constraints.txt`, and any
+/// `.txt` / `.in` file in a `requirements/` directory.
+fn is_requirements_name(path: &Path, name: &str) -> bool {
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(extension, "txt" | "in") {
+        return false;
+    }
+    let in_requirements_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|d| d.to_str())
+        .is_some_and(|d| matches!(d.to_ascii_lowercase().as_str(), "requirements" | "reqs"));
+    stem.contains("requirements") || stem.contains("constraints") || in_requirements_dir
+}
+
+/// The name registries compare: PEP 503 for PyPI (`Azure_Common` is `azure-common`), as
+/// written for npm.
+pub(crate) fn normalize(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Pypi => {
+            let mut out = String::with_capacity(name.len());
+            let mut separator = false;
+            for c in name.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    separator = true;
+                } else {
+                    if separator && !out.is_empty() {
+                        out.push('-');
+                    }
+                    separator = false;
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+            out
+        }
+        Ecosystem::Npm => name.to_string(),
+    }
+}
+
+/// How a declaration is spelled, which decides how a replacement is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Spelling {
+    /// A PEP 508 requirement, `adal>=1.2; python_version>"3"` (the marker is kept).
+    Pep508,
+    /// A TOML key with a version, `adal = "^1.2"` (Poetry, Pipfile).
+    TomlKey,
+    /// A JSON member, `"adal-node": "^0.2.4"`.
+    JsonMember,
+}
+
+/// One declared dependency.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    /// The bytes a replacement rewrites: the requirement up to its marker, the key and value.
+    pub(crate) spec: Range<usize>,
+    /// The bytes a removal deletes: the list element, the member, the line.
+    pub(crate) item: Range<usize>,
+    pub(crate) spelling: Spelling,
+    /// Pinned with `--hash`: pip's hash-checking mode needs a regenerated file.
+    pub(crate) hashed: bool,
+}
+
+/// Where new declarations go.
+#[derive(Clone, Debug)]
+pub(crate) enum Container {
+    /// One declaration per line: a new line goes after `after` (the end of the last entry's
+    /// line, or of the header line), indented like the others.
+    Lines {
+        after: usize,
+        indent: String,
+        prefix: &'static str,
+        spelling: Spelling,
+    },
+    /// A bracketed, comma-separated list (a Python or TOML array, a JSON object).
+    Delimited {
+        /// Just after the opening bracket.
+        open: usize,
+        /// The items' byte ranges, in order.
+        items: Vec<Range<usize>>,
+        spelling: Spelling,
+        quote: char,
+    },
+}
+
+/// What a scanner found in one manifest.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub(crate) entries: Vec<Entry>,
+    /// Where the main (runtime) dependencies are, when new ones can be added.
+    pub(crate) main: Option<Container>,
+    /// Other requirement files it includes (`-r base.txt`, `-c constraints.txt`).
+    pub(crate) includes: Vec<String>,
+}
+
+/// A package version a lock file pins.
+#[derive(Clone, Debug)]
+pub(crate) struct Locked {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) range: Range<usize>,
+}
+
+/// Scans a manifest; `None` for lock files and text that is not valid for its format.
+pub(crate) fn parse(kind: ManifestKind, text: &str) -> Option<Parsed> {
+    match kind {
+        ManifestKind::Requirements => Some(requirement::parse_requirements(text)),
+        ManifestKind::SetupCfg => Some(requirement::parse_setup_cfg(text)),
+        ManifestKind::CondaEnvironment => Some(requirement::parse_environment(text)),
+        ManifestKind::SetupPy => setup_py::parse(text),
+        ManifestKind::Pyproject => toml_file::parse_pyproject(text),
+        ManifestKind::Pipfile => toml_file::parse_pipfile(text),
+        ManifestKind::PackageJson | ManifestKind::BowerJson => json::parse_package(text),
+        ManifestKind::Lock(_) => None,
+    }
+}
+
+/// Scans a lock file.
+pub(crate) fn parse_lock(kind: LockKind, text: &str) -> Vec<Locked> {
+    lock::parse(kind, text)
+}
+
+/// True when an edited manifest still reads as its format (the re-parse guard).
+pub(crate) fn is_well_formed(kind: ManifestKind, text: &str) -> bool {
+    match kind {
+        ManifestKind::Pyproject | ManifestKind::Pipfile => text.parse::<toml::Table>().is_ok(),
+        ManifestKind::PackageJson | ManifestKind::BowerJson => {
+            serde_json::from_str::<serde_json::Value>(text).is_ok()
+        }
+        ManifestKind::SetupPy => setup_py::parse(text).is_some(),
+        _ => parse(kind, text).is_some(),
+    }
+}
+
+/// The declaration text for `name` with `requirement` in a spelling.
+pub(crate) fn spell(spelling: Spelling, name: &str, requirement: &str) -> String {
+    match spelling {
+        Spelling::Pep508 => format!("{name}{requirement}"),
+        Spelling::TomlKey => format!("{name} = \"{requirement}\""),
+        Spelling::JsonMember => format!("\"{name}\": \"{requirement}\""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_map_to_kinds() {
+        let kind = |p: &str| ManifestKind::from_path(Path::new(p));
+        assert_eq!(kind("a/requirements.txt"), Some(ManifestKind::Requirements));
+        assert_eq!(
+            kind("requirements-dev.txt"),
+            Some(ManifestKind::Requirements)
+        );
+        assert_eq!(
+            kind("dev-requirements.in"),
+            Some(ManifestKind::Requirements)
+        );
+        assert_eq!(kind("constraints.txt"), Some(ManifestKind::Requirements));
+        assert_eq!(
+            kind("requirements/base.txt"),
+            Some(ManifestKind::Requirements)
+        );
+        assert_eq!(kind("notes.txt"), None);
+        assert_eq!(kind("Pipfile"), Some(ManifestKind::Pipfile));
+        assert_eq!(
+            kind("Pipfile.lock"),
+            Some(ManifestKind::Lock(LockKind::PipfileLock))
+        );
+        assert_eq!(kind("web/package.json"), Some(ManifestKind::PackageJson));
+        assert_eq!(
+            kind("yarn.lock"),
+            Some(ManifestKind::Lock(LockKind::YarnLock))
+        );
+        assert_eq!(kind("setup.py"), Some(ManifestKind::SetupPy));
+        assert_eq!(
+            kind("environment.yml"),
+            Some(ManifestKind::CondaEnvironment)
+        );
+    }
+
+    #[test]
+    fn pypi_names_are_normalised() {
+        assert_eq!(normalize(Ecosystem::Pypi, "Azure_Common"), "azure-common");
+        assert_eq!(normalize(Ecosystem::Pypi, "azureml.core"), "azureml-core");
+        assert_eq!(
+            normalize(Ecosystem::Npm, "@azure/ms-rest-nodeauth"),
+            "@azure/ms-rest-nodeauth"
+        );
+    }
+}
