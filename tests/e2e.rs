@@ -762,6 +762,70 @@ fn e2e_python_silent() {
     );
 }
 
+/// The client-secret program rewritten toward Azure Identity: a `ClientSecretCredential`
+/// (which uses MSAL, hence MSAL's SKU) gets the v2 token; a wrong secret fails loudly.
+fn python_azure_identity_client_secret(relative: &str) {
+    let secret = ProgramEnv::app().with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    let (fake, fixed, _) = python_before_after(
+        relative,
+        &["--target", "azure-identity"],
+        &secret,
+        &|out, reqs| adal_got_token(out, reqs, "client_credentials"),
+        &|out, reqs| msal_got_token(out, reqs, "client_credentials"),
+    );
+    assert_rewrite_uses(&fixed, "azure.identity.ClientSecretCredential(");
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &secret.with("AZURE_CLIENT_SECRET", WRONG_SECRET),
+        "rewritten program with a wrong secret",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_client")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_azure_identity_client_secret() {
+    python_azure_identity_client_secret("python/client_credentials_provider.py");
+}
+
+#[test]
+#[ignore = "engine: --target azure-identity makes no fix, and gives no reason, when the authority is in a variable (`|tenant` cannot resolve it)"]
+fn e2e_python_azure_identity_client_secret_authority_in_variable() {
+    python_azure_identity_client_secret("python/client_credentials.py");
+}
+
+#[test]
+fn e2e_python_azure_identity_certificate() {
+    // Azure Identity needs the key and the certificate in one PEM, so the tool rewrites only a
+    // call that passes `public_certificate`. Whether x5c is sent: see the ignored test below.
+    let cert = ClientCertificate::generate();
+    let (_fake, fixed, _) = python_before_after(
+        "python/client_certificate_sni.py",
+        &["--target", "azure-identity"],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, true),
+        &|out, reqs| cert_after(out, reqs, &cert, None),
+    );
+    assert_rewrite_uses(&fixed, "azure.identity.CertificateCredential(");
+}
+
+#[test]
+#[ignore = "engine: the azure-identity certificate rewrite stops sending x5c (no send_certificate_chain=True), breaking subject-name/issuer auth"]
+fn e2e_python_azure_identity_certificate_sends_x5c() {
+    let cert = ClientCertificate::generate();
+    python_before_after(
+        "python/client_certificate_sni.py",
+        &["--target", "azure-identity"],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, true),
+        &|out, reqs| cert_after(out, reqs, &cert, Some(true)),
+    );
+}
+
 /// A deliberately broken rewrite: `edits` applied to the tool's rewrite of `program`, which the
 /// flow's after-`check` must reject.
 struct Corruption<'a> {
