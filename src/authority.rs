@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use crate::semantic::Model;
+use crate::semantic::{BindingValue, Model};
 
 /// Hosts of the public Microsoft identity platform: their authorities need no `authority=`
 /// argument in Azure Identity.
@@ -47,8 +47,26 @@ fn literal(model: &Model<'_>, node: Node<'_>) -> Option<(String, char)> {
 
 /// The tenant of an authority expression, as source text for an argument.
 pub(crate) fn tenant(model: &Model<'_>, node: Node<'_>) -> Option<String> {
+    tenant_at(model, node, node.start_byte(), 0)
+}
+
+/// The tenant of `node`, as text valid at `position` (where the argument will be written).
+fn tenant_at(model: &Model<'_>, node: Node<'_>, position: usize, depth: usize) -> Option<String> {
+    if node.kind() == "identifier" && depth < 4 {
+        // `authority = "https://login.microsoftonline.com/" + tenant` assigned once, before:
+        // read through the name when everything the value uses means the same here.
+        let bindings = model.lookup(model.text(node), node.start_byte());
+        let [binding] = bindings.as_slice() else {
+            return None;
+        };
+        let BindingValue::Expr(value) = model.facts.bindings[*binding].value else {
+            return None;
+        };
+        let tenant = tenant_at(model, value, position, depth + 1)?;
+        return same_meaning(model, value, position).then_some(tenant);
+    }
     match node.kind() {
-        "parenthesized_expression" => tenant(model, node.named_child(0)?),
+        "parenthesized_expression" => tenant_at(model, node.named_child(0)?, position, depth),
         "string" | "template_string" => {
             if let Some((url, quote)) = literal(model, node) {
                 let tenant = tenant_of_url(&url)?;
@@ -99,6 +117,22 @@ pub(crate) fn tenant(model: &Model<'_>, node: Node<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// True when every name `value` reads resolves at `position` to the same bindings.
+fn same_meaning(model: &Model<'_>, value: Node<'_>, position: usize) -> bool {
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "identifier" && model.facts.name_reads.contains(&node) {
+            let name = model.text(node);
+            if model.lookup(name, node.start_byte()) != model.lookup(name, position) {
+                return false;
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    true
 }
 
 /// A user-flow authority: `…/common` becomes `…/organizations` in a literal; anything else

@@ -49,13 +49,14 @@ impl<'r> Match<'r, '_> {
 struct PlanContext<'a, 't> {
     model: &'a Model<'t>,
     source: &'a SourceText,
-    target: FixTarget,
     rewritten: &'a HashSet<Range<usize>>,
 }
 
 /// A fix being planned.
 struct Draft {
     edits: Vec<Edit>,
+    /// The target asked for, when its fix could not be rendered and the default's is used.
+    fallback_from: Option<FixTarget>,
     /// Why the fix cannot be applied automatically (empty: it can).
     blockers: Vec<String>,
     origin: Option<OriginProposal>,
@@ -94,10 +95,26 @@ pub(crate) fn plan(
     let context = PlanContext {
         model,
         source,
-        target,
         rewritten: &rewritten,
     };
-    let mut drafts: Vec<Option<Draft>> = matches.iter().map(|m| draft(&context, m)).collect();
+    // A rule whose fix for the chosen target cannot be rendered here (the tenant of the
+    // authority is not known statically, say) falls back to its default (MSAL) fix.
+    let mut targets: Vec<FixTarget> = vec![target; matches.len()];
+    let mut drafts: Vec<Option<Draft>> = matches
+        .iter()
+        .zip(targets.iter_mut())
+        .map(|(m, chosen)| {
+            let first = draft(&context, m, *chosen);
+            if first.is_none() && *chosen != FixTarget::default() && m.rule.fix.is_some() {
+                *chosen = FixTarget::default();
+                return draft(&context, m, *chosen).map(|mut fallback| {
+                    fallback.fallback_from = Some(target);
+                    fallback
+                });
+            }
+            first
+        })
+        .collect();
     agree_on_imports(model, &mut drafts);
     agree_on_origins(model, &mut drafts);
     for draft in drafts.iter_mut().flatten() {
@@ -134,7 +151,8 @@ pub(crate) fn plan(
     let groups = requirement_groups(&calls, &drafts);
     let applicabilities: Vec<Option<Applicability>> = matches
         .iter()
-        .map(|m| m.rule.recipe(target).map(|r| r.applicability))
+        .zip(&targets)
+        .map(|(m, t)| m.rule.recipe(*t).map(|r| r.applicability))
         .collect();
     let group_edits: Vec<Option<(Vec<Edit>, Applicability)>> = groups
         .iter()
@@ -158,17 +176,26 @@ pub(crate) fn plan(
         .into_iter()
         .zip(drafts)
         .zip(group_edits)
-        .map(|((found, draft), group)| {
+        .zip(targets)
+        .map(|(((found, draft), group), chosen)| {
             let fix = draft.and_then(|draft| {
-                let recipe = found.rule.recipe(target)?;
+                let recipe = found.rule.recipe(chosen)?;
                 let (mut edits, own_applicability) = match group {
                     Some((edits, applicability)) if draft.blockers.is_empty() => {
                         (edits, applicability)
                     }
                     _ => (draft.edits, recipe.applicability),
                 };
+                let reason = match draft.fallback_from {
+                    Some(asked) => format!(
+                        "{} (The `{}` fix needs values this code does not give statically, such as the tenant of the authority, so the default fix is offered.)",
+                        recipe.reason,
+                        asked.as_str()
+                    ),
+                    None => recipe.reason.clone(),
+                };
                 let (applicability, note) = if draft.blockers.is_empty() {
-                    (own_applicability, recipe.reason.clone())
+                    (own_applicability, reason.clone())
                 } else {
                     (
                         Applicability::DisplayOnly,
@@ -342,9 +369,9 @@ fn preferred_quote(source: &str) -> char {
     }
 }
 
-fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> {
+fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget) -> Option<Draft> {
     let (model, source) = (context.model, context.source);
-    let recipe = found.rule.recipe(context.target)?;
+    let recipe = found.rule.recipe(target)?;
     let mut blockers = Vec::new();
     let mut edits = Vec::new();
     let quote = preferred_quote(model.source);
@@ -368,6 +395,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
             source.with_newlines(&replace),
         ));
         return Some(Draft {
+            fallback_from: None,
             edits,
             blockers,
             origin: None,
@@ -524,6 +552,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>) -> Option<Draft> 
         .filter_map(|import| imports::add(model, source, anchor, import))
         .collect();
     Some(Draft {
+        fallback_from: None,
         edits,
         blockers,
         origin,

@@ -37,13 +37,17 @@
 mod harness;
 
 use std::fs;
+use std::path::Path;
 use std::process::Output;
 
 use harness::{
-    CLIENT_ID, CLIENT_SECRET, Fake, LoggedRequest, RESOURCE, SKU_ADAL_NODE, SKU_ADAL_PYTHON,
-    SKU_MSAL_NODE, SKU_MSAL_PYTHON, TENANT_ID, WRONG_SECRET, Want, assert_failed_loudly,
-    assert_no_request, assert_printed_issued_token, assert_success, assert_v1_token,
-    assert_v2_token, fix_copy, program, python_imports_adal,
+    CLIENT_ID, CLIENT_SECRET, ClientCertificate, Fake, FixedProgram, LoggedRequest, PASSWORD,
+    RESOURCE, SKU_ADAL_NODE, SKU_ADAL_PYTHON, SKU_MSAL_NODE, SKU_MSAL_PYTHON, TENANT_ID, USERNAME,
+    WRONG_PASSWORD, WRONG_SECRET, Want, assert_client_assertion, assert_failed_loudly,
+    assert_no_request, assert_printed_issued_token, assert_printed_token_audience,
+    assert_printed_token_from, assert_request_count, assert_success, assert_v1_device_code,
+    assert_v1_token, assert_v2_device_code, assert_v2_token, fix_copy, fix_copy_with, program,
+    python_compiles, python_imports_adal,
 };
 
 /// The environment of a client-credentials program.
@@ -93,6 +97,23 @@ fn ok_or_panic(result: Result<(), String>, what: &str, source: Option<&str>) {
     }
 }
 
+/// adalint rewrites a copy of a Python program (`args`: extra options such as `--target`); the
+/// result must be valid Python (`python3 -m py_compile`) that no longer imports adal.
+fn fix_python(relative: &str, args: &[&str]) -> FixedProgram {
+    let fixed = fix_copy_with(&program(relative), args);
+    assert!(
+        !python_imports_adal(&fixed.after),
+        "the rewritten program still imports adal:\n{}",
+        fixed.after
+    );
+    ok_or_panic(
+        python_compiles(&fixed.path),
+        "the rewritten program is not valid Python",
+        Some(&fixed.after),
+    );
+    fixed
+}
+
 /// Before, rewrite, after, and the bad-secret case for one Python client-credentials program.
 fn python_client_credentials_before_after(relative: &str) {
     let before = program(relative);
@@ -105,12 +126,7 @@ fn python_client_credentials_before_after(relative: &str) {
         None,
     );
 
-    let fixed = fix_copy(&before);
-    assert!(
-        !python_imports_adal(&fixed.after),
-        "the rewritten program still imports adal:\n{}",
-        fixed.after
-    );
+    let fixed = fix_python(relative, &[]);
     let mark = fake.mark();
     let out = fake.run_python(&fixed.path, &client_credentials_env(CLIENT_SECRET));
     ok_or_panic(
@@ -623,4 +639,580 @@ fn e2e_node_ms_rest_app_service_msi_before_after() {
         "@azure/identity managed identity program (after)",
         Some(&fixed.after),
     );
+}
+
+// Python: certificate, user flows and the Azure Identity target
+// ------------------------------------------------------------------------------------------
+
+/// The variables a program reads (owned: certificate paths, tokens from an earlier run).
+#[derive(Clone)]
+struct ProgramEnv(Vec<(&'static str, String)>);
+
+impl ProgramEnv {
+    /// Tenant, client id and resource: what every flow reads.
+    fn app() -> ProgramEnv {
+        ProgramEnv(vec![
+            ("AZURE_TENANT_ID", TENANT_ID.to_string()),
+            ("AZURE_CLIENT_ID", CLIENT_ID.to_string()),
+            ("AZURE_RESOURCE", RESOURCE.to_string()),
+        ])
+    }
+
+    /// A user flow's: the app's, and the user's name and password.
+    fn user(password: &str) -> ProgramEnv {
+        ProgramEnv::app()
+            .with("AZURE_USERNAME", USERNAME)
+            .with("AZURE_PASSWORD", password)
+    }
+
+    /// A certificate credential's: the app's, the private key, the certificate, the thumbprint.
+    fn certificate(cert: &ClientCertificate) -> ProgramEnv {
+        ProgramEnv::app()
+            .with(
+                "AZURE_CLIENT_CERTIFICATE_KEY_PATH",
+                cert.key.display().to_string(),
+            )
+            .with(
+                "AZURE_CLIENT_CERTIFICATE_PATH",
+                cert.cert.display().to_string(),
+            )
+            .with(
+                "AZURE_CLIENT_CERTIFICATE_THUMBPRINT",
+                cert.thumbprint.clone(),
+            )
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> ProgramEnv {
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, value.into()));
+        self
+    }
+
+    fn vars(&self) -> Vec<(&str, &str)> {
+        self.0.iter().map(|(n, v)| (*n, v.as_str())).collect()
+    }
+}
+
+/// What a request must carry besides its audience: `grant` (empty: any), our client, `sku`.
+fn want(grant: &'static str, sku: &'static str) -> Want<'static> {
+    Want {
+        grant,
+        client_id: CLIENT_ID,
+        sku,
+    }
+}
+
+/// A check of one program run: its output and the requests it caused (only those).
+type Check<'a> = &'a dyn Fn(&Output, &[LoggedRequest]) -> Result<(), String>;
+
+/// Runs a Python program against the fake and applies `check`; panics with the explanation (and
+/// `source`, for a rewrite) when it fails. Returns the requests the run caused.
+fn run_python_checked(
+    fake: &Fake,
+    path: &Path,
+    env: &ProgramEnv,
+    what: &str,
+    source: Option<&str>,
+    check: Check<'_>,
+) -> Vec<LoggedRequest> {
+    let mark = fake.mark();
+    let out = fake.run_python(path, &env.vars());
+    let reqs = fake.requests_since(mark);
+    ok_or_panic(check(&out, &reqs), what, source);
+    reqs
+}
+
+/// Runs the ADAL program `relative` (checked by `before`), lets adalint rewrite a copy with
+/// `fix_args` (checked by [`fix_python`]) and runs that (checked by `after`), on one fake.
+/// Returns the fake, the rewrite and the before run's requests, for further cases.
+fn python_before_after(
+    relative: &str,
+    fix_args: &[&str],
+    env: &ProgramEnv,
+    before: Check<'_>,
+    after: Check<'_>,
+) -> (Fake, FixedProgram, Vec<LoggedRequest>) {
+    let fake = Fake::start();
+    let before_reqs = run_python_checked(
+        &fake,
+        &program(relative),
+        env,
+        &format!("ADAL program {relative} (before)"),
+        None,
+        before,
+    );
+    let fixed = fix_python(relative, fix_args);
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        env,
+        &format!("rewritten program {relative} (after)"),
+        Some(&fixed.after),
+        after,
+    );
+    (fake, fixed, before_reqs)
+}
+
+/// ADAL got the printed token with `grant` the v1 way: exit 0, a successful v1 request for
+/// exactly the resource with ADAL's SKU, nothing at v2, the token issued for the resource.
+fn adal_got_token(out: &Output, reqs: &[LoggedRequest], grant: &'static str) -> Result<(), String> {
+    assert_success(out)?;
+    assert_v1_token(reqs, RESOURCE, &want(grant, SKU_ADAL_PYTHON))?;
+    assert_no_request(reqs, "v2-token")?;
+    assert_printed_token_audience(out, reqs, RESOURCE)
+}
+
+/// MSAL got the printed token with `grant` the v2 way: exit 0, a successful v2 request for
+/// exactly `resource + "/.default"` with MSAL's SKU, nothing at v1, the token issued for the
+/// resource.
+fn msal_got_token(out: &Output, reqs: &[LoggedRequest], grant: &'static str) -> Result<(), String> {
+    assert_success(out)?;
+    assert_v2_token(reqs, &v2_scope(), &want(grant, SKU_MSAL_PYTHON))?;
+    assert_no_request(reqs, "v1-token")?;
+    assert_printed_token_audience(out, reqs, RESOURCE)
+}
+
+/// The fake rejected a `kind` request with `error` (e.g. `invalid_grant`).
+fn assert_rejected(reqs: &[LoggedRequest], kind: &str, error: &str) -> Result<(), String> {
+    if reqs
+        .iter()
+        .any(|r| r.kind == kind && r.error.as_deref() == Some(error))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected the fake to reject a {kind} request with {error}; it saw:\n{}",
+            reqs.iter().map(|r| format!("  {r}\n")).collect::<String>()
+        ))
+    }
+}
+
+/// The refresh token redeemed at `kind` is exactly `expected`, or (`None`) the one the password
+/// grant at `kind` issued.
+fn assert_redeemed(
+    reqs: &[LoggedRequest],
+    kind: &str,
+    expected: Option<&str>,
+) -> Result<(), String> {
+    let issued = reqs
+        .iter()
+        .find(|r| r.kind == kind && r.grant_type.as_deref() == Some("password"))
+        .and_then(|r| r.refresh_token.as_deref());
+    let expected = expected.or(issued);
+    let redeemed = reqs
+        .iter()
+        .find(|r| r.kind == kind && r.grant_type.as_deref() == Some("refresh_token"))
+        .and_then(|r| r.redeemed_refresh_token.as_deref());
+    if expected.is_some() && redeemed == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected the {kind} refresh_token grant to redeem {expected:?}, it redeemed {redeemed:?}"
+        ))
+    }
+}
+
+fn assert_stderr_contains(out: &Output, needle: &str) -> Result<(), String> {
+    if String::from_utf8_lossy(&out.stderr).contains(needle) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {needle:?} on stderr\n{}",
+            harness::describe(out)
+        ))
+    }
+}
+
+/// The rewrite uses `what` (e.g. `azure.identity.ClientSecretCredential(`).
+fn assert_rewrite_uses(fixed: &FixedProgram, what: &str) {
+    assert!(
+        fixed.after.contains(what),
+        "expected the rewrite to use {what}:\n{}",
+        fixed.after
+    );
+}
+
+// ---- the checks of each flow, shared by the flow tests and `e2e_checks_go_red_*` ----------
+
+/// Certificate flow: the token, and every client assertion names `cert`; `x5c`: whether the
+/// certificate itself must be sent (`None`: either).
+fn cert_before(
+    out: &Output,
+    reqs: &[LoggedRequest],
+    cert: &ClientCertificate,
+    x5c: bool,
+) -> Result<(), String> {
+    adal_got_token(out, reqs, "client_credentials")?;
+    assert_client_assertion(reqs, cert, Some(x5c))
+}
+
+fn cert_after(
+    out: &Output,
+    reqs: &[LoggedRequest],
+    cert: &ClientCertificate,
+    x5c: Option<bool>,
+) -> Result<(), String> {
+    msal_got_token(out, reqs, "client_credentials")?;
+    assert_client_assertion(reqs, cert, x5c)
+}
+
+/// Refresh-token flow, first use: a password grant, then a refresh-token grant redeeming the
+/// refresh token it issued, whose access token is printed. ADAL at v1.
+fn refresh_before(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    let refresh = want("refresh_token", SKU_ADAL_PYTHON);
+    adal_got_token(out, reqs, "password")?;
+    assert_v1_token(reqs, RESOURCE, &refresh)?;
+    assert_redeemed(reqs, "v1-token", None)?;
+    assert_printed_token_from(out, reqs, "v1-token", &refresh, RESOURCE)
+}
+
+/// The same at v2, with exactly `resource + "/.default"` for both grants.
+fn refresh_after(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    let refresh = want("refresh_token", SKU_MSAL_PYTHON);
+    msal_got_token(out, reqs, "password")?;
+    assert_v2_token(reqs, &v2_scope(), &refresh)?;
+    assert_redeemed(reqs, "v2-token", None)?;
+    assert_printed_token_from(out, reqs, "v2-token", &refresh, RESOURCE)
+}
+
+/// Device-code flow: the code requested for the resource, the message shown (stderr), the
+/// token from the device-code grant printed. ADAL at v1.
+fn device_before(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    assert_success(out)?;
+    assert_v1_device_code(reqs, RESOURCE, &want("", SKU_ADAL_PYTHON))?;
+    assert_no_request(reqs, "v2-token")?;
+    assert_stderr_contains(out, "https://microsoft.com/devicelogin")?;
+    let grant = want("device_code", SKU_ADAL_PYTHON);
+    assert_printed_token_from(out, reqs, "v1-token", &grant, RESOURCE)
+}
+
+/// The same at v2: the code requested for exactly `resource + "/.default"` (the token request
+/// that redeems it carries no scope, so the printed token's audience proves the rest).
+fn device_after(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    assert_success(out)?;
+    assert_v2_device_code(reqs, &v2_scope(), &want("", SKU_MSAL_PYTHON))?;
+    assert_no_request(reqs, "v1-token")?;
+    assert_stderr_contains(out, "https://microsoft.com/devicelogin")?;
+    let grant = want("device_code", SKU_MSAL_PYTHON);
+    assert_printed_token_from(out, reqs, "v2-token", &grant, RESOURCE)
+}
+
+/// Silent flow: one password grant on the network, the second token from the cache (the same
+/// token, printed). ADAL at v1.
+fn silent_before(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    let password = want("password", SKU_ADAL_PYTHON);
+    adal_got_token(out, reqs, "password")?;
+    assert_request_count(reqs, "v1-token", 1)?;
+    assert_printed_token_from(out, reqs, "v1-token", &password, RESOURCE)?;
+    assert_stderr_contains(out, "the cached token is the same as the first one")
+}
+
+/// The same at v2: still exactly one token request.
+fn silent_after(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    let password = want("password", SKU_MSAL_PYTHON);
+    msal_got_token(out, reqs, "password")?;
+    assert_request_count(reqs, "v2-token", 1)?;
+    assert_printed_token_from(out, reqs, "v2-token", &password, RESOURCE)?;
+    assert_stderr_contains(out, "the cached token is the same as the first one")
+}
+
+#[test]
+fn e2e_python_client_certificate() {
+    let cert = ClientCertificate::generate();
+    let (_fake, fixed, _) = python_before_after(
+        "python/client_certificate.py",
+        &[],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, false),
+        &|out, reqs| cert_after(out, reqs, &cert, Some(false)),
+    );
+    assert_rewrite_uses(&fixed, "msal.ConfidentialClientApplication(");
+}
+
+#[test]
+fn e2e_python_client_certificate_with_public_certificate() {
+    // Subject-name/issuer authentication: ADAL sends the certificate (x5c); so must MSAL.
+    let cert = ClientCertificate::generate();
+    python_before_after(
+        "python/client_certificate_sni.py",
+        &[],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, true),
+        &|out, reqs| cert_after(out, reqs, &cert, Some(true)),
+    );
+}
+
+#[test]
+fn e2e_python_username_password() {
+    let relative = "python/username_password.py";
+    let (fake, fixed, _) = python_before_after(
+        relative,
+        &[],
+        &ProgramEnv::user(PASSWORD),
+        &|out, reqs| adal_got_token(out, reqs, "password"),
+        &|out, reqs| msal_got_token(out, reqs, "password"),
+    );
+    assert_rewrite_uses(&fixed, "msal.PublicClientApplication(");
+
+    // A wrong password: ADAL raised; the rewrite must fail loudly too, printing no token.
+    let bad = ProgramEnv::user(WRONG_PASSWORD);
+    run_python_checked(
+        &fake,
+        &program(relative),
+        &bad,
+        "ADAL program with a wrong password",
+        None,
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v1-token", "invalid_grant")
+        },
+    );
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &bad,
+        "rewritten program with a wrong password",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_grant")?;
+            assert_no_request(reqs, "v1-token")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_refresh_token() {
+    let relative = "python/refresh_token.py";
+    let env = ProgramEnv::user(PASSWORD);
+    let (fake, fixed, before_reqs) =
+        python_before_after(relative, &[], &env, &refresh_before, &refresh_after);
+
+    // The migration: the rewritten program redeems at v2 the refresh token that ADAL got from
+    // v1 and persisted, without signing the user in again.
+    let adal_refresh_token = before_reqs
+        .iter()
+        .find(|r| r.kind == "v1-token" && r.grant_type.as_deref() == Some("password"))
+        .and_then(|r| r.refresh_token.clone())
+        .expect("the ADAL password grant got a refresh token");
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env.clone()
+            .with("AZURE_REFRESH_TOKEN", adal_refresh_token.as_str()),
+        "rewritten program redeeming ADAL's refresh token",
+        Some(&fixed.after),
+        &|out, reqs| {
+            let refresh = want("refresh_token", SKU_MSAL_PYTHON);
+            assert_success(out)?;
+            assert_request_count(reqs, "v2-token", 1)?;
+            assert_no_request(reqs, "v1-token")?;
+            assert_v2_token(reqs, &v2_scope(), &refresh)?;
+            assert_redeemed(reqs, "v2-token", Some(&adal_refresh_token))?;
+            assert_printed_token_from(out, reqs, "v2-token", &refresh, RESOURCE)
+        },
+    );
+
+    // A refresh token the service rejects: both fail loudly.
+    let revoked = env.with("AZURE_REFRESH_TOKEN", "wrong-revoked-refresh-token");
+    run_python_checked(
+        &fake,
+        &program(relative),
+        &revoked,
+        "ADAL program with a rejected refresh token",
+        None,
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v1-token", "invalid_grant")
+        },
+    );
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &revoked,
+        "rewritten program with a rejected refresh token",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_grant")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_device_code() {
+    // The fake approves the code on the first poll.
+    python_before_after(
+        "python/device_code.py",
+        &[],
+        &ProgramEnv::app(),
+        &device_before,
+        &device_after,
+    );
+}
+
+#[test]
+fn e2e_python_silent() {
+    // ADAL: one password grant, the silent call answered from the cache. MSAL: the same, so
+    // exactly one token request on the network.
+    python_before_after(
+        "python/silent.py",
+        &[],
+        &ProgramEnv::user(PASSWORD),
+        &silent_before,
+        &silent_after,
+    );
+}
+
+/// The client-secret program rewritten toward Azure Identity: a `ClientSecretCredential`
+/// (which uses MSAL, hence MSAL's SKU) gets the v2 token; a wrong secret fails loudly.
+fn python_azure_identity_client_secret(relative: &str) {
+    let secret = ProgramEnv::app().with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    let (fake, fixed, _) = python_before_after(
+        relative,
+        &["--target", "azure-identity"],
+        &secret,
+        &|out, reqs| adal_got_token(out, reqs, "client_credentials"),
+        &|out, reqs| msal_got_token(out, reqs, "client_credentials"),
+    );
+    assert_rewrite_uses(&fixed, "azure.identity.ClientSecretCredential(");
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &secret.with("AZURE_CLIENT_SECRET", WRONG_SECRET),
+        "rewritten program with a wrong secret",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_client")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_azure_identity_client_secret() {
+    python_azure_identity_client_secret("python/client_credentials_provider.py");
+}
+
+#[test]
+fn e2e_python_azure_identity_client_secret_authority_in_variable() {
+    python_azure_identity_client_secret("python/client_credentials.py");
+}
+
+#[test]
+fn e2e_python_azure_identity_certificate() {
+    // Azure Identity needs the key and the certificate in one PEM, so the tool rewrites only a
+    // call that passes `public_certificate`. Whether x5c is sent: see the ignored test below.
+    let cert = ClientCertificate::generate();
+    let (_fake, fixed, _) = python_before_after(
+        "python/client_certificate_sni.py",
+        &["--target", "azure-identity"],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, true),
+        &|out, reqs| cert_after(out, reqs, &cert, None),
+    );
+    assert_rewrite_uses(&fixed, "azure.identity.CertificateCredential(");
+}
+
+#[test]
+fn e2e_python_azure_identity_certificate_sends_x5c() {
+    let cert = ClientCertificate::generate();
+    python_before_after(
+        "python/client_certificate_sni.py",
+        &["--target", "azure-identity"],
+        &ProgramEnv::certificate(&cert),
+        &|out, reqs| cert_before(out, reqs, &cert, true),
+        &|out, reqs| cert_after(out, reqs, &cert, Some(true)),
+    );
+}
+
+/// A deliberately broken rewrite: `edits` applied to the tool's rewrite of `program`, which the
+/// flow's after-`check` must reject.
+struct Corruption<'a> {
+    program: &'static str,
+    env: ProgramEnv,
+    check: Check<'a>,
+    edits: &'static [(&'static str, &'static str)],
+}
+
+#[test]
+fn e2e_checks_go_red_for_broken_python_user_and_certificate_rewrites() {
+    // Each corruption is a plausible wrong rewrite that still runs and prints a token the fake
+    // issued; the flow's after-check must catch it. The control run proves the uncorrupted
+    // rewrite passes the same check on the same fake.
+    let cert = ClientCertificate::generate();
+    let cert_check =
+        |out: &Output, reqs: &[LoggedRequest]| cert_after(out, reqs, &cert, Some(false));
+    let cases = [
+        Corruption {
+            // The silent call rewritten as a second sign-in: a token, but from the network.
+            program: "python/silent.py",
+            env: ProgramEnv::user(PASSWORD),
+            check: &silent_after,
+            edits: &[(
+                "context.acquire_token_silent_with_error([resource + \"/.default\"], account=next(iter(context.get_accounts(username=username)), None))",
+                "context.acquire_token_by_username_password(username, password, scopes=[resource + \"/.default\"])",
+            )],
+        },
+        Corruption {
+            // The device code requested for the resource without its trailing slash.
+            program: "python/device_code.py",
+            env: ProgramEnv::app(),
+            check: &device_after,
+            edits: &[(
+                "initiate_device_flow(scopes=[resource + \"/.default\"])",
+                "initiate_device_flow(scopes=[resource.rstrip(\"/\") + \"/.default\"])",
+            )],
+        },
+        Corruption {
+            // A refresh token other than the one the sign-in returned is redeemed.
+            program: "python/refresh_token.py",
+            env: ProgramEnv::user(PASSWORD),
+            check: &refresh_after,
+            edits: &[(
+                "acquire_token_by_refresh_token(refresh_token,",
+                "acquire_token_by_refresh_token(\"fake-rt.stale\",",
+            )],
+        },
+        Corruption {
+            // The assertion names another certificate than the program's.
+            program: "python/client_certificate.py",
+            env: ProgramEnv::certificate(&cert),
+            check: &cert_check,
+            edits: &[("\"thumbprint\": thumbprint", "\"thumbprint\": \"00\" * 20")],
+        },
+    ];
+    let fake = Fake::start();
+    for Corruption {
+        program: relative,
+        env,
+        check,
+        edits,
+    } in cases
+    {
+        let fixed = fix_python(relative, &[]);
+        run_python_checked(
+            &fake,
+            &fixed.path,
+            &env,
+            &format!("uncorrupted rewrite of {relative}"),
+            Some(&fixed.after),
+            check,
+        );
+        let corrupted = fixed.corrupted("corrupted.py", edits);
+        let mark = fake.mark();
+        let out = fake.run_python(&corrupted, &env.vars());
+        let reqs = fake.requests_since(mark);
+        let source = fs::read_to_string(&corrupted).unwrap_or_default();
+        assert!(
+            assert_printed_issued_token(&out, &reqs).is_ok(),
+            "the corruption of {relative} should still print an issued token (else the check is \
+             not what catches it)\n{}\n{source}",
+            harness::describe(&out)
+        );
+        assert!(
+            check(&out, &reqs).is_err(),
+            "the e2e check passed a deliberately broken rewrite of {relative}:\n{source}"
+        );
+    }
 }

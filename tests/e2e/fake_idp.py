@@ -13,11 +13,14 @@ their production authority `https://login.microsoftonline.com/<tenant>`:
 
 Everything listens on 127.0.0.1 only. The process exits by itself after --lifetime seconds.
 Once listening it writes --info (JSON: pid, ports, CA path, MSI secret). Every request is
-appended to --log as one JSON line (kind, grant_type, scope or resource, client_id, SKU, ...).
+appended to --log as one JSON line (kind, grant_type, scope or resource, client_id, SKU, the
+tokens issued and the token's audience, the refresh token redeemed, a client assertion's
+certificate thumbprint and whether it carried the certificate, ...).
 
 Secrets, passwords, codes and refresh tokens starting with "wrong" are rejected the way the
 real service does (invalid_client 401 / invalid_grant 400). So are non-GUID client ids and, for
-v2 client credentials, scopes not ending in "/.default".
+v2 client credentials, scopes not ending in "/.default". A device code is approved on the first
+poll and yields a token for what the code was requested for, to the client it was issued to.
 """
 import argparse, base64, http.server, json, os, re, secrets, select, socket, socketserver
 import ssl, subprocess, sys, threading, time, urllib.parse
@@ -30,7 +33,7 @@ DEFAULT_TID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 DEFAULT_USER = "user@contoso.com"
 OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 LOG_LOCK = threading.Lock()
-DEVICE_CODES = {}  # device_code -> dict(user=..., client_id=...); approved on first poll
+DEVICE_CODES = {}  # device_code -> dict(client_id=..., scope=..., resource=...); approved on first poll
 ARGS = None
 
 
@@ -51,6 +54,13 @@ def jwt(claims):
 def jwt_claims(token):
     try:
         return json.loads(b64url_decode(token.split(".")[1]))
+    except (IndexError, ValueError):
+        return None
+
+
+def jwt_header(token):
+    try:
+        return json.loads(b64url_decode(token.split(".")[0]))
     except (IndexError, ValueError):
         return None
 
@@ -139,6 +149,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.entry["error"] = payload["error"]
         if isinstance(payload, dict) and "access_token" in payload:
             self.entry["access_token"] = payload["access_token"]
+            self.entry["audience"] = (jwt_claims(payload["access_token"]) or {}).get("aud")
+        if isinstance(payload, dict) and "refresh_token" in payload:
+            self.entry["refresh_token"] = payload["refresh_token"]
         log(self.entry)
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -276,7 +289,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.entry.update(kind="devicecode", version=ver, client_id=f.get("client_id"), scope=f.get("scope"),
                           resource=f.get("resource"))
         code, user_code = "fake-dc." + secrets.token_urlsafe(16), secrets.token_hex(4).upper()
-        DEVICE_CODES[code] = {"client_id": f.get("client_id")}
+        DEVICE_CODES[code] = {"client_id": f.get("client_id"), "scope": f.get("scope"), "resource": f.get("resource")}
         msg = "To sign in, use a web browser to open the page https://microsoft.com/devicelogin " \
               "and enter the code %s to authenticate." % user_code
         if ver == "v1":
@@ -296,6 +309,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return None, None, "basic-malformed"
         if f.get("client_assertion"):
             claims = jwt_claims(f["client_assertion"]) or {}
+            header = jwt_header(f["client_assertion"]) or {}
+            # Which certificate signed it: the SHA-1 (x5t) or SHA-256 (x5t#S256) thumbprint in hex,
+            # and whether the certificate itself was sent (x5c, subject-name/issuer authentication).
+            for name, field in (("x5t", "assertion_x5t"), ("x5t#S256", "assertion_x5t_s256")):
+                if isinstance(header.get(name), str):
+                    try:
+                        self.entry[field] = b64url_decode(header[name]).hex()
+                    except ValueError:
+                        self.entry[field] = "malformed"
+            self.entry["assertion_x5c"] = bool(header.get("x5c"))
             cid = f.get("client_id") or claims.get("sub")
             ok = claims.get("iss") == claims.get("sub") == cid and claims.get("exp", 0) > time.time()
             return cid, "assertion" if ok else "wrong-assertion", "assertion"
@@ -320,7 +343,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "being sent in the request is the client secret value, not the client secret ID.")
         if ver == "v1" and not f.get("resource") and grant != "refresh_token":
             return self.error(400, "invalid_resource", 50001, "The resource principal was not found.")
-        user, nonce = None, f.get("nonce")
+        user, nonce, resource = None, f.get("nonce"), f.get("resource")
         if grant == "client_credentials":
             if secret is None:
                 return self.error(401, "invalid_client", 7000218, "The request body must contain the following "
@@ -337,6 +360,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                   "username or password.")
         elif grant in ("refresh_token", "authorization_code"):
             value = f.get("refresh_token" if grant == "refresh_token" else "code", "")
+            if grant == "refresh_token":
+                self.entry["redeemed_refresh_token"] = value
             if not value or value.startswith("wrong"):
                 return self.error(400, "invalid_grant", 70000 if grant == "authorization_code" else 70008,
                                   "The provided authorization code or refresh token is invalid or has expired.")
@@ -349,21 +374,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             user = user or DEFAULT_USER
         elif grant in ("urn:ietf:params:oauth:grant-type:device_code", "device_code"):
             code = f.get("device_code") or f.get("code", "")
-            if DEVICE_CODES.pop(code, None) is None:
+            pending = DEVICE_CODES.pop(code, None)
+            if pending is None:
                 return self.error(400, "expired_token", 70020, "The provided value for the input parameter "
                                   "'device_code' is not valid.")
+            if pending["client_id"] != cid:
+                return self.error(400, "invalid_grant", 70000, "The device code was issued to another client.")
+            # Like the real service, the token is for what the device code was requested for.
+            scopes = (pending["scope"] or "").split() or scopes
+            resource = pending["resource"] or resource
             user = DEFAULT_USER
         else:
             return self.error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant "
                               "type '%s'." % grant)
-        self.reply(200, self.issue(tenant, ver, cid, user, nonce, scopes))
+        self.reply(200, self.issue(tenant, ver, cid, user, nonce, scopes, resource))
 
-    def issue(self, tenant, ver, cid, user, nonce, scopes):
+    def issue(self, tenant, ver, cid, user, nonce, scopes, resource=None):
         now, tid = int(time.time()), tenant if GUID.match(tenant) else DEFAULT_TID
         oid = "00000000-0000-0000-66f3-3332eca7ea81"
         api = [s for s in scopes if s.lower() not in OIDC_SCOPES]
-        resource = self.form.get("resource") or (api[0].rsplit("/", 1)[0] if api and "/" in api[0] else
-                                                  (api[0] if api else "00000003-0000-0000-c000-000000000000"))
+        resource = resource or (api[0].rsplit("/", 1)[0] if api and "/" in api[0] else
+                                (api[0] if api else "00000003-0000-0000-c000-000000000000"))
         at = {"aud": resource, "iss": "https://sts.windows.net/%s/" % tid, "iat": now, "nbf": now, "exp": now + 3599,
               "appid": cid, "tid": tid, "ver": "1.0" if ver == "v1" else "2.0", "jti": secrets.token_hex(8)}
         if user:
@@ -375,7 +406,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             out.update(expires_in="3599", ext_expires_in="3599", expires_on=str(now + 3599), not_before=str(now),
                        resource=resource)
         else:
-            out.update(expires_in=3599, ext_expires_in=3599, scope=" ".join(api) if api else self.form.get("scope", ""))
+            out.update(expires_in=3599, ext_expires_in=3599, scope=" ".join(api) if api else " ".join(scopes))
         if user:
             idt = {"aud": cid, "iat": now, "nbf": now, "exp": now + 3600, "oid": oid, "sub": "fake-sub-" + oid[-8:],
                    "tid": tid, "name": "Test User", "ver": "1.0" if ver == "v1" else "2.0"}

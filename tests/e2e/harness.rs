@@ -21,6 +21,11 @@ pub(crate) const CLIENT_ID: &str = "0b7e3c55-2f1a-4d6e-8c9b-a1b2c3d4e5f6";
 pub(crate) const CLIENT_SECRET: &str = "s3cr3t-Value~from.the.portal";
 /// A secret the fake rejects with `invalid_client` (anything starting with `wrong`).
 pub(crate) const WRONG_SECRET: &str = "wrong-s3cr3t-Value";
+/// The user of the user flows (username/password, refresh token, silent).
+pub(crate) const USERNAME: &str = "megan.bowen@contoso.com";
+pub(crate) const PASSWORD: &str = "c0rrect-Horse~battery";
+/// A password the fake rejects with `invalid_grant` (anything starting with `wrong`).
+pub(crate) const WRONG_PASSWORD: &str = "wrong-Horse~battery";
 /// The ARM classic resource id: its trailing slash makes the v2 scope end in `//.default`.
 pub(crate) const RESOURCE: &str = "https://management.core.windows.net/";
 
@@ -390,7 +395,22 @@ pub(crate) struct LoggedRequest {
     pub(crate) client_auth: Option<String>,
     pub(crate) sku: Option<String>,
     pub(crate) error: Option<String>,
+    /// The access token the fake issued in this response, and its `aud` claim.
     pub(crate) access_token: Option<String>,
+    pub(crate) audience: Option<String>,
+    /// `v1` or `v2` for `devicecode` and `oidc` requests.
+    pub(crate) version: Option<String>,
+    /// The refresh token the fake issued in this response (user flows).
+    pub(crate) refresh_token: Option<String>,
+    /// The refresh token a `refresh_token` grant presented.
+    pub(crate) redeemed_refresh_token: Option<String>,
+    /// The user of a password grant.
+    pub(crate) username: Option<String>,
+    /// A client assertion's certificate thumbprints in lower-case hex (JWT header `x5t`,
+    /// `x5t#S256`) and whether it carried the certificate (`x5c`).
+    pub(crate) assertion_x5t: Option<String>,
+    pub(crate) assertion_x5t_s256: Option<String>,
+    pub(crate) assertion_x5c: Option<bool>,
 }
 
 impl fmt::Display for LoggedRequest {
@@ -665,6 +685,11 @@ impl Drop for FixedProgram {
 /// `adalint --fix --unsafe-fixes <dir>` there. Panics, showing adalint's output, when the tool
 /// crashes, exits with a status other than 0 or 1, or leaves the program unchanged.
 pub(crate) fn fix_copy(program: &Path) -> FixedProgram {
+    fix_copy_with(program, &[])
+}
+
+/// [`fix_copy`] with extra adalint arguments, e.g. `["--target", "azure-identity"]`.
+pub(crate) fn fix_copy_with(program: &Path, extra_args: &[&str]) -> FixedProgram {
     let dir = temp_dir("adalint-e2e-fix-");
     let name = program.file_name().expect("program file name");
     let path = dir.path().join(name);
@@ -673,6 +698,7 @@ pub(crate) fn fix_copy(program: &Path) -> FixedProgram {
     let tool = run_bounded(
         Command::new(env!("CARGO_BIN_EXE_adalint"))
             .args(["--fix", "--unsafe-fixes"])
+            .args(extra_args)
             .arg(dir.path())
             .current_dir(dir.path()),
         Duration::from_secs(120),
@@ -680,15 +706,16 @@ pub(crate) fn fix_copy(program: &Path) -> FixedProgram {
     .unwrap_or_else(|e| panic!("{e}"));
     let after = fs::read_to_string(&path).expect("read the rewritten program");
     let code = tool.status.code();
+    let args = extra_args.join(" ");
     assert!(
         matches!(code, Some(0 | 1)),
-        "adalint --fix --unsafe-fixes failed on {}\n{}",
+        "adalint --fix --unsafe-fixes {args} failed on {}\n{}",
         program.display(),
         describe(&tool)
     );
     assert!(
         before != after,
-        "adalint --fix --unsafe-fixes left {} unchanged\n{}",
+        "adalint --fix --unsafe-fixes {args} left {} unchanged\n{}",
         program.display(),
         describe(&tool)
     );
@@ -701,6 +728,112 @@ pub(crate) fn fix_copy(program: &Path) -> FixedProgram {
     }
 }
 
+/// `python -m py_compile <path>` with the venv's interpreter (Python 3): the file is valid
+/// Python. The byte code goes to a throwaway directory, never next to the file.
+pub(crate) fn python_compiles(path: &Path) -> Result<(), String> {
+    let cache = temp_dir("adalint-e2e-pycache-");
+    let out = run_bounded(
+        Command::new(&envs().python)
+            .env("PYTHONPYCACHEPREFIX", cache.path())
+            .args(["-m", "py_compile"])
+            .arg(path),
+        Duration::from_secs(60),
+    )?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`python3 -m py_compile {}` failed\n{}",
+            path.display(),
+            describe(&out)
+        ))
+    }
+}
+
+/// A throwaway RSA key and self-signed certificate made with the openssl CLI, as an app
+/// registration's certificate credential.
+pub(crate) struct ClientCertificate {
+    dir: Option<TempDir>,
+    /// The private key, PKCS#8 PEM.
+    pub(crate) key: PathBuf,
+    /// The certificate, PEM.
+    pub(crate) cert: PathBuf,
+    /// SHA-1 of the certificate's DER, upper-case hex without colons (the portal's thumbprint).
+    pub(crate) thumbprint: String,
+    /// SHA-256 of the certificate's DER, lower-case hex.
+    pub(crate) sha256: String,
+}
+
+impl ClientCertificate {
+    /// Generates a fresh key and certificate (valid for one day). Panics when openssl fails.
+    pub(crate) fn generate() -> ClientCertificate {
+        let dir = temp_dir("adalint-e2e-cert-");
+        let key = dir.path().join("client-key.pem");
+        let cert = dir.path().join("client-cert.pem");
+        let openssl = |args: &[&str]| {
+            let out = run_bounded(Command::new("openssl").args(args), Duration::from_secs(60))
+                .unwrap_or_else(|e| panic!("{e}\nThe e2e tests need the openssl CLI on PATH."));
+            assert!(
+                out.status.success(),
+                "openssl {} failed\n{}",
+                args.join(" "),
+                describe(&out)
+            );
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        let (key_arg, cert_arg) = (key.display().to_string(), cert.display().to_string());
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &key_arg,
+            "-out",
+            &cert_arg,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=adalint-e2e-client",
+        ]);
+        // `SHA1 Fingerprint=AB:CD:...` -> `ABCD...`
+        let fingerprint = |digest: &str| {
+            let text = openssl(&["x509", "-in", &cert_arg, "-noout", "-fingerprint", digest]);
+            let hex = text
+                .trim()
+                .rsplit('=')
+                .next()
+                .unwrap_or_default()
+                .replace(':', "");
+            assert!(
+                !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+                "cannot read the {digest} fingerprint from openssl's output {text:?}"
+            );
+            hex
+        };
+        let thumbprint = fingerprint("-sha1").to_ascii_uppercase();
+        let sha256 = fingerprint("-sha256").to_ascii_lowercase();
+        ClientCertificate {
+            dir: Some(dir),
+            key,
+            cert,
+            thumbprint,
+            sha256,
+        }
+    }
+}
+
+impl Drop for ClientCertificate {
+    fn drop(&mut self) {
+        if keep_dirs() {
+            if let Some(dir) = self.dir.take() {
+                let _ = dir.keep();
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Assertions: each returns Err(explanation) instead of panicking, so tests can prove they fail
 // ------------------------------------------------------------------------------------------
@@ -709,7 +842,8 @@ pub(crate) fn fix_copy(program: &Path) -> FixedProgram {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Want<'a> {
     /// `client_credentials`, `password`, `refresh_token`, `authorization_code`, `device_code`
-    /// (matches both `device_code` and the `urn:ietf:params:oauth:grant-type:device_code` URN).
+    /// (matches both `device_code` and the `urn:ietf:params:oauth:grant-type:device_code` URN);
+    /// empty: any grant.
     pub(crate) grant: &'a str,
     pub(crate) client_id: &'a str,
     pub(crate) sku: &'a str,
@@ -738,7 +872,7 @@ fn find_token_request(
     let ok = reqs.iter().any(|r| {
         r.kind == kind
             && r.status == Some(200)
-            && grant_matches(r.grant_type.as_deref(), want.grant)
+            && (want.grant.is_empty() || grant_matches(r.grant_type.as_deref(), want.grant))
             && r.client_id.as_deref() == Some(want.client_id)
             && r.sku.as_deref() == Some(want.sku)
             && audience_ok(r)
@@ -748,7 +882,11 @@ fn find_token_request(
     } else {
         Err(format!(
             "expected a successful {kind} request (grant {}, {audience}, client_id {}, SKU {}); the fake saw:\n{}",
-            want.grant,
+            if want.grant.is_empty() {
+                "any"
+            } else {
+                want.grant
+            },
             want.client_id,
             want.sku,
             log_text(reqs)
@@ -772,6 +910,18 @@ pub(crate) fn assert_v1_token(
     )
 }
 
+/// The request's scopes, ignoring the OIDC scopes MSAL adds itself, are exactly `[scope]`.
+fn has_only_scope(r: &LoggedRequest, scope: &str) -> bool {
+    let scopes: Vec<&str> = r
+        .scope
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|s| !OIDC_SCOPES.contains(s))
+        .collect();
+    scopes == [scope]
+}
+
 /// A successful v2 (`/oauth2/v2.0/token`) request whose scopes, ignoring the OIDC scopes MSAL
 /// adds itself, are exactly `[scope]`.
 pub(crate) fn assert_v2_token(
@@ -783,19 +933,62 @@ pub(crate) fn assert_v2_token(
     find_token_request(
         reqs,
         "v2-token",
-        |r| {
-            let scopes: Vec<&str> = r
-                .scope
-                .as_deref()
-                .unwrap_or_default()
-                .split_whitespace()
-                .filter(|s| !OIDC_SCOPES.contains(s))
-                .collect();
-            scopes == [scope]
-        },
+        |r| has_only_scope(r, scope),
         want,
         &audience,
     )
+}
+
+/// A successful v1 device-code request (`/oauth2/devicecode`) for exactly `resource`
+/// (`want.grant` is not checked: the grant comes with the token request).
+pub(crate) fn assert_v1_device_code(
+    reqs: &[LoggedRequest],
+    resource: &str,
+    want: &Want<'_>,
+) -> Result<(), String> {
+    let audience = format!("v1, resource {resource:?}");
+    find_token_request(
+        reqs,
+        "devicecode",
+        |r| r.version.as_deref() == Some("v1") && r.resource.as_deref() == Some(resource),
+        &Want { grant: "", ..*want },
+        &audience,
+    )
+}
+
+/// A successful v2 device-code request (`/oauth2/v2.0/devicecode`) whose scopes, ignoring the
+/// OIDC scopes, are exactly `[scope]` (the v2 token request that redeems it carries no scope).
+pub(crate) fn assert_v2_device_code(
+    reqs: &[LoggedRequest],
+    scope: &str,
+    want: &Want<'_>,
+) -> Result<(), String> {
+    let audience = format!("v2, scope exactly {scope:?}");
+    find_token_request(
+        reqs,
+        "devicecode",
+        |r| r.version.as_deref() == Some("v2") && has_only_scope(r, scope),
+        &Want { grant: "", ..*want },
+        &audience,
+    )
+}
+
+/// Exactly `n` requests of `kind` (successful or not), e.g. one `v2-token` when the second
+/// token must come from the cache.
+pub(crate) fn assert_request_count(
+    reqs: &[LoggedRequest],
+    kind: &str,
+    n: usize,
+) -> Result<(), String> {
+    let seen = reqs.iter().filter(|r| r.kind == kind).count();
+    if seen == n {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected {n} {kind} request(s), the fake saw {seen}:\n{}",
+            log_text(reqs)
+        ))
+    }
 }
 
 /// No request of `kind` at all (e.g. no `v1-token` from a program rewritten to MSAL).
@@ -818,11 +1011,11 @@ pub(crate) fn assert_success(out: &Output) -> Result<(), String> {
     }
 }
 
-/// The last line the program printed is an access token that the fake issued.
-pub(crate) fn assert_printed_issued_token(
+/// The request whose response issued the access token the program printed last.
+pub(crate) fn printed_token_request<'a>(
     out: &Output,
-    reqs: &[LoggedRequest],
-) -> Result<(), String> {
+    reqs: &'a [LoggedRequest],
+) -> Result<&'a LoggedRequest, String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let last = stdout
         .lines()
@@ -830,14 +1023,118 @@ pub(crate) fn assert_printed_issued_token(
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    if !last.is_empty() && reqs.iter().any(|r| r.access_token.as_deref() == Some(last)) {
+    reqs.iter()
+        .find(|r| !last.is_empty() && r.access_token.as_deref() == Some(last))
+        .ok_or_else(|| {
+            format!(
+                "the program's last output line is not an access token issued by the fake\n{}",
+                describe(out)
+            )
+        })
+}
+
+/// The last line the program printed is an access token that the fake issued.
+pub(crate) fn assert_printed_issued_token(
+    out: &Output,
+    reqs: &[LoggedRequest],
+) -> Result<(), String> {
+    printed_token_request(out, reqs).map(|_| ())
+}
+
+/// The program printed an access token the fake issued for exactly `audience` (its `aud`).
+pub(crate) fn assert_printed_token_audience(
+    out: &Output,
+    reqs: &[LoggedRequest],
+    audience: &str,
+) -> Result<(), String> {
+    let issued = printed_token_request(out, reqs)?;
+    if issued.audience.as_deref() == Some(audience) {
         Ok(())
     } else {
         Err(format!(
-            "the program's last output line is not an access token issued by the fake\n{}",
-            describe(out)
+            "the printed token is for {:?}, expected {audience:?} (issued by: {issued})",
+            issued.audience.as_deref().unwrap_or("-")
         ))
     }
+}
+
+/// The program printed an access token issued by a successful `kind` request (`v1-token`,
+/// `v2-token`) with `want`'s grant, client id and SKU, for exactly `audience` (its `aud`).
+pub(crate) fn assert_printed_token_from(
+    out: &Output,
+    reqs: &[LoggedRequest],
+    kind: &str,
+    want: &Want<'_>,
+    audience: &str,
+) -> Result<(), String> {
+    let issued = printed_token_request(out, reqs)?;
+    let ok = issued.kind == kind
+        && issued.status == Some(200)
+        && (want.grant.is_empty() || grant_matches(issued.grant_type.as_deref(), want.grant))
+        && issued.client_id.as_deref() == Some(want.client_id)
+        && issued.sku.as_deref() == Some(want.sku)
+        && issued.audience.as_deref() == Some(audience);
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected the printed token to come from a {kind} request (grant {}, client_id {}, SKU {}, \
+             audience {audience:?}); it came from:\n  {issued}, audience {:?}\nfull log:\n{}",
+            want.grant,
+            want.client_id,
+            want.sku,
+            issued.audience.as_deref().unwrap_or("-"),
+            log_text(reqs)
+        ))
+    }
+}
+
+/// Every client assertion in `reqs` names `cert` (its SHA-1 thumbprint as `x5t`, or its SHA-256
+/// as `x5t#S256`), and there is at least one. `x5c`: whether the certificate itself must be sent
+/// (subject-name/issuer authentication) or must not be; `None` accepts either.
+pub(crate) fn assert_client_assertion(
+    reqs: &[LoggedRequest],
+    cert: &ClientCertificate,
+    x5c: Option<bool>,
+) -> Result<(), String> {
+    let assertions: Vec<&LoggedRequest> = reqs
+        .iter()
+        .filter(|r| r.client_auth.as_deref() == Some("assertion"))
+        .collect();
+    if assertions.is_empty() {
+        return Err(format!(
+            "expected a client assertion (certificate credential); the fake saw:\n{}",
+            log_text(reqs)
+        ));
+    }
+    for r in assertions {
+        let names_cert = r
+            .assertion_x5t
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(&cert.thumbprint))
+            || r.assertion_x5t_s256.as_deref() == Some(cert.sha256.as_str());
+        if !names_cert {
+            return Err(format!(
+                "a client assertion names another certificate (x5t {:?}, x5t#S256 {:?}; expected \
+                 SHA-1 {} or SHA-256 {}): {r}",
+                r.assertion_x5t, r.assertion_x5t_s256, cert.thumbprint, cert.sha256
+            ));
+        }
+        if let Some(want) = x5c {
+            if r.assertion_x5c != Some(want) {
+                return Err(format!(
+                    "a client assertion {} the certificate (x5c), expected it {}: {r}",
+                    if want { "lacks" } else { "carries" },
+                    if want {
+                        "sent (the program passes public_certificate)"
+                    } else {
+                        "not sent"
+                    }
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The program failed loudly: non-zero exit, something on stderr, no issued token printed, and
