@@ -224,7 +224,8 @@ pub(crate) fn check(
         (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id))
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
-    rewrite::plan(model, source, matches)
+    let diagnostics = rewrite::plan(model, source, matches);
+    crate::builtin::check(model, tree, source, selection, diagnostics)
 }
 
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.

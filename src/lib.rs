@@ -5,33 +5,43 @@
 //! `ARCHITECTURE.md`. [`run`] is the whole program; `main.rs` only parses arguments and
 //! maps the result to an exit code.
 
+pub mod baseline;
+mod builtin;
 mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod fingerprint;
 pub mod fix;
+pub mod identity;
 mod imports;
 pub mod language;
 pub mod lint;
+pub mod redact;
 pub mod registry;
 mod rewrite;
 mod rule;
 mod semantic;
 pub mod settings;
 pub mod source;
+mod suppression;
 pub mod walk;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::emit::{ColorMode, RunReport};
-use crate::lint::{FixMode, LintOptions, Severity};
+use crate::baseline::Baseline;
+use crate::emit::{ColorMode, Format, RuleDoc, RunReport};
+use crate::lint::{FileReport, FixMode, LintOptions, Severity};
 use crate::registry::Registry;
-use crate::settings::{Command, FindingsExit, RuleSource, Settings};
+use crate::settings::{BaselineMode, Command, FindingsExit, Report, RuleSource, Settings};
+use crate::walk::SourcePath;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,11 +73,7 @@ pub fn load_registry(settings: &Settings) -> Option<Registry> {
     match loaded {
         Ok(registry) => Some(registry),
         Err(errors) => {
-            let choice = match settings.color {
-                ColorMode::Always => ColorChoice::Always,
-                ColorMode::Never => ColorChoice::Never,
-            };
-            let mut stderr = StandardStream::stderr(choice);
+            let mut stderr = stderr(settings.color);
             for error in errors {
                 // Nothing more useful to do if standard error itself fails.
                 let _ = error.render(&mut stderr);
@@ -82,10 +88,29 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     let Some(registry) = load_registry(settings) else {
         return Ok(ExitStatus::Error);
     };
-    if settings.command == Command::ListRules {
-        emit::list_rules(out, &registry)?;
-        return Ok(ExitStatus::Success);
+    match &settings.command {
+        Command::ListRules => {
+            emit::list_rules(out, &registry)?;
+            return Ok(ExitStatus::Success);
+        }
+        Command::ShowRule(id) => {
+            let Some(rule) = registry.rules().find(|rule| rule.id() == id) else {
+                anyhow::bail!("`{id}` is not a rule id (see `adalint --list-rules`)");
+            };
+            emit::rule_documentation(out, &RuleDoc::from(rule))?;
+            return Ok(ExitStatus::Success);
+        }
+        Command::Lint => {}
     }
+    let config = match config::load(&settings.config, &settings.paths) {
+        Ok(config) => config,
+        Err(error) => {
+            // Nothing more useful to do if standard error itself fails.
+            let _ = error.render(&mut stderr(settings.color));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let settings = &config::merge(settings, config.as_ref());
     let selection = match registry.select(&settings.select, &settings.ignore) {
         Ok(selection) => selection,
         Err(message) => anyhow::bail!(message),
@@ -104,7 +129,75 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         roots: &roots,
     };
-    let files = pool.install(|| lint::lint_files(&walked.files, &selection, &options));
+    let targets: Vec<SourcePath> = walked
+        .files
+        .iter()
+        .filter(|file| {
+            settings.paths.contains(&file.path)
+                || !config.as_ref().is_some_and(|c| c.excludes(&file.path))
+        })
+        .cloned()
+        .collect();
+    // Files with `per-file-ignores` run with their own selection; output keeps walk order.
+    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (index, file) in targets.iter().enumerate() {
+        let ignored = config
+            .as_ref()
+            .map(|c| c.ignored_for(&file.path))
+            .unwrap_or_default();
+        groups.entry(ignored).or_default().push(index);
+    }
+    let mut slots: Vec<Option<FileReport>> = targets.iter().map(|_| None).collect();
+    for (ignored, indices) in groups {
+        let group: Vec<SourcePath> = indices.iter().map(|&i| targets[i].clone()).collect();
+        let reports = if ignored.is_empty() {
+            pool.install(|| lint::lint_files(&group, &selection, &options))
+        } else {
+            let ignore: Vec<String> = settings.ignore.iter().cloned().chain(ignored).collect();
+            let narrowed = registry
+                .select(&settings.select, &ignore)
+                .map_err(|message| anyhow::anyhow!("in `per-file-ignores`: {message}"))?;
+            pool.install(|| lint::lint_files(&group, &narrowed, &options))
+        };
+        for (index, report) in indices.into_iter().zip(reports) {
+            slots[index] = Some(report);
+        }
+    }
+    let mut files: Vec<FileReport> = slots.into_iter().flatten().collect();
+    let mut notices = Vec::new();
+    match &settings.baseline {
+        BaselineMode::Off => {}
+        BaselineMode::Write(path) => {
+            let count = baseline::write(path, &files)?;
+            for file in &mut files {
+                file.diagnostics.clear();
+            }
+            notices.push(format!(
+                "recorded {count} findings in the baseline `{}`",
+                path.display()
+            ));
+        }
+        BaselineMode::Compare(path) => {
+            let comparison = Baseline::load(path)?.filter(&mut files);
+            notices.push(format!(
+                "baseline `{}`: {} known findings not shown; {} baseline entries are gone (fixed){}",
+                path.display(),
+                comparison.known,
+                comparison.gone,
+                if comparison.gone > 0 {
+                    "; run with `--write-baseline` to ratchet it down"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    let rules: Vec<RuleDoc> = registry
+        .rules()
+        .enumerate()
+        .filter(|(index, _)| selection.enabled.contains(index))
+        .map(|(_, rule)| RuleDoc::from(rule))
+        .collect();
     let report = RunReport {
         files,
         walk_errors: walked
@@ -113,13 +206,28 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
             .map(|(path, message)| (walk::display(path), message.clone()))
             .collect(),
         mode: settings.mode,
+        rules,
+        notices,
     };
-    let mut emitter = settings
-        .format
-        .emitter(settings.mode, settings.color, settings.verbosity);
+    let format = settings.format.unwrap_or(Format::Text);
+    let mut emitter = match settings.report {
+        Report::Findings => format.emitter(settings.mode, settings.color, settings.verbosity),
+        Report::Statistics => format.statistics_emitter(),
+    };
     emitter.emit(out, &report)?;
     out.flush()?;
+    for warning in emitter.warnings() {
+        // Warnings about the output go beside it; nothing to do if standard error fails.
+        let _ = writeln!(std::io::stderr(), "adalint: warning: {warning}");
+    }
     Ok(exit_status(&report, settings.findings_exit))
+}
+
+fn stderr(color: ColorMode) -> StandardStream {
+    StandardStream::stderr(match color {
+        ColorMode::Always => ColorChoice::Always,
+        ColorMode::Never => ColorChoice::Never,
+    })
 }
 
 fn exit_status(report: &RunReport, findings_exit: FindingsExit) -> ExitStatus {

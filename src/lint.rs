@@ -12,6 +12,7 @@ use tree_sitter::{Parser, Tree};
 use crate::check::check;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
+use crate::identity::{self, InventoryItem};
 use crate::imports;
 use crate::language::Language;
 use crate::registry::Selection;
@@ -62,6 +63,11 @@ pub struct FileReport {
     /// How many findings fixes resolved.
     pub fixes_applied: usize,
     pub parsed: bool,
+    /// Literal secrets passed to ADAL calls, as written (quotes included): every output
+    /// masks them.
+    pub secrets: Vec<String>,
+    /// Client ids, authorities and resources passed to ADAL calls.
+    pub inventory: Vec<InventoryItem>,
 }
 
 impl FileReport {
@@ -87,6 +93,8 @@ impl FileReport {
             fixed: None,
             fixes_applied: 0,
             parsed: false,
+            secrets: Vec::new(),
+            inventory: Vec::new(),
         }
     }
 
@@ -194,6 +202,12 @@ fn lint_source(
     let vocabulary = &selection.registry.vocabulary;
     let model = Model::build(file.language, &tree, source.text(), vocabulary);
     report.diagnostics = check(&model, &tree, &source, selection);
+    let packs = selection.registry.packs();
+    report.secrets = identity::secrets(&model, packs)
+        .into_iter()
+        .map(|secret| source.text()[secret.range].to_string())
+        .collect();
+    report.inventory = identity::inventory(&model, packs);
     let syntax_error = first_error_line(&tree);
     let threshold = match options.mode {
         FixMode::Check => None,

@@ -22,6 +22,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-node.toml",
         include_str!("../rules/adal-node.toml"),
     ),
+    ("rules/adalint.toml", include_str!("../rules/adalint.toml")),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -39,6 +40,9 @@ pub struct PackInfo {
     pub description: String,
     pub languages: Vec<Language>,
     pub(crate) triggers: Vec<String>,
+    pub(crate) signatures: HashMap<String, Vec<String>>,
+    pub(crate) secret_parameters: Vec<String>,
+    pub(crate) inventory: HashMap<String, crate::identity::InventoryCategory>,
 }
 
 /// Every loaded rule.
@@ -173,6 +177,9 @@ impl Registry {
                 description: pack.description,
                 languages: pack.languages,
                 triggers: pack.triggers.into_inner(),
+                signatures: pack.signatures,
+                secret_parameters: pack.secret_parameters,
+                inventory: pack.inventory,
             });
         }
         if errors.is_empty() {
@@ -247,6 +254,20 @@ impl RuleInfo<'_> {
     pub fn fix_applicability(&self) -> Option<crate::fix::Applicability> {
         self.rule.fix.as_ref().map(|f| f.applicability)
     }
+    pub fn languages(&self) -> &[Language] {
+        &self.rule.languages
+    }
+    /// The fix's title and why it has its applicability.
+    pub fn fix_description(&self) -> Option<(&str, &str)> {
+        self.rule
+            .fix
+            .as_ref()
+            .map(|f| (f.title.as_str(), f.reason.as_str()))
+    }
+    /// True for engine checks (`match.builtin`), which have no fix recipe but may fix.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.rule.matcher, Matcher::Builtin(_))
+    }
 }
 
 /// The rules a run uses, indexed for the checker, with the prefilter.
@@ -303,7 +324,9 @@ impl<'r> Selection<'r> {
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(prefilter) = &self.prefilter else { return false };
+        let Some(prefilter) = &self.prefilter else {
+            return false;
+        };
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         prefilter.find_overlapping_iter(bytes).any(|found| {
             let before = found.start().checked_sub(1).map(|i| bytes[i]);

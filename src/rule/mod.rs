@@ -13,8 +13,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::builtin::Builtin;
 use crate::diagnostic::Severity;
 use crate::fix::Applicability;
+use crate::identity::InventoryCategory;
 use crate::language::Language;
 
 pub(crate) use template::{Filter, Template, TemplateValues};
@@ -47,6 +49,12 @@ pub(crate) struct PackDef {
     /// Parameter lists of the APIs the pack's rules name, by qualified name.
     #[serde(default)]
     pub(crate) signatures: HashMap<String, Vec<String>>,
+    /// Parameters whose string-literal arguments are secrets: masked in every output.
+    #[serde(default)]
+    pub(crate) secret_parameters: Vec<String>,
+    /// Parameters whose arguments identify the application, by inventory category.
+    #[serde(default)]
+    pub(crate) inventory: HashMap<String, InventoryCategory>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +92,8 @@ pub(crate) struct MatchDef {
     pub(crate) query: Option<String>,
     /// The query capture a finding points at (default: the first).
     pub(crate) capture: Option<String>,
+    /// One of adalint's own checks (see `builtin`), run by the engine.
+    pub(crate) builtin: Option<Builtin>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,6 +197,8 @@ pub(crate) enum Matcher {
         queries: Vec<(Language, tree_sitter::Query)>,
         capture: String,
     },
+    /// An engine check that has no pattern (`match.builtin`).
+    Builtin(Builtin),
 }
 
 /// A compiled fix recipe.
@@ -332,11 +344,12 @@ fn compile_matcher(
         definition.reference.is_some(),
         definition.key.is_some(),
         definition.query.is_some(),
+        definition.builtin.is_some(),
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(DefinitionError::new(
             span,
-            "`match` needs exactly one of `import`, `call`, `reference`, `key` or `query`",
+            "`match` needs exactly one of `import`, `call`, `reference`, `key`, `query` or `builtin`",
         ));
     }
     if definition.arity.is_some() && definition.call.is_none() {
@@ -347,6 +360,9 @@ fn compile_matcher(
     }
     if definition.of.is_some() != definition.key.is_some() {
         return Err(DefinitionError::new(span, "`key` and `of` go together"));
+    }
+    if let Some(builtin) = definition.builtin {
+        return Ok(Matcher::Builtin(builtin));
     }
     if let Some(module) = definition.import {
         return Ok(Matcher::Import(module));
