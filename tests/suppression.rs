@@ -105,3 +105,23 @@ fn suppressions_of_rules_not_selected_are_not_judged() {
     let ignored = project.run(&[".", "--format", "json", "--ignore", "unused-suppression"]);
     assert!(rules(&ignored.stdout).is_empty());
 }
+
+#[test]
+fn removing_a_suppression_keeps_code_and_other_comments_around_it() {
+    let project = Project::new();
+    project.write(
+        "a.js",
+        "/* adalint: ignore[adal-node-import] */ const x = 1;\nconst y = 2; // keep me // adalint: ignore[adal-node-import]\n",
+    );
+    project.write(
+        "b.py",
+        "import os  # noqa: F401 # adalint: ignore[adal-import] -- stale\n",
+    );
+    let fixed = project.run(&[".", "--fix"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.all());
+    assert_eq!(
+        project.read("a.js"),
+        "const x = 1;\nconst y = 2; // keep me\n"
+    );
+    assert_eq!(project.read("b.py"), "import os  # noqa: F401\n");
+}

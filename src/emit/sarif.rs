@@ -232,7 +232,12 @@ fn descriptor(rule: &RuleDoc) -> Descriptor {
     ];
     tags.extend(rule.languages.iter().map(|l| l.name().to_string()));
     tags.dedup();
-    let full = format!("{} {}", rule.summary, first_paragraph(&rule.help));
+    let summary = rule.summary.trim_end();
+    let full = match first_paragraph(&rule.help) {
+        paragraph if paragraph.is_empty() => summary.to_string(),
+        paragraph if summary.ends_with(['.', '!', '?']) => format!("{summary} {paragraph}"),
+        paragraph => format!("{summary}. {paragraph}"),
+    };
     Descriptor {
         id: rule.id.clone(),
         name: rule.name(),
