@@ -173,6 +173,25 @@ fn removal(directive: &Directive, source: &SourceText) -> Edit {
         start = directive.comment.start + kept.trim_end().len();
         return Edit::replace(start..directive.span.end, "");
     }
+    let body_end = if text[directive.comment.clone()].ends_with("*/") {
+        directive.comment.end - 2
+    } else {
+        directive.comment.end
+    };
+    let rest = &text[directive.span.end..body_end];
+    if !rest.trim().is_empty() {
+        // `# adalint: ignore[x]  # note` keeps `# note`; `# adalint: ignore[x] because`
+        // keeps `# because`.
+        let spaces = rest.len() - rest.trim_start().len();
+        let keeps_marker =
+            rest.trim_start().starts_with('#') || rest.trim_start().starts_with("//");
+        let start = if keeps_marker {
+            directive.comment.start
+        } else {
+            directive.span.start
+        };
+        return Edit::replace(start..directive.span.end + spaces, "");
+    }
     let after_comment = text[directive.comment.end..line_range.end]
         .trim()
         .is_empty();

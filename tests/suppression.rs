@@ -115,7 +115,7 @@ fn removing_a_suppression_keeps_code_and_other_comments_around_it() {
     );
     project.write(
         "b.py",
-        "import os  # noqa: F401 # adalint: ignore[adal-import] -- stale\n",
+        "import os  # noqa: F401 # adalint: ignore[adal-import] -- stale\nimport re  # adalint: ignore[adal-import]  # see ADR 12\n",
     );
     let fixed = project.run(&[".", "--fix"]);
     assert_eq!(fixed.code, 0, "{}", fixed.all());
@@ -123,5 +123,8 @@ fn removing_a_suppression_keeps_code_and_other_comments_around_it() {
         project.read("a.js"),
         "const x = 1;\nconst y = 2; // keep me\n"
     );
-    assert_eq!(project.read("b.py"), "import os  # noqa: F401\n");
+    assert_eq!(
+        project.read("b.py"),
+        "import os  # noqa: F401\nimport re  # see ADR 12\n"
+    );
 }
