@@ -118,3 +118,23 @@ fn the_inventory_lists_client_ids_authorities_and_resources() {
         "non-literals are shown as code: {text}"
     );
 }
+
+#[test]
+fn the_json_output_carries_the_inventory() {
+    let project = project();
+    let output = project.run(&[".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let items = json["inventory"].as_array().expect("inventory");
+    assert!(items.iter().any(|item| {
+        item["path"] == "web/auth.js"
+            && item["category"] == "client-id"
+            && item["value"] == "11111111-2222-3333-4444-555555555555"
+            && item["kind"] == "literal"
+            && item["line"] == 3
+    }));
+    assert!(
+        items
+            .iter()
+            .any(|item| item["kind"] == "expression" && item["value"] == "client_id")
+    );
+}

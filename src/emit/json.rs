@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, RunReport};
+use crate::identity::ValueKind;
 use crate::redact::Redactor;
 use crate::source::{Position, SourceText};
 
@@ -17,7 +18,20 @@ struct JsonOutput<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     errors: Vec<JsonError>,
     notices: &'a [String],
+    inventory: Vec<JsonInventoryItem<'a>>,
     summary: JsonSummary,
+}
+
+/// A client id, authority or resource passed to an ADAL call (see `--format inventory`).
+#[derive(Serialize)]
+struct JsonInventoryItem<'a> {
+    path: &'a str,
+    category: &'a str,
+    value: String,
+    /// `literal` (the value is the string) or `expression` (the value is source text).
+    kind: &'a str,
+    line: usize,
+    api: &'a str,
 }
 
 #[derive(Serialize)]
@@ -76,6 +90,7 @@ struct JsonSummary {
 impl Emitter for JsonEmitter {
     fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
         let mut diagnostics = Vec::new();
+        let mut inventory = Vec::new();
         let mut errors: Vec<JsonError> = report
             .walk_errors
             .iter()
@@ -114,6 +129,17 @@ impl Emitter for JsonEmitter {
                     }),
                 });
             }
+            inventory.extend(file.inventory.iter().map(|item| JsonInventoryItem {
+                path: &file.display_path,
+                category: item.category.as_str(),
+                value: redactor.redact(&item.value).into_owned(),
+                kind: match item.kind {
+                    ValueKind::Literal => "literal",
+                    ValueKind::Expression => "expression",
+                },
+                line: item.line,
+                api: &item.api,
+            }));
             errors.extend(file.errors.iter().map(|error| JsonError {
                 path: file.display_path.clone(),
                 message: error.message.clone(),
@@ -129,6 +155,7 @@ impl Emitter for JsonEmitter {
             diagnostics,
             errors,
             notices: &report.notices,
+            inventory,
         };
         serde_json::to_writer_pretty(&mut *out, &output)?;
         writeln!(out)
