@@ -81,9 +81,7 @@ pub(crate) fn check(
             diagnostics.push(finding(rule, secret.range, message, None));
         }
     }
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
-    });
+    sort(&mut diagnostics);
     let mut directives = suppression::directives(tree, source);
     if directives.is_empty() {
         return diagnostics;
@@ -96,10 +94,15 @@ pub(crate) fn check(
             }
         }
     }
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// File order: by position, then rule id.
+fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
     });
-    diagnostics
 }
 
 /// The finding for a directive that is wholly or partly dead, with a fix that removes the

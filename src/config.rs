@@ -9,18 +9,14 @@
 //! matches the path from that directory (`tests/**`, `legacy/*.js`).
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFile;
-use codespan_reporting::term::termcolor::WriteColor;
-use codespan_reporting::term::{self, Config as TermConfig};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::emit::Format;
+use crate::error::ConfigError;
 use crate::settings::{ConfigSource, FixTarget, Settings};
 
 const FILE_NAME: &str = "adalint.toml";
@@ -123,68 +119,6 @@ impl Config {
             .map(Path::to_path_buf)
     }
 }
-
-/// A configuration file that cannot be used, with the bytes it is about.
-#[derive(Debug)]
-pub struct ConfigError {
-    path: PathBuf,
-    text: String,
-    span: Option<Range<usize>>,
-    message: String,
-}
-
-impl ConfigError {
-    fn new(path: &Path, text: &str, span: Option<Range<usize>>, message: String) -> Self {
-        let span = span.map(|s| {
-            let end = s.end.min(text.len());
-            s.start.min(end)..end
-        });
-        ConfigError {
-            path: path.to_path_buf(),
-            text: text.to_string(),
-            span,
-            message,
-        }
-    }
-
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The 1-based line the error points at.
-    pub fn line(&self) -> Option<usize> {
-        self.span
-            .as_ref()
-            .map(|span| self.text[..span.start].matches('\n').count() + 1)
-    }
-
-    /// Renders the error with the file's lines.
-    pub fn render(&self, writer: &mut dyn WriteColor) -> std::io::Result<()> {
-        let file = SimpleFile::new(self.path.display().to_string(), self.text.as_str());
-        let mut diagnostic = Diagnostic::error()
-            .with_code("config")
-            .with_message(format!("invalid configuration: {}", self.message));
-        diagnostic = match &self.span {
-            Some(span) => {
-                diagnostic.with_labels(vec![Label::primary((), span.clone()).with_message("here")])
-            }
-            None => diagnostic.with_notes(vec![format!("in `{}`", self.path.display())]),
-        };
-        term::emit_to_write_style(writer, &TermConfig::default(), &file, &diagnostic)
-            .map_err(|error| std::io::Error::other(error.to_string()))
-    }
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line() {
-            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Finds and loads the configuration the settings ask for.
 pub fn load(source: &ConfigSource, paths: &[PathBuf]) -> Result<Option<Config>, ConfigError> {

@@ -15,6 +15,7 @@ use tree_sitter::Node;
 
 use crate::check::bind_arguments;
 use crate::registry::PackInfo;
+use crate::rewrite::literal_end;
 use crate::semantic::{BindingValue, Model, Value};
 
 /// What an argument tells about the application.
@@ -103,32 +104,28 @@ fn api_arguments<'t>(model: &Model<'t>, packs: &[PackInfo]) -> Vec<ApiArgument<'
 
 /// The content of a plain string literal (no interpolation), without prefix and quotes.
 pub(crate) fn literal_value(model: &Model<'_>, node: Node<'_>) -> Option<String> {
-    let plain = match node.kind() {
-        "string" => {
-            let mut cursor = node.walk();
-            let interpolated = node
-                .children(&mut cursor)
-                .any(|c| c.kind() == "interpolation");
-            !interpolated
-        }
-        "template_string" => {
-            let mut cursor = node.walk();
-            let substituted = node
-                .named_children(&mut cursor)
-                .any(|c| c.kind() == "template_substitution");
-            !substituted
-        }
-        _ => false,
-    };
-    if !plain {
-        return None;
-    }
-    let text = model.text(node);
-    let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    let quote = ["\"\"\"", "'''", "\"", "'", "`"]
+    literal_end(node)?;
+    split_string_literal(model.text(node)).map(|(_, content, _)| content.to_string())
+}
+
+/// A string literal's source split into its opening (prefix and quote), its content and
+/// its closing quote: `r"abc"` → (`r"`, `abc`, `"`).
+pub(crate) fn split_string_literal(literal: &str) -> Option<(&str, &str, &str)> {
+    let prefix = literal.len()
+        - literal
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len();
+    let body = &literal[prefix..];
+    ["\"\"\"", "'''", "\"", "'", "`"]
         .into_iter()
-        .find(|q| body.starts_with(q) && body.len() >= 2 * q.len() && body.ends_with(q))?;
-    Some(body[quote.len()..body.len() - quote.len()].to_string())
+        .find(|quote| {
+            body.len() >= 2 * quote.len() && body.starts_with(quote) && body.ends_with(quote)
+        })
+        .map(|quote| {
+            let open = prefix + quote.len();
+            let close = literal.len() - quote.len();
+            (&literal[..open], &literal[open..close], &literal[close..])
+        })
 }
 
 /// The literal an argument is, or the one literal a plain name in it is bound to.

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::identity::split_string_literal;
+
 /// The mask shown instead of a secret.
 pub const MASK: &str = "***";
 
@@ -29,7 +31,7 @@ impl Redactor {
     pub fn new(literals: &[String]) -> Redactor {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for literal in literals {
-            let (open, content, close) = split_literal(literal);
+            let (open, content, close) = split_string_literal(literal).unwrap_or(("", literal, ""));
             if content.is_empty() {
                 continue;
             }
@@ -96,23 +98,6 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.matcher.is_none()
     }
-}
-
-/// `r"abc"` → (`r"`, `abc`, `"`).
-fn split_literal(literal: &str) -> (&str, &str, &str) {
-    let prefix = literal.len()
-        - literal
-            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-            .len();
-    let body = &literal[prefix..];
-    for quote in ["\"\"\"", "'''", "\"", "'", "`"] {
-        if body.len() >= 2 * quote.len() && body.starts_with(quote) && body.ends_with(quote) {
-            let open = prefix + quote.len();
-            let close = literal.len() - quote.len();
-            return (&literal[..open], &literal[open..close], &literal[close..]);
-        }
-    }
-    ("", literal, "")
 }
 
 #[derive(Clone, Copy, Debug)]

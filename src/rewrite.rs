@@ -185,7 +185,7 @@ fn scope_expression(model: &Model<'_>, node: Node<'_>, quote: char) -> String {
 }
 
 /// Where the closing quote of a plain string literal starts.
-fn literal_end(node: Node<'_>) -> Option<usize> {
+pub(crate) fn literal_end(node: Node<'_>) -> Option<usize> {
     match node.kind() {
         "string" => {
             let mut cursor = node.walk();
