@@ -18,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fingerprint::stable_hash;
 use crate::lint::FileReport;
 use crate::redact::Redactor;
+use crate::settings::BaselineMode;
 
 const VERSION: u32 = 1;
 
@@ -98,6 +99,38 @@ pub fn write(path: &Path, files: &[FileReport]) -> anyhow::Result<usize> {
     std::fs::write(path, text)
         .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
     Ok(count)
+}
+
+/// Does what the settings ask with a baseline: records the findings (which the run then
+/// no longer reports) or hides the recorded ones. Returns the notices to show.
+pub fn apply(mode: &BaselineMode, files: &mut [FileReport]) -> anyhow::Result<Vec<String>> {
+    match mode {
+        BaselineMode::Off => Ok(Vec::new()),
+        BaselineMode::Write(path) => {
+            let count = write(path, files)?;
+            for file in files.iter_mut() {
+                file.diagnostics.clear();
+            }
+            Ok(vec![format!(
+                "recorded {count} findings in the baseline `{}`",
+                path.display()
+            )])
+        }
+        BaselineMode::Compare(path) => {
+            let comparison = Baseline::load(path)?.filter(files);
+            let advice = if comparison.gone > 0 {
+                "; run with `--write-baseline` to ratchet it down"
+            } else {
+                ""
+            };
+            Ok(vec![format!(
+                "baseline `{}`: {} known findings not shown; {} baseline entries are gone (fixed){advice}",
+                path.display(),
+                comparison.known,
+                comparison.gone,
+            )])
+        }
+    }
 }
 
 /// A loaded baseline.

@@ -36,11 +36,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::baseline::Baseline;
 use crate::emit::{ColorMode, Format, RuleDoc, RunReport};
 use crate::lint::{FileReport, FixMode, LintOptions, Severity};
-use crate::registry::Registry;
-use crate::settings::{BaselineMode, Command, FindingsExit, Report, RuleSource, Settings};
+use crate::registry::{Registry, Selection};
+use crate::settings::{Command, FindingsExit, Report, RuleSource, Settings};
 use crate::walk::SourcePath;
 
 /// How a run ended.
@@ -138,60 +137,11 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         })
         .cloned()
         .collect();
-    // Files with `per-file-ignores` run with their own selection; output keeps walk order.
-    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
-    for (index, file) in targets.iter().enumerate() {
-        let ignored = config
-            .as_ref()
-            .map(|c| c.ignored_for(&file.path))
-            .unwrap_or_default();
-        groups.entry(ignored).or_default().push(index);
-    }
-    let mut slots: Vec<Option<FileReport>> = targets.iter().map(|_| None).collect();
-    for (ignored, indices) in groups {
-        let group: Vec<SourcePath> = indices.iter().map(|&i| targets[i].clone()).collect();
-        let reports = if ignored.is_empty() {
-            pool.install(|| lint::lint_files(&group, &selection, &options))
-        } else {
-            let ignore: Vec<String> = settings.ignore.iter().cloned().chain(ignored).collect();
-            let narrowed = registry
-                .select(&settings.select, &ignore)
-                .map_err(|message| anyhow::anyhow!("in `per-file-ignores`: {message}"))?;
-            pool.install(|| lint::lint_files(&group, &narrowed, &options))
-        };
-        for (index, report) in indices.into_iter().zip(reports) {
-            slots[index] = Some(report);
-        }
-    }
-    let mut files: Vec<FileReport> = slots.into_iter().flatten().collect();
-    let mut notices = Vec::new();
-    match &settings.baseline {
-        BaselineMode::Off => {}
-        BaselineMode::Write(path) => {
-            let count = baseline::write(path, &files)?;
-            for file in &mut files {
-                file.diagnostics.clear();
-            }
-            notices.push(format!(
-                "recorded {count} findings in the baseline `{}`",
-                path.display()
-            ));
-        }
-        BaselineMode::Compare(path) => {
-            let comparison = Baseline::load(path)?.filter(&mut files);
-            notices.push(format!(
-                "baseline `{}`: {} known findings not shown; {} baseline entries are gone (fixed){}",
-                path.display(),
-                comparison.known,
-                comparison.gone,
-                if comparison.gone > 0 {
-                    "; run with `--write-baseline` to ratchet it down"
-                } else {
-                    ""
-                }
-            ));
-        }
-    }
+    let lint = |files: &[SourcePath], selection: &Selection<'_>| {
+        pool.install(|| lint::lint_files(files, selection, &options))
+    };
+    let mut files = lint_per_file_ignores(&targets, config.as_ref(), settings, &registry, lint)?;
+    let notices = baseline::apply(&settings.baseline, &mut files)?;
     let rules: Vec<RuleDoc> = registry
         .rules()
         .enumerate()
@@ -221,6 +171,41 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         let _ = writeln!(std::io::stderr(), "adalint: warning: {warning}");
     }
     Ok(exit_status(&report, settings.findings_exit))
+}
+
+/// Lints `targets` with the run's selection, except files that `per-file-ignores`
+/// narrows, which run in groups with their own; reports keep the targets' order.
+fn lint_per_file_ignores(
+    targets: &[SourcePath],
+    config: Option<&config::Config>,
+    settings: &Settings,
+    registry: &Registry,
+    lint: impl Fn(&[SourcePath], &Selection<'_>) -> Vec<FileReport>,
+) -> anyhow::Result<Vec<FileReport>> {
+    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (index, file) in targets.iter().enumerate() {
+        let ignored = config
+            .map(|c| c.ignored_for(&file.path))
+            .unwrap_or_default();
+        groups.entry(ignored).or_default().push(index);
+    }
+    let mut slots: Vec<Option<FileReport>> = targets.iter().map(|_| None).collect();
+    for (ignored, indices) in groups {
+        let context = if ignored.is_empty() {
+            ""
+        } else {
+            "in `per-file-ignores`: "
+        };
+        let ignore: Vec<String> = settings.ignore.iter().cloned().chain(ignored).collect();
+        let selection = registry
+            .select(&settings.select, &ignore)
+            .map_err(|message| anyhow::anyhow!("{context}{message}"))?;
+        let group: Vec<SourcePath> = indices.iter().map(|&i| targets[i].clone()).collect();
+        for (index, report) in indices.into_iter().zip(lint(&group, &selection)) {
+            slots[index] = Some(report);
+        }
+    }
+    Ok(slots.into_iter().flatten().collect())
 }
 
 fn stderr(color: ColorMode) -> StandardStream {
