@@ -9,12 +9,18 @@
 //! drops fixes (GitHub ignores them) and results until the file is under 10 MiB
 //! uncompressed, and says so in a warning and in the run's notifications.
 //!
-//! Built from wire structs so that internal refactors cannot change the format.
+//! Built from the wire structs in `log`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
+mod log;
+
+use log::{
+    ArtifactChange, ArtifactLocation, AutomationDetails, BaseLocation, Configuration, Descriptor,
+    Driver, Help, Invocation, Location, Message, Notification, PhysicalLocation, Region,
+    Replacement, RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool,
+};
 
 use super::{Emitter, RuleDoc, RunReport};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -22,7 +28,7 @@ use crate::fingerprint::line_hashes;
 use crate::fix::Applicability;
 use crate::lint::{FileReport, Severity as ErrorSeverity};
 use crate::redact::Redactor;
-use crate::source::{Position, SourceText};
+use crate::source::SourceText;
 
 /// GitHub's limit on results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -38,182 +44,6 @@ const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 #[derive(Default)]
 pub(super) struct SarifEmitter {
     warnings: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct SarifLog {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
-    automation_details: AutomationDetails,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
-    column_kind: &'static str,
-    invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    semantic_version: &'static str,
-    information_uri: &'static str,
-    rules: Vec<Descriptor>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Descriptor {
-    id: String,
-    name: String,
-    short_description: Message,
-    full_description: Message,
-    help: Help,
-    help_uri: String,
-    default_configuration: Configuration,
-    properties: RuleProperties,
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Serialize)]
-struct RuleProperties {
-    tags: Vec<String>,
-    precision: &'static str,
-    #[serde(rename = "problem.severity")]
-    problem_severity: &'static str,
-}
-
-#[derive(Clone, Serialize)]
-struct Message {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct AutomationDetails {
-    id: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BaseLocation {
-    uri: String,
-    description: Message,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    execution_successful: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_execution_notifications: Vec<Notification>,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    level: &'static str,
-    message: Message,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule_index: Option<usize>,
-    level: &'static str,
-    message: Message,
-    locations: Vec<Location>,
-    partial_fingerprints: BTreeMap<&'static str, String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    fixes: Vec<SarifFix>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: PhysicalLocation,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactLocation {
-    uri: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-}
-
-impl Region {
-    fn new(start: Position, end: Position) -> Region {
-        Region {
-            start_line: start.line,
-            start_column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-        }
-    }
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifFix {
-    description: Message,
-    artifact_changes: Vec<ArtifactChange>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactChange {
-    artifact_location: ArtifactLocation,
-    replacements: Vec<Replacement>,
-}
-
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Replacement {
-    deleted_region: Region,
-    inserted_content: Message,
 }
 
 fn level(severity: Severity) -> &'static str {
