@@ -178,13 +178,15 @@ pub(crate) fn secrets(model: &Model<'_>, packs: &[PackInfo]) -> Vec<SecretLitera
     found
 }
 
-/// The identifying values passed to ADAL calls, sorted and without repeats.
+/// The identifying values passed to ADAL calls, sorted and without repeats. A name bound
+/// only to a string literal shows that literal.
 pub(crate) fn inventory(model: &Model<'_>, packs: &[PackInfo]) -> Vec<InventoryItem> {
     let mut items: Vec<InventoryItem> = api_arguments(model, packs)
         .into_iter()
         .filter_map(|argument| {
             let category = *packs[argument.pack].inventory.get(&argument.parameter)?;
-            let (value, kind) = match literal_value(model, argument.node) {
+            let literal = literal_node(model, argument.node);
+            let (value, kind) = match literal.and_then(|node| literal_value(model, node)) {
                 Some(value) => (value, ValueKind::Literal),
                 None => (model.text(argument.node).to_string(), ValueKind::Expression),
             };

@@ -138,3 +138,20 @@ fn the_json_output_carries_the_inventory() {
             .any(|item| item["kind"] == "expression" && item["value"] == "client_id")
     );
 }
+
+#[test]
+fn inventory_shows_the_literal_a_constant_is_bound_to() {
+    let project = Project::new();
+    project.write(
+        "cli.py",
+        "import adal\n\nCLIENT_ID = \"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"\n\n\ndef login(user, password):\n    context = adal.AuthenticationContext(\"https://login.microsoftonline.com/common\")\n    return context.acquire_token_with_username_password(\"https://management.core.windows.net/\", user, password, CLIENT_ID)\n",
+    );
+    let output = project.run(&[".", "--format", "inventory"]);
+    assert!(
+        output
+            .stdout
+            .contains("  client ids:\n    04b07795-8ddb-461a-bbee-02f9e1bf7b46  (line 8,"),
+        "{}",
+        output.stdout
+    );
+}
