@@ -316,7 +316,8 @@ pub(crate) fn check(
         (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id))
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
-    rewrite::plan(model, source, matches, selection.target)
+    let diagnostics = rewrite::plan(model, source, matches, selection.target);
+    crate::builtin::check(model, tree, source, selection, diagnostics)
 }
 
 /// True when an argument of the call is an object made by one of `patterns`, or a member

@@ -7,8 +7,17 @@ use clap::{Parser, ValueEnum};
 /// Find uses of Microsoft's retired ADAL libraries (Python `adal`, Node `adal-node`) and
 /// rewrite them to MSAL or Azure Identity.
 #[derive(Debug, Parser)]
-#[command(name = "adalint", version, about, max_term_width = 100)]
+#[command(
+    name = "adalint",
+    version,
+    about,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Subcommand>,
+
     /// Files or directories to scan.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -25,14 +34,35 @@ pub struct Args {
     #[arg(long)]
     pub diff: bool,
 
-    /// What fixes migrate to: MSAL applications, or Azure Identity credentials (app-only
-    /// flows; others fall back to MSAL).
-    #[arg(long, value_enum, default_value_t = TargetArg::Msal)]
-    pub target: TargetArg,
+    /// Output format (default: the configuration's `format`, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Print how many findings each rule has, and how many are fixable, instead of the
+    /// findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Use this configuration file instead of looking for `adalint.toml` or
+    /// `pyproject.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// What fixes migrate to (default: the configuration's `target`, else msal).
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
 
     /// Run only these rules (rule ids or pack names); repeat or separate with commas.
     #[arg(long, value_name = "RULE", value_delimiter = ',', num_args = 1..)]
@@ -75,10 +105,26 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// Commands other than linting.
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
+    /// Print a rule's documentation: what it flags, the migration recipe and its fix.
+    Rule {
+        /// The rule id (see `--list-rules`).
+        id: String,
+    },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Text,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other viewers.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// Per file: the client ids, authorities and resources passed to ADAL.
+    Inventory,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,35 +6,44 @@
 //! maps the result to an exit code.
 
 mod authority;
+pub mod baseline;
+mod builtin;
 mod callback;
 mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod fingerprint;
 pub mod fix;
+pub mod identity;
 mod imports;
 pub mod language;
 pub mod lint;
 pub mod manifest;
+pub mod redact;
 pub mod registry;
 mod rewrite;
 pub mod rule;
 mod semantic;
 pub mod settings;
 pub mod source;
+mod suppression;
 pub mod walk;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::emit::{ColorMode, RunReport};
-use crate::lint::{FixMode, LintOptions, Severity};
-use crate::registry::Registry;
-use crate::settings::{Command, FindingsExit, RuleSource, Settings};
+use crate::emit::{ColorMode, Format, RuleDoc, RunReport};
+use crate::lint::{FileReport, FixMode, LintOptions, Severity};
+use crate::registry::{Registry, Selection};
+use crate::settings::{Command, FindingsExit, Report, RuleSource, Settings};
+use crate::walk::SourcePath;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,11 +75,7 @@ pub fn load_registry(settings: &Settings) -> Option<Registry> {
     match loaded {
         Ok(registry) => Some(registry),
         Err(errors) => {
-            let choice = match settings.color {
-                ColorMode::Always => ColorChoice::Always,
-                ColorMode::Never => ColorChoice::Never,
-            };
-            let mut stderr = StandardStream::stderr(choice);
+            let mut stderr = stderr(settings.color);
             for error in errors {
                 // Nothing more useful to do if standard error itself fails.
                 let _ = error.render(&mut stderr);
@@ -85,12 +90,31 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     let Some(registry) = load_registry(settings) else {
         return Ok(ExitStatus::Error);
     };
-    if settings.command == Command::ListRules {
-        emit::list_rules(out, &registry)?;
-        return Ok(ExitStatus::Success);
+    match &settings.command {
+        Command::ListRules => {
+            emit::list_rules(out, &registry)?;
+            return Ok(ExitStatus::Success);
+        }
+        Command::ShowRule(id) => {
+            let Some(rule) = registry.rules().find(|rule| rule.id() == id) else {
+                anyhow::bail!("`{id}` is not a rule id (see `adalint --list-rules`)");
+            };
+            emit::rule_documentation(out, &RuleDoc::from(rule))?;
+            return Ok(ExitStatus::Success);
+        }
+        Command::Lint => {}
     }
+    let config = match config::load(&settings.config, &settings.paths) {
+        Ok(config) => config,
+        Err(error) => {
+            // Nothing more useful to do if standard error itself fails.
+            let _ = error.render(&mut stderr(settings.color));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let settings = &config::merge(settings, config.as_ref());
     let selection = match registry.select(&settings.select, &settings.ignore) {
-        Ok(selection) => selection.with_target(settings.target),
+        Ok(selection) => selection.with_target(settings.target.unwrap_or_default()),
         Err(message) => anyhow::bail!(message),
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -108,8 +132,30 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
-    let files =
-        pool.install(|| lint::lint_files(&walked.files, &walked.manifests, &selection, &options));
+    let targets: Vec<SourcePath> = walked
+        .files
+        .iter()
+        .filter(|file| {
+            settings.paths.contains(&file.path)
+                || !config.as_ref().is_some_and(|c| c.excludes(&file.path))
+        })
+        .cloned()
+        .collect();
+    let lint = |files: &[SourcePath], selection: &Selection<'_>| {
+        pool.install(|| lint::lint_sources(files, selection, &options))
+    };
+    let sources = lint_per_file_ignores(&targets, config.as_ref(), settings, &registry, lint)?;
+    // Manifests are decided once, from every source file's imports after its fixes.
+    let mut files = pool.install(|| {
+        lint::lint_manifests(&targets, sources, &walked.manifests, &selection, &options)
+    });
+    let notices = baseline::apply(&settings.baseline, &mut files)?;
+    let rules: Vec<RuleDoc> = registry
+        .rules()
+        .enumerate()
+        .filter(|(index, _)| selection.enabled.contains(index))
+        .map(|(_, rule)| RuleDoc::from(rule))
+        .collect();
     let report = RunReport {
         files,
         walk_errors: walked
@@ -118,13 +164,64 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
             .map(|(path, message)| (walk::display(path), message.clone()))
             .collect(),
         mode: settings.mode,
+        rules,
+        notices,
     };
-    let mut emitter = settings
-        .format
-        .emitter(settings.mode, settings.color, settings.verbosity);
+    let format = settings.format.unwrap_or(Format::Text);
+    let mut emitter = match settings.report {
+        Report::Findings => format.emitter(settings.mode, settings.color, settings.verbosity),
+        Report::Statistics => format.statistics_emitter(),
+    };
     emitter.emit(out, &report)?;
     out.flush()?;
+    for warning in emitter.warnings() {
+        // Warnings about the output go beside it; nothing to do if standard error fails.
+        let _ = writeln!(std::io::stderr(), "adalint: warning: {warning}");
+    }
     Ok(exit_status(&report, settings.findings_exit))
+}
+
+/// Lints `targets` with the run's selection, except files that `per-file-ignores`
+/// narrows, which run in groups with their own; reports keep the targets' order.
+fn lint_per_file_ignores(
+    targets: &[SourcePath],
+    config: Option<&config::Config>,
+    settings: &Settings,
+    registry: &Registry,
+    lint: impl Fn(&[SourcePath], &Selection<'_>) -> Vec<FileReport>,
+) -> anyhow::Result<Vec<FileReport>> {
+    let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (index, file) in targets.iter().enumerate() {
+        let ignored = config
+            .map(|c| c.ignored_for(&file.path))
+            .unwrap_or_default();
+        groups.entry(ignored).or_default().push(index);
+    }
+    let mut slots: Vec<Option<FileReport>> = targets.iter().map(|_| None).collect();
+    for (ignored, indices) in groups {
+        let context = if ignored.is_empty() {
+            ""
+        } else {
+            "in `per-file-ignores`: "
+        };
+        let ignore: Vec<String> = settings.ignore.iter().cloned().chain(ignored).collect();
+        let selection = registry
+            .select(&settings.select, &ignore)
+            .map_err(|message| anyhow::anyhow!("{context}{message}"))?
+            .with_target(settings.target.unwrap_or_default());
+        let group: Vec<SourcePath> = indices.iter().map(|&i| targets[i].clone()).collect();
+        for (index, report) in indices.into_iter().zip(lint(&group, &selection)) {
+            slots[index] = Some(report);
+        }
+    }
+    Ok(slots.into_iter().flatten().collect())
+}
+
+fn stderr(color: ColorMode) -> StandardStream {
+    StandardStream::stderr(match color {
+        ColorMode::Always => ColorChoice::Always,
+        ColorMode::Never => ColorChoice::Never,
+    })
 }
 
 fn exit_status(report: &RunReport, findings_exit: FindingsExit) -> ExitStatus {

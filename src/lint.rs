@@ -15,6 +15,7 @@ use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 use crate::check::check;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
+use crate::identity::{self, InventoryItem};
 use crate::imports;
 use crate::language::Language;
 use crate::manifest::ManifestPath;
@@ -70,6 +71,11 @@ pub struct FileReport {
     /// The modules a parsed source file imports, before and after its fixes, for the
     /// manifest phase (`None`: not parsed, or not a source file).
     pub(crate) imports: Option<ImportChange>,
+    /// Literal secrets passed to ADAL calls, as written (quotes included): every output
+    /// masks them.
+    pub secrets: Vec<String>,
+    /// Client ids, authorities and resources passed to ADAL calls.
+    pub inventory: Vec<InventoryItem>,
 }
 
 /// The modules a source file imports before and after fixes (sorted, without duplicates).
@@ -115,6 +121,8 @@ impl FileReport {
             fixes_applied: 0,
             parsed: false,
             imports: None,
+            secrets: Vec::new(),
+            inventory: Vec::new(),
         }
     }
 
@@ -149,13 +157,34 @@ pub fn lint_files(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    let sources: Vec<FileReport> = files
+    let sources = lint_sources(files, selection, options);
+    lint_manifests(files, sources, manifests, selection, options)
+}
+
+/// Lints source files only; the result has the input's order.
+pub fn lint_sources(
+    files: &[SourcePath],
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
+    files
         .par_iter()
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
             |parsers, file| lint_file(parsers, file, selection, options),
         )
-        .collect();
+        .collect()
+}
+
+/// Adds the manifests' reports to the sources' (which must be in `files`' order), decided
+/// from what the sources import after their fixes; the result is sorted by path.
+pub fn lint_manifests(
+    files: &[SourcePath],
+    sources: Vec<FileReport>,
+    manifests: &[ManifestPath],
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
     let manifest_reports = project::lint_manifests(manifests, files, &sources, selection, options);
     if manifest_reports.is_empty() {
         return sources;
@@ -286,6 +315,12 @@ fn lint_source(
         before: modules.clone(),
         after: modules,
     });
+    let packs = selection.registry.packs();
+    report.secrets = identity::secrets(&model, packs)
+        .into_iter()
+        .map(|secret| source.text()[secret.range].to_string())
+        .collect();
+    report.inventory = identity::inventory(&model, packs);
     let syntax_error = first_error_line(&tree);
     let threshold = match options.mode {
         FixMode::Check => None,

@@ -47,6 +47,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/dependencies.toml",
         include_str!("../rules/dependencies.toml"),
     ),
+    ("rules/adalint.toml", include_str!("../rules/adalint.toml")),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -64,6 +65,9 @@ pub struct PackInfo {
     pub description: String,
     pub languages: Vec<Language>,
     pub(crate) triggers: Vec<String>,
+    pub(crate) signatures: HashMap<String, Vec<String>>,
+    pub(crate) secret_parameters: Vec<String>,
+    pub(crate) inventory: HashMap<String, crate::identity::InventoryCategory>,
 }
 
 /// Every loaded rule.
@@ -231,6 +235,9 @@ impl Registry {
                 description: pack.description,
                 languages: pack.languages,
                 triggers: pack.triggers.into_inner(),
+                signatures: pack.signatures,
+                secret_parameters: pack.secret_parameters,
+                inventory: pack.inventory,
             });
         }
         if errors.is_empty() {
@@ -304,6 +311,20 @@ impl RuleInfo<'_> {
     }
     pub fn fix_applicability(&self) -> Option<crate::fix::Applicability> {
         self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+    pub fn languages(&self) -> &[Language] {
+        &self.rule.languages
+    }
+    /// The fix's title and why it has its applicability.
+    pub fn fix_description(&self) -> Option<(&str, &str)> {
+        self.rule
+            .fix
+            .as_ref()
+            .map(|f| (f.title.as_str(), f.reason.as_str()))
+    }
+    /// True for engine checks (`match.builtin`), which have no fix recipe but may fix.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.rule.matcher, Matcher::Builtin(_))
     }
 }
 

@@ -335,7 +335,7 @@ fn is_resource(text: &str) -> bool {
 }
 
 /// Where the closing quote of a plain string literal starts.
-fn literal_end(node: Node<'_>) -> Option<usize> {
+pub(crate) fn literal_end(node: Node<'_>) -> Option<usize> {
     match node.kind() {
         "string" => {
             let mut cursor = node.walk();

@@ -4,11 +4,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{Args, ColorArg, FormatArg, TargetArg};
+use crate::cli::{Args, ColorArg, FormatArg, Subcommand, TargetArg};
 use crate::emit::{ColorMode, Format, Verbosity};
 use crate::fix::FixThreshold;
 use crate::lint::FixMode;
-use crate::rule::FixTarget;
+pub use crate::rule::FixTarget;
 use crate::walk::IgnoreFiles;
 
 /// Where rules come from.
@@ -19,10 +19,39 @@ pub enum RuleSource {
 }
 
 /// What a run does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Lint,
     ListRules,
+    /// `adalint rule ID`.
+    ShowRule(String),
+}
+
+/// Whether the output is the findings or per-rule counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Report {
+    Findings,
+    Statistics,
+}
+
+/// What a run does with a baseline file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaselineMode {
+    Off,
+    /// Hide the findings it records.
+    Compare(PathBuf),
+    /// Record every current finding.
+    Write(PathBuf),
+}
+
+/// Where the configuration comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// The nearest `adalint.toml` / `pyproject.toml` above the first path.
+    Discover,
+    File(PathBuf),
+    /// `--isolated`: none.
+    Ignore,
 }
 
 /// Whether remaining findings fail the run.
@@ -37,8 +66,13 @@ pub struct Settings {
     pub command: Command,
     pub paths: Vec<PathBuf>,
     pub mode: FixMode,
-    pub target: FixTarget,
-    pub format: Format,
+    /// `None`: the configuration's format, else text.
+    pub format: Option<Format>,
+    pub report: Report,
+    pub baseline: BaselineMode,
+    pub config: ConfigSource,
+    /// `None`: the configuration's target, else MSAL.
+    pub target: Option<FixTarget>,
     pub color: ColorMode,
     pub verbosity: Verbosity,
     pub select: Vec<String>,
@@ -79,22 +113,43 @@ impl Settings {
             .threads
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let command = match (args.command, args.list_rules) {
+            (Some(Subcommand::Rule { id }), _) => Command::ShowRule(id),
+            (None, true) => Command::ListRules,
+            (None, false) => Command::Lint,
+        };
+        let baseline = match (args.baseline, args.write_baseline) {
+            (_, Some(path)) => BaselineMode::Write(path),
+            (Some(path), None) => BaselineMode::Compare(path),
+            (None, None) => BaselineMode::Off,
+        };
+        let config = match (args.config, args.isolated) {
+            (Some(path), _) => ConfigSource::File(path),
+            (None, true) => ConfigSource::Ignore,
+            (None, false) => ConfigSource::Discover,
+        };
         Settings {
-            command: if args.list_rules {
-                Command::ListRules
-            } else {
-                Command::Lint
-            },
+            command,
             paths: args.paths,
             mode,
-            target: match args.target {
-                TargetArg::Msal => FixTarget::Msal,
-                TargetArg::AzureIdentity => FixTarget::AzureIdentity,
-            },
-            format: match args.format {
+            format: args.format.map(|format| match format {
                 FormatArg::Text => Format::Text,
                 FormatArg::Json => Format::Json,
+                FormatArg::Sarif => Format::Sarif,
+                FormatArg::Github => Format::Github,
+                FormatArg::Inventory => Format::Inventory,
+            }),
+            report: if args.statistics {
+                Report::Statistics
+            } else {
+                Report::Findings
             },
+            baseline,
+            config,
+            target: args.target.map(|target| match target {
+                TargetArg::Msal => FixTarget::Msal,
+                TargetArg::AzureIdentity => FixTarget::AzureIdentity,
+            }),
             color,
             verbosity: if args.quiet {
                 Verbosity::Quiet

@@ -87,6 +87,11 @@ impl SourceText {
         &self.text
     }
 
+    /// True when the file starts with a UTF-8 byte-order mark (not part of [`Self::text`]).
+    pub fn has_bom(&self) -> bool {
+        self.bom
+    }
+
     pub fn newline(&self) -> Newline {
         self.newline
     }

@@ -1001,6 +1001,7 @@ fn refused_write_keeps_the_findings_reported() {
         report.rules_for("root/link.py"),
         [
             "adal-import",
+            "hardcoded-client-secret",
             "adal-authentication-context",
             "adal-acquire-token-with-client-credentials",
             "adal-result-key-renamed"
@@ -1144,7 +1145,8 @@ fn invalid_utf8_file_is_scanned_but_not_fixed() {
         [
             "adal-import",
             "adal-authentication-context",
-            "adal-acquire-token-with-client-credentials"
+            "adal-acquire-token-with-client-credentials",
+            "hardcoded-client-secret"
         ]
     );
     assert!(

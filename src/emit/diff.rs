@@ -19,11 +19,13 @@ impl Emitter for DiffEmitter {
             let diff = similar::TextDiff::from_lines(source.text(), fixed.as_str());
             let old = format!("a/{}", file.display_path);
             let new = format!("b/{}", file.display_path);
-            write!(
-                out,
-                "{}",
-                diff.unified_diff().context_radius(3).header(&old, &new)
-            )?;
+            let unified = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&old, &new)
+                .to_string();
+            let redactor = crate::redact::Redactor::new(&file.secrets);
+            write!(out, "{}", redactor.redact(&unified))?;
         }
         for (path, message) in &report.walk_errors {
             writeln!(out, "error: {path}: {message}")?;

@@ -6,9 +6,14 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, RunReport};
+use crate::redact::Redactor;
 use crate::source::{Position, SourceText};
 
-pub(super) struct JsonEmitter;
+/// The stable JSON shape of the README; run notices (a baseline's gone entries) go to
+/// standard error, beside it.
+pub(super) struct JsonEmitter {
+    pub(super) notices: Vec<String>,
+}
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {
@@ -22,7 +27,7 @@ struct JsonOutput<'a> {
 struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'a str,
-    message: &'a str,
+    message: String,
     path: &'a str,
     start: JsonPosition,
     end: JsonPosition,
@@ -48,14 +53,14 @@ impl From<Position> for JsonPosition {
 struct JsonFix<'a> {
     applicability: &'a str,
     title: &'a str,
-    edits: Vec<JsonEdit<'a>>,
+    edits: Vec<JsonEdit>,
 }
 
 #[derive(Serialize)]
-struct JsonEdit<'a> {
+struct JsonEdit {
     start: JsonPosition,
     end: JsonPosition,
-    content: &'a str,
+    content: String,
 }
 
 #[derive(Serialize)]
@@ -88,11 +93,12 @@ impl Emitter for JsonEmitter {
             .map(|f| SourceText::new(f.diagnostic_text()))
             .collect();
         for (file, text) in report.files.iter().zip(&texts) {
+            let redactor = Redactor::new(&file.secrets);
             for diagnostic in &file.diagnostics {
                 diagnostics.push(JsonDiagnostic {
                     rule: &diagnostic.rule,
                     severity: diagnostic.severity.as_str(),
-                    message: &diagnostic.message,
+                    message: redactor.redact(&diagnostic.message).into_owned(),
                     path: &file.display_path,
                     start: text.position(diagnostic.range.start).into(),
                     end: text.position(diagnostic.range.end).into(),
@@ -105,7 +111,7 @@ impl Emitter for JsonEmitter {
                             .map(|edit| JsonEdit {
                                 start: text.position(edit.range.start).into(),
                                 end: text.position(edit.range.end).into(),
-                                content: &edit.content,
+                                content: redactor.redact(&edit.content).into_owned(),
                             })
                             .collect(),
                     }),
@@ -126,7 +132,12 @@ impl Emitter for JsonEmitter {
             diagnostics,
             errors,
         };
+        self.notices.clone_from(&report.notices);
         serde_json::to_writer_pretty(&mut *out, &output)?;
         writeln!(out)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.notices.clone()
     }
 }

@@ -3,7 +3,12 @@
 //! walk order, so output never depends on thread timing.
 
 mod diff;
+mod github;
+mod inventory;
 mod json;
+mod rule_doc;
+mod sarif;
+mod statistics;
 mod text;
 
 use std::io::{self, Write};
@@ -11,6 +16,8 @@ use std::io::{self, Write};
 use crate::fix::Applicability;
 use crate::lint::{FileReport, FixMode};
 
+pub use rule_doc::{RuleDoc, rule_documentation};
+pub use sarif::{MAX_RESULTS, MAX_SIZE};
 pub use text::ColorMode;
 
 /// Everything a run found.
@@ -19,6 +26,10 @@ pub struct RunReport {
     /// Paths the walker could not enter or follow (display path, message).
     pub walk_errors: Vec<(String, String)>,
     pub mode: FixMode,
+    /// The rules that ran, for formats that describe them (SARIF).
+    pub rules: Vec<RuleDoc>,
+    /// Things worth saying about the run as a whole (baseline results, for example).
+    pub notices: Vec<String>,
 }
 
 impl RunReport {
@@ -49,6 +60,12 @@ impl RunReport {
 /// An output format.
 pub trait Emitter {
     fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()>;
+
+    /// Warnings about the output itself (e.g. results cut to fit an upload limit), for
+    /// standard error once the output is written.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The output formats.
@@ -56,6 +73,9 @@ pub trait Emitter {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Inventory,
 }
 
 /// How much the text format says.
@@ -77,8 +97,23 @@ impl Format {
         match (mode, self) {
             (FixMode::Diff(_), _) => Box::new(diff::DiffEmitter { verbosity }),
             (_, Format::Text) => Box::new(text::TextEmitter { color, verbosity }),
-            (_, Format::Json) => Box::new(json::JsonEmitter),
+            (_, Format::Json) => Box::new(json::JsonEmitter {
+                notices: Vec::new(),
+            }),
+            (_, Format::Sarif) => Box::new(sarif::SarifEmitter::default()),
+            (_, Format::Github) => Box::new(github::GithubEmitter),
+            (_, Format::Inventory) => Box::new(inventory::InventoryEmitter),
         }
+    }
+
+    /// `--statistics`: counts per rule instead of findings, as a table or JSON.
+    pub fn statistics_emitter(self) -> Box<dyn Emitter> {
+        Box::new(statistics::StatisticsEmitter {
+            shape: match self {
+                Format::Json | Format::Sarif => statistics::Shape::Json,
+                Format::Text | Format::Github | Format::Inventory => statistics::Shape::Table,
+            },
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use super::{Emitter, RunReport, Verbosity};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, apply_edits};
 use crate::lint::{FixMode, Severity as ErrorSeverity};
+use crate::redact::Redactor;
 
 /// Whether output is coloured (resolved from `--color` and the terminal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,8 +64,10 @@ fn render(
     path: &str,
     text: &str,
     diagnostic: &Diagnostic,
+    redactor: &Redactor,
 ) -> io::Result<()> {
-    let file = SimpleFile::new(path, text);
+    let (masked, offsets) = redactor.redact_with_offsets(text);
+    let file = SimpleFile::new(path, masked.as_str());
     let marker = match diagnostic.fix.as_ref().map(|f| f.applicability) {
         Some(Applicability::Safe) => "[*] ",
         _ => "",
@@ -84,15 +87,18 @@ fn render(
         let mut note = format!("fix ({how}): {}\n{}", fix.title, fix.note);
         if let Some(preview) = fix_preview(text, diagnostic) {
             note.push('\n');
-            note.push_str(preview.trim_end());
+            note.push_str(redactor.redact(preview.trim_end()).as_ref());
         }
         notes.push(note);
     }
     notes.push(format!("docs: {}", diagnostic.url));
     let report = report
         .with_code(diagnostic.rule.to_string())
-        .with_message(format!("{marker}{}", diagnostic.message))
-        .with_labels(vec![Label::primary((), diagnostic.range.clone())])
+        .with_message(format!("{marker}{}", redactor.redact(&diagnostic.message)))
+        .with_labels(vec![Label::primary(
+            (),
+            offsets.map(diagnostic.range.start)..offsets.map(diagnostic.range.end),
+        )])
         .with_notes(notes);
     term::emit_to_write_style(out, &Config::default(), &file, &report)
         .map_err(|e| io::Error::other(e.to_string()))
@@ -102,12 +108,14 @@ impl Emitter for TextEmitter {
     fn emit(&mut self, out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
         let mut buf = buffer(self.color);
         for file in &report.files {
+            let redactor = Redactor::new(&file.secrets);
             for diagnostic in &file.diagnostics {
                 render(
                     &mut buf,
                     &file.display_path,
                     file.diagnostic_text(),
                     diagnostic,
+                    &redactor,
                 )?;
             }
         }
@@ -128,6 +136,9 @@ impl Emitter for TextEmitter {
         }
         if self.verbosity == Verbosity::Quiet {
             return Ok(());
+        }
+        for notice in &report.notices {
+            writeln!(out, "note: {notice}")?;
         }
         summary(out, report)
     }

@@ -13,8 +13,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::builtin::Builtin;
 use crate::diagnostic::Severity;
 use crate::fix::Applicability;
+use crate::identity::InventoryCategory;
 use crate::language::Language;
 
 pub(crate) use template::{Filter, Template, TemplateValues};
@@ -59,6 +61,12 @@ pub(crate) struct PackDef {
     /// successors fixes import (with a `requirement`).
     #[serde(default)]
     pub(crate) packages: Vec<PackageDef>,
+    /// Parameters whose string-literal arguments are secrets: masked in every output.
+    #[serde(default)]
+    pub(crate) secret_parameters: Vec<String>,
+    /// Parameters whose arguments identify the application, by inventory category.
+    #[serde(default)]
+    pub(crate) inventory: HashMap<String, InventoryCategory>,
 }
 
 /// A package in a registry, as a pack describes it.
@@ -146,6 +154,8 @@ pub(crate) struct MatchDef {
     /// Call matches only: these arguments are string literals (or names bound to one)
     /// matching one of the patterns, `{ tenant = ["common"], "origin.authority" = ["*/common"] }`.
     pub(crate) literal: Option<HashMap<String, Vec<String>>>,
+    /// One of adalint's own checks (see `builtin`), run by the engine.
+    pub(crate) builtin: Option<Builtin>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -312,6 +322,8 @@ pub(crate) enum Matcher {
         capture: String,
     },
     Dependency(DependencyMatch),
+    /// An engine check that has no pattern (`match.builtin`).
+    Builtin(Builtin),
 }
 
 /// What an argument of a matched call must look like (`origin.name` for the call that created
@@ -571,11 +583,12 @@ fn compile_matcher(
         definition.key.is_some(),
         definition.query.is_some(),
         definition.dependency.is_some(),
+        definition.builtin.is_some(),
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(DefinitionError::new(
             span,
-            "`match` needs exactly one of `import`, `call`, `reference`, `key`, `query` or `dependency`",
+            "`match` needs exactly one of `import`, `call`, `reference`, `key`, `query`, `dependency` or `builtin`",
         ));
     }
     if let Some(dependency) = definition.dependency {
@@ -599,6 +612,9 @@ fn compile_matcher(
     }
     if definition.of.is_some() != definition.key.is_some() {
         return Err(DefinitionError::new(span, "`key` and `of` go together"));
+    }
+    if let Some(builtin) = definition.builtin {
+        return Ok(Matcher::Builtin(builtin));
     }
     if let Some(module) = definition.import {
         return Ok(Matcher::Import(module));
