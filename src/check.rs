@@ -12,6 +12,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
 use crate::diagnostic::Diagnostic;
+use crate::language::Language;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
 use crate::rule::{Filter, Matcher, Rule, TemplateValues};
@@ -88,14 +89,18 @@ fn message(rule: &Rule, model: &Model<'_>, arguments: Option<&BoundArguments<'_>
 }
 
 /// Checks one file.
-pub(crate) fn check(
-    model: &Model<'_>,
-    tree: &Tree,
+///
+/// `layers` are the file's syntax trees with their languages (the code, and for an HTML
+/// page the page itself); query rules run on the layers their pack covers, the others on
+/// the code's `model`.
+pub(crate) fn check<'t>(
+    model: &Model<'t>,
+    layers: &[(Language, &'t Tree)],
     source: &SourceText,
     selection: &Selection<'_>,
 ) -> Vec<Diagnostic> {
     let language = model.language;
-    let applies = |rule: &Rule| rule.languages.contains(&language);
+    let applies = |rule: &Rule| rule.applies_to(language);
     let mut matches: Vec<Match<'_, '_>> = Vec::new();
 
     for site in &model.facts.imports {
@@ -125,14 +130,17 @@ pub(crate) fn check(
         let globs = selection.call_globs.iter().copied().filter(|&index| {
             matches!(&selection.rule(index).matcher, Matcher::Call { pattern, .. } if pattern.matches(&name))
         });
-        for index in exact.chain(globs) {
-            let rule = selection.rule(index);
-            let Matcher::Call { arity, .. } = &rule.matcher else {
-                continue;
-            };
-            if !applies(rule) || arity.is_some_and(|n| n != call.arguments.len()) {
-                continue;
-            }
+        let candidates: Vec<&Rule> = exact
+            .chain(globs)
+            .map(|index| selection.rule(index))
+            .filter(|rule| {
+                let Matcher::Call { arity, .. } = &rule.matcher else {
+                    return false;
+                };
+                applies(rule) && arity.is_none_or(|n| n == call.arguments.len())
+            })
+            .collect();
+        for rule in most_specific(candidates) {
             let arguments = bind_arguments(call, &rule.parameters);
             let text = message(rule, model, Some(&arguments));
             let mut found = Match::new(rule, call.node.byte_range(), text);
@@ -145,18 +153,22 @@ pub(crate) fn check(
         let Value::Symbol(name) = model.evaluate(reference.node) else {
             continue;
         };
-        for (_, rule) in selection.enabled_rules() {
-            if let Matcher::Reference(pattern) = &rule.matcher {
-                if applies(rule) && pattern.matches(&name) {
-                    let mut found = Match::new(
-                        rule,
-                        reference.node.byte_range(),
-                        message(rule, model, None),
-                    );
-                    found.node = Some(reference.node);
-                    matches.push(found);
-                }
-            }
+        let candidates: Vec<&Rule> = selection
+            .enabled_rules()
+            .map(|(_, rule)| rule)
+            .filter(|rule| {
+                matches!(&rule.matcher, Matcher::Reference(pattern) if pattern.matches(&name))
+                    && applies(rule)
+            })
+            .collect();
+        for rule in most_specific(candidates) {
+            let mut found = Match::new(
+                rule,
+                reference.node.byte_range(),
+                message(rule, model, None),
+            );
+            found.node = Some(reference.node);
+            matches.push(found);
         }
     }
 
@@ -181,8 +193,11 @@ pub(crate) fn check(
     }
 
     for (_, rule) in selection.enabled_rules() {
-        if let Matcher::Query { queries, capture } = &rule.matcher {
-            let Some((_, query)) = queries.iter().find(|(l, _)| *l == language) else {
+        let Matcher::Query { queries, capture } = &rule.matcher else {
+            continue;
+        };
+        for &(layer, tree) in layers {
+            let Some((_, query)) = queries.iter().find(|(l, _)| *l == layer) else {
                 continue;
             };
             let Some(capture_index) = query.capture_index_for_name(capture) else {
@@ -225,6 +240,28 @@ pub(crate) fn check(
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     rewrite::plan(model, source, matches)
+}
+
+/// Of the call or reference rules that match one site, per pack, those with the most
+/// specific pattern: an exact name beats a `*` pattern, a longer pattern a shorter one. So
+/// `AuthenticationContext#*` is a fallback for the methods no rule of its pack names.
+fn most_specific(candidates: Vec<&Rule>) -> Vec<&Rule> {
+    let specificity = |rule: &Rule| match &rule.matcher {
+        Matcher::Call { pattern, .. } | Matcher::Reference(pattern) => (
+            pattern.literal().is_some(),
+            pattern.as_str().replace('*', "").len(),
+        ),
+        _ => (false, 0),
+    };
+    candidates
+        .iter()
+        .copied()
+        .filter(|rule| {
+            !candidates.iter().any(|other| {
+                other.pack == rule.pack && specificity(other) > specificity(rule)
+            })
+        })
+        .collect()
 }
 
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.

@@ -14,6 +14,7 @@ pub mod fix;
 mod imports;
 pub mod language;
 pub mod lint;
+mod page;
 pub mod registry;
 mod rewrite;
 mod rule;

@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::imports;
 use crate::language::Language;
+use crate::page;
 use crate::registry::Selection;
 use crate::semantic::Model;
 use crate::source::{SourceText, Undecodable};
@@ -129,16 +130,74 @@ pub fn lint_files(
 #[derive(Default)]
 pub(crate) struct Parsers(HashMap<Language, Parser>);
 
+/// The syntax trees of one file: its code, and for an HTML page the page itself.
+pub(crate) struct Parsed {
+    /// The code, in `language`: the whole file, or a page's scripts at their page offsets.
+    pub(crate) script: Tree,
+    pub(crate) language: Language,
+    /// The HTML tree of a page.
+    pub(crate) page: Option<Tree>,
+}
+
+impl Parsed {
+    /// Each tree with the language it was parsed as, for query rules.
+    pub(crate) fn layers(&self) -> Vec<(Language, &Tree)> {
+        let mut layers = vec![(self.language, &self.script)];
+        if let Some(page) = &self.page {
+            layers.push((Language::Html, page));
+        }
+        layers
+    }
+}
+
 impl Parsers {
-    pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
-        let parser = self.0.entry(language).or_insert_with(|| {
+    fn parser(&mut self, language: Language) -> &mut Parser {
+        self.0.entry(language).or_insert_with(|| {
             let mut parser = Parser::new();
             parser
                 .set_language(&language.grammar())
                 .expect("bundled grammars match the tree-sitter version");
             parser
-        });
+        })
+    }
+
+    pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
+        let parser = self.parser(language);
+        parser
+            .set_included_ranges(&[])
+            .expect("the whole text is a valid range");
         parser.parse(text, None)
+    }
+
+    /// Parses a file of `language`: a page's scripts are parsed within the page text, so
+    /// their offsets are page offsets.
+    pub(crate) fn parse_file(&mut self, language: Language, text: &str) -> Option<Parsed> {
+        if language != Language::Html {
+            return Some(Parsed {
+                script: self.parse(language, text)?,
+                language,
+                page: None,
+            });
+        }
+        let page = self.parse(Language::Html, text)?;
+        let ranges = page::script_ranges(&page, text);
+        let script_language = language.script_language();
+        let script = if ranges.is_empty() {
+            self.parse(script_language, "")?
+        } else {
+            let parser = self.parser(script_language);
+            parser.set_included_ranges(&ranges).ok()?;
+            let tree = parser.parse(text, None);
+            parser
+                .set_included_ranges(&[])
+                .expect("the whole text is a valid range");
+            tree?
+        };
+        Some(Parsed {
+            script,
+            language: script_language,
+            page: Some(page),
+        })
     }
 }
 
@@ -187,14 +246,14 @@ fn lint_source(
     options: &LintOptions<'_>,
     mut report: FileReport,
 ) -> FileReport {
-    let Some(tree) = parsers.parse(file.language, source.text()) else {
+    let Some(parsed) = parsers.parse_file(file.language, source.text()) else {
         return report.fail("the parser gave up on this file; skipped".to_string());
     };
     report.parsed = true;
     let vocabulary = &selection.registry.vocabulary;
-    let model = Model::build(file.language, &tree, source.text(), vocabulary);
-    report.diagnostics = check(&model, &tree, &source, selection);
-    let syntax_error = first_error_line(&tree);
+    let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary);
+    report.diagnostics = check(&model, &parsed.layers(), &source, selection);
+    let syntax_error = first_error_line(&parsed.script, &source);
     let threshold = match options.mode {
         FixMode::Check => None,
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
@@ -292,16 +351,16 @@ fn fix_file(
         removable.dedup();
         let mut next = applied.text;
         if !removable.is_empty() {
-            if let Some(tree) = parsers.parse(file.language, &next) {
-                let model = Model::build(file.language, &tree, &next, vocabulary);
+            if let Some(parsed) = parsers.parse_file(file.language, &next) {
+                let model = Model::build(parsed.language, &parsed.script, &next, vocabulary);
                 let edits = imports::removal_edits(&model, &SourceText::new(&next), &removable);
                 let edits: Vec<_> = edits.iter().collect();
                 next = apply_edits(&next, &edits);
             }
         }
-        let Some(tree) = parsers
-            .parse(file.language, &next)
-            .filter(|t| !t.root_node().has_error())
+        let Some(parsed) = parsers
+            .parse_file(file.language, &next)
+            .filter(|p| !p.script.root_node().has_error())
         else {
             let mut names = rules.clone();
             names.sort_unstable();
@@ -319,8 +378,8 @@ fn fix_file(
         fixed_count += applied.applied.len();
         text = next;
         let next_source = SourceText::new(&text);
-        let model = Model::build(file.language, &tree, &text, vocabulary);
-        diagnostics = check(&model, &tree, &next_source, selection);
+        let model = Model::build(parsed.language, &parsed.script, &text, vocabulary);
+        diagnostics = check(&model, &parsed.layers(), &next_source, selection);
     }
     report.fixes_applied = fixed_count;
     if text != source.text() {
@@ -332,7 +391,8 @@ fn fix_file(
     }
 }
 
-fn first_error_line(tree: &Tree) -> Option<usize> {
+/// The line of the first syntax error of the code (for a page, of its scripts).
+fn first_error_line(tree: &Tree, source: &SourceText) -> Option<usize> {
     let root = tree.root_node();
     if !root.has_error() {
         return None;
@@ -341,14 +401,14 @@ fn first_error_line(tree: &Tree) -> Option<usize> {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row + 1);
+            return Some(source.position(node.start_byte()).line);
         }
         if node.has_error() {
             let children: Vec<_> = node.children(&mut cursor).collect();
             stack.extend(children.into_iter().rev());
         }
     }
-    Some(root.start_position().row + 1)
+    Some(source.position(root.start_byte()).line)
 }
 
 /// Writes through a temporary file in the same directory and a rename, keeping the file's
@@ -416,9 +476,10 @@ pub fn lint_text(
     )
 }
 
-/// True when the text does not parse cleanly as `language`.
+/// True when the code of the text does not parse cleanly as `language` (for an HTML page:
+/// its scripts).
 pub fn has_syntax_errors(language: Language, text: &str) -> bool {
     Parsers::default()
-        .parse(language, text)
-        .is_none_or(|tree| tree.root_node().has_error())
+        .parse_file(language, text)
+        .is_none_or(|parsed| parsed.script.root_node().has_error())
 }

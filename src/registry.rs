@@ -166,6 +166,8 @@ impl Registry {
             }
             registry.vocabulary.aliases.extend(pack.aliases.clone());
             registry.vocabulary.returns.extend(pack.returns.clone());
+            registry.vocabulary.globals.extend(pack.globals.clone());
+            registry.vocabulary.injected.extend(pack.injected.clone());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

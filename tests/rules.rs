@@ -64,11 +64,16 @@ fn markers() -> Vec<(String, std::path::PathBuf)> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("fixture text");
-            let marker = format!("{} expect:", language.comment_prefix());
             for line in text.lines() {
-                if let Some((_, rules)) = line.split_once(&marker) {
-                    for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                        out.push((rule.to_string(), path.clone()));
+                for prefix in language.comment_prefixes() {
+                    let marker = format!("{prefix} expect:");
+                    if let Some((_, rules)) = line.split_once(&marker) {
+                        let rules = rules.trim_end();
+                        let rules = rules.strip_suffix("-->").unwrap_or(rules);
+                        for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                            out.push((rule.to_string(), path.clone()));
+                        }
+                        break;
                     }
                 }
             }

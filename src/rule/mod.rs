@@ -47,6 +47,14 @@ pub(crate) struct PackDef {
     /// Parameter lists of the APIs the pack's rules name, by qualified name.
     #[serde(default)]
     pub(crate) signatures: HashMap<String, Vec<String>>,
+    /// Names a library loaded by `<script src>` defines globally, by qualified name; they
+    /// apply in files that bind the name nowhere (and to `window.name`).
+    #[serde(default)]
+    pub(crate) globals: HashMap<String, String>,
+    /// Dependency-injection names (AngularJS services), by the qualified name of the object
+    /// injected.
+    #[serde(default)]
+    pub(crate) injected: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +71,9 @@ pub(crate) struct RuleDef {
     /// Extra prefilter literals for this rule (query rules that match text, not imports).
     #[serde(default)]
     pub(crate) triggers: Vec<String>,
+    /// The languages of the pack this rule applies to, when not all of them (a query
+    /// written for one grammar, such as HTML markup).
+    pub(crate) languages: Option<Spanned<Vec<Language>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +238,14 @@ pub(crate) struct Rule {
 }
 
 impl Rule {
+    /// True when the rule's pack covers code in `language` (a `javascript` pack covers
+    /// TypeScript too; see `Language::covered`).
+    pub(crate) fn applies_to(&self, language: Language) -> bool {
+        self.languages
+            .iter()
+            .any(|pack| pack.covered().contains(&language))
+    }
+
     /// The rule's message as written, for listings.
     pub(crate) fn summary(&self) -> String {
         self.summary.clone()
@@ -269,9 +288,35 @@ impl Rule {
                 format!("rule id `{id}` is not kebab-case (lower-case words joined by `-`)"),
             ));
         }
+        let languages = match definition.languages {
+            None => pack.languages.clone(),
+            Some(languages) => {
+                let outside: Vec<&str> = languages
+                    .get_ref()
+                    .iter()
+                    .filter(|l| !pack.languages.contains(l))
+                    .map(|l| l.name())
+                    .collect();
+                if !outside.is_empty() || languages.get_ref().is_empty() {
+                    return Err(DefinitionError::new(
+                        languages.span(),
+                        format!(
+                            "a rule's `languages` must be some of its pack's ({}); not: {}",
+                            pack.languages
+                                .iter()
+                                .map(|l| l.name())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if outside.is_empty() { "none".to_string() } else { outside.join(", ") }
+                        ),
+                    ));
+                }
+                languages.into_inner()
+            }
+        };
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
-        let matcher = compile_matcher(matcher_def, &pack.languages, match_span.clone())?;
+        let matcher = compile_matcher(matcher_def, &languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { pattern, .. } => {
                 let name = pattern.as_str();
@@ -306,7 +351,7 @@ impl Rule {
         Ok(Rule {
             id: id.into(),
             pack: pack.name.get_ref().as_str().into(),
-            languages: pack.languages.clone(),
+            languages,
             severity: definition.severity,
             message,
             help: definition.help,
@@ -367,8 +412,12 @@ fn compile_matcher(
         });
     }
     let source = definition.query.unwrap_or_default();
-    let mut queries = Vec::new();
-    for &language in languages {
+    let mut queries: Vec<(Language, tree_sitter::Query)> = Vec::new();
+    let covered = languages.iter().flat_map(|l| l.covered().iter().copied());
+    for language in covered {
+        if queries.iter().any(|(l, _)| *l == language) {
+            continue;
+        }
         let query = tree_sitter::Query::new(&language.grammar(), &source).map_err(|error| {
             DefinitionError::new(
                 span.clone(),

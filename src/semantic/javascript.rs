@@ -2,6 +2,13 @@
 //! JavaScript's rules (`var` is function-scoped, `let`/`const`/`class` block-scoped,
 //! `this` bound by methods and constructor functions, assignments reaching outer scopes),
 //! and both module systems (`import` and `require`).
+//!
+//! TypeScript adds types on top: `import x = require("m")`, type-only imports (which bind
+//! no value), typed parameters and fields (an instance of the annotated type, which is how
+//! Angular injects services: `constructor(private auth: AdalService)` makes `this.auth` an
+//! `AdalService`), and type references, recorded as reference sites. AngularJS injects by
+//! name: a parameter is the service its name or its string annotation names
+//! (`['adalAuthenticationService', function (adal) {}]`, `Ctrl.$inject = [...]`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -13,10 +20,28 @@ use super::{
     ImportedName, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
+/// The names of the global object in a browser script.
+pub(super) const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "self"];
+
 /// The syntactic shape of a JavaScript expression.
 pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
     match node.kind() {
         "identifier" | "shorthand_property_identifier" => Shape::Name(&source[node.byte_range()]),
+        "type_identifier" => Shape::TypeName(&source[node.byte_range()]),
+        "nested_type_identifier" => match (
+            node.child_by_field_name("module"),
+            node.child_by_field_name("name"),
+        ) {
+            (Some(module), Some(name)) => Shape::Member(module, source[name.byte_range()].to_string()),
+            _ => Shape::Other,
+        },
+        "type_annotation" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .find(|c| matches!(c.kind(), "type_identifier" | "nested_type_identifier"));
+            inner.map_or(Shape::Other, Shape::Instance)
+        }
         "member_expression" => match (
             node.child_by_field_name("object"),
             node.child_by_field_name("property"),
@@ -140,6 +165,13 @@ struct Collector<'t> {
     constructors: HashMap<String, usize>,
     /// `x = value` for names declared elsewhere, bound once all declarations are known.
     pending: Vec<PendingAssignment<'t>>,
+    /// Dependency-injection annotations of functions, by the function's start byte:
+    /// `['$scope', 'adalAuthenticationService', function ($scope, adal) {}]`.
+    injections: HashMap<usize, Vec<String>>,
+    /// The parameter bindings of named function declarations, in order, for `$inject`.
+    declared_parameters: HashMap<String, Vec<Option<usize>>>,
+    /// `Ctrl.$inject = ['a', 'b']`, applied once every function is known.
+    inject_annotations: Vec<(String, Vec<String>)>,
 }
 
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
@@ -148,6 +180,9 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
         facts: Facts::default(),
         constructors: HashMap::new(),
         pending: Vec::new(),
+        injections: HashMap::new(),
+        declared_parameters: HashMap::new(),
+        inject_annotations: Vec::new(),
     };
     let module = collector
         .facts
@@ -160,6 +195,7 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
     };
     collector.visit_children(tree.root_node(), &context);
     collector.bind_pending();
+    collector.annotate_injections();
     collector.facts
 }
 
@@ -227,6 +263,55 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// Applies `Ctrl.$inject = [...]` to the parameters of the function `Ctrl`.
+    fn annotate_injections(&mut self) {
+        for (function, names) in std::mem::take(&mut self.inject_annotations) {
+            let Some(parameters) = self.declared_parameters.get(&function) else {
+                continue;
+            };
+            for (binding, name) in parameters.iter().zip(names) {
+                if let Some(&binding) = binding.as_ref() {
+                    self.facts.bindings[binding].value = BindingValue::Injected(name);
+                }
+            }
+        }
+    }
+
+    /// A name in a type position (`: AdalService`, `adal.User`): a reference site, and a
+    /// read of its root name so that the import it uses is kept.
+    fn type_reference(&mut self, node: Node<'t>) {
+        self.facts.references.push(ReferenceSite { node });
+        let mut root = node;
+        while root.kind() == "nested_type_identifier" {
+            match root.child_by_field_name("module") {
+                Some(module) => root = module,
+                None => break,
+            }
+        }
+        while root.kind() == "nested_identifier" {
+            match root.named_child(0) {
+                Some(first) => root = first,
+                None => break,
+            }
+        }
+        if matches!(root.kind(), "identifier" | "type_identifier") {
+            self.facts.name_reads.push(root);
+        }
+    }
+
+    /// Binds a type-only name (`interface X`, `type X = ...`).
+    fn bind_type(&mut self, node: Node<'t>, context: &Context) {
+        if let Some(name) = node.child_by_field_name("name") {
+            self.bind(
+                context.scope,
+                name,
+                node.start_byte(),
+                context.dominant,
+                BindingValue::TypeOnly(Box::new(BindingValue::Unknown)),
+            );
+        }
+    }
+
     fn innermost_scope(&self, position: usize) -> usize {
         self.facts
             .scopes
@@ -265,7 +350,51 @@ impl<'t> Collector<'t> {
     fn visit(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "comment" | "hash_bang_line" => {}
+            // `declare var AuthenticationContext: any;` declares a global, binds nothing.
+            "ambient_declaration" => {}
             "import_statement" => self.import(node, context),
+            "export_statement" if node.child_by_field_name("source").is_some() => {
+                self.re_export(node);
+            }
+            "type_identifier" | "nested_type_identifier" => self.type_reference(node),
+            "interface_declaration" | "type_alias_declaration" => {
+                self.bind_type(node, context);
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| Some(*c) != node.child_by_field_name("name"))
+                    .collect();
+                for part in parts {
+                    self.visit(part, context);
+                }
+            }
+            "type_parameter" => {
+                for field in ["constraint", "value"] {
+                    if let Some(child) = node.child_by_field_name(field) {
+                        self.visit(child, context);
+                    }
+                }
+            }
+            "enum_declaration" | "internal_module" | "module" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    if name.kind() == "identifier" {
+                        self.bind(
+                            context.scope,
+                            name,
+                            node.start_byte(),
+                            context.dominant,
+                            BindingValue::Unknown,
+                        );
+                    }
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.visit_children(body, context);
+                }
+            }
+            "array" => {
+                self.injection_annotation(node);
+                self.visit_children(node, context);
+            }
             "lexical_declaration" | "variable_declaration" => {
                 let scope = if node.kind() == "variable_declaration" {
                     context.function_scope
@@ -294,7 +423,9 @@ impl<'t> Collector<'t> {
                         BindingValue::Unknown,
                     );
                     let class = self.constructor_class(self.text(name));
-                    self.function(node, context, Some(class));
+                    let parameters = self.function(node, context, Some(class));
+                    self.declared_parameters
+                        .insert(self.text(name).to_string(), parameters);
                 } else {
                     self.function(node, context, None);
                 }
@@ -304,7 +435,9 @@ impl<'t> Collector<'t> {
                 self.function(node, context, class);
             }
             "arrow_function" => self.arrow(node, context),
-            "class_declaration" | "class" => self.class(node, context),
+            "class_declaration" | "class" | "abstract_class_declaration" => {
+                self.class(node, context)
+            }
             "statement_block" => self.block(node, context, true),
             "if_statement" | "while_statement" | "do_statement" | "try_statement"
             | "switch_statement" | "else_clause" | "finally_clause" | "switch_case"
@@ -426,7 +559,14 @@ impl<'t> Collector<'t> {
         (owner.kind() == "identifier").then(|| self.constructor_class(self.text(owner)))
     }
 
-    fn function(&mut self, node: Node<'t>, context: &Context, class: Option<usize>) {
+    /// Visits a function; returns the bindings of its parameters, in order (`None` for a
+    /// destructured one).
+    fn function(
+        &mut self,
+        node: Node<'t>,
+        context: &Context,
+        class: Option<usize>,
+    ) -> Vec<Option<usize>> {
         let scope =
             self.facts
                 .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
@@ -442,12 +582,14 @@ impl<'t> Collector<'t> {
                 self.bind(scope, name, node.start_byte(), true, BindingValue::Unknown);
             }
         }
-        if let Some(parameters) = node.child_by_field_name("parameters") {
-            self.parameters(parameters, &inner);
-        }
+        let parameters = node
+            .child_by_field_name("parameters")
+            .map(|parameters| self.parameters(parameters, &inner))
+            .unwrap_or_default();
         if let Some(body) = node.child_by_field_name("body") {
             self.visit_children(body, &inner);
         }
+        parameters
     }
 
     fn arrow(&mut self, node: Node<'t>, context: &Context) {
@@ -461,13 +603,8 @@ impl<'t> Collector<'t> {
             ..context.clone()
         };
         if let Some(parameter) = node.child_by_field_name("parameter") {
-            self.bind(
-                scope,
-                parameter,
-                node.start_byte(),
-                true,
-                BindingValue::Unknown,
-            );
+            let value = self.injected(node, 0, parameter);
+            self.bind(scope, parameter, node.start_byte(), true, value);
         }
         if let Some(parameters) = node.child_by_field_name("parameters") {
             self.parameters(parameters, &inner);
@@ -481,21 +618,45 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn parameters(&mut self, parameters: Node<'t>, inner: &Context) {
+    /// Binds a function's parameters; returns their bindings in order (`None` for a
+    /// destructured one).
+    fn parameters(&mut self, parameters: Node<'t>, inner: &Context) -> Vec<Option<usize>> {
+        let function = parameters.parent().unwrap_or(parameters);
         let mut cursor = parameters.walk();
-        let children: Vec<Node<'t>> = parameters.named_children(&mut cursor).collect();
-        for parameter in children {
-            // TypeScript wraps parameters: `required_parameter` / `optional_parameter`.
-            let pattern = match parameter.kind() {
+        let children: Vec<Node<'t>> = parameters
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let mut bound = Vec::new();
+        for (index, parameter) in children.into_iter().enumerate() {
+            // TypeScript wraps parameters: `required_parameter` / `optional_parameter`,
+            // with a type, decorators and, in constructors, `private` and friends.
+            let (pattern, annotation) = match parameter.kind() {
                 "required_parameter" | "optional_parameter" => {
+                    let mut cursor = parameter.walk();
+                    let decorators: Vec<Node<'t>> = parameter
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() == "decorator")
+                        .collect();
+                    for decorator in decorators {
+                        self.visit_children(decorator, inner);
+                    }
                     if let Some(value) = parameter.child_by_field_name("value") {
                         self.visit(value, inner);
                     }
-                    parameter.child_by_field_name("pattern")
+                    let annotation = parameter.child_by_field_name("type");
+                    if let Some(annotation) = annotation {
+                        self.visit(annotation, inner);
+                    }
+                    (parameter.child_by_field_name("pattern"), annotation)
                 }
-                _ => Some(parameter),
+                _ => (Some(parameter), None),
             };
-            if let Some(pattern) = pattern {
+            let Some(pattern) = pattern else {
+                bound.push(None);
+                continue;
+            };
+            if pattern.kind() != "identifier" {
                 self.bind_pattern(
                     pattern,
                     inner.scope,
@@ -504,7 +665,65 @@ impl<'t> Collector<'t> {
                     &[],
                     inner,
                 );
+                bound.push(None);
+                continue;
             }
+            let value = match annotation {
+                Some(annotation) => BindingValue::Expr(annotation),
+                None => self.injected(function, index, pattern),
+            };
+            let binding = self.bind(inner.scope, pattern, parameters.start_byte(), true, value);
+            bound.push(Some(binding));
+            if let (Some(class), true) = (inner.this_class, is_parameter_property(parameter)) {
+                self.facts.add_attribute(
+                    class,
+                    self.text(pattern).to_string(),
+                    AttributeAssignment {
+                        value: pattern,
+                        statement: parameter.byte_range(),
+                        scope: inner.scope,
+                    },
+                );
+            }
+        }
+        bound
+    }
+
+    /// What a dependency-injection framework passes as parameter `index` of `function`:
+    /// the service its annotation names, else the service named like the parameter.
+    fn injected(&self, function: Node<'_>, index: usize, name: Node<'_>) -> BindingValue<'t> {
+        match self.injections.get(&function.start_byte()) {
+            Some(names) => names
+                .get(index)
+                .map_or(BindingValue::Unknown, |n| BindingValue::Injected(n.clone())),
+            None => BindingValue::Injected(self.text(name).to_string()),
+        }
+    }
+
+    /// Records `['a', 'b', function (a, b) {}]` (AngularJS's inline array annotation).
+    fn injection_annotation(&mut self, array: Node<'t>) {
+        let mut cursor = array.walk();
+        let elements: Vec<Node<'t>> = array
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let Some((last, names)) = elements.split_last() else {
+            return;
+        };
+        if names.is_empty()
+            || !matches!(
+                last.kind(),
+                "function_expression" | "function" | "arrow_function"
+            )
+        {
+            return;
+        }
+        let names: Option<Vec<String>> = names
+            .iter()
+            .map(|n| string_literal(*n, self.source).map(|(s, _)| s))
+            .collect();
+        if let Some(names) = names {
+            self.injections.insert(last.start_byte(), names);
         }
     }
 
@@ -544,16 +763,49 @@ impl<'t> Collector<'t> {
                     let mut cursor = child.walk();
                     let members: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
                     for member in members {
-                        if member.kind() == "method_definition" {
-                            self.method(member, &inner, class);
-                        } else {
-                            self.visit_children(member, &inner);
+                        match member.kind() {
+                            "method_definition" => self.method(member, &inner, class),
+                            "public_field_definition" | "field_definition" => {
+                                self.field(member, &inner, class);
+                                self.visit_children(member, &inner);
+                            }
+                            _ => self.visit_children(member, &inner),
                         }
                     }
                 }
                 "identifier" | "type_identifier" => {}
                 _ => self.visit(child, context),
             }
+        }
+    }
+
+    /// A class field: `ctx = new AuthenticationContext(config);` is an attribute assigned
+    /// on `this`; `private ctx: AuthenticationContext;` declares its type.
+    fn field(&mut self, node: Node<'t>, context: &Context, class: usize) {
+        let name = node
+            .child_by_field_name("name")
+            .or_else(|| node.child_by_field_name("property"))
+            .filter(|n| n.kind() == "property_identifier");
+        let Some(name) = name.map(|n| self.text(n).to_string()) else {
+            return;
+        };
+        match (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("type"),
+        ) {
+            (Some(value), _) => self.facts.add_attribute(
+                class,
+                name,
+                AttributeAssignment {
+                    value,
+                    statement: node.byte_range(),
+                    scope: context.scope,
+                },
+            ),
+            (None, Some(annotation)) => {
+                self.facts.classes[class].declared.insert(name, annotation);
+            }
+            (None, None) => {}
         }
     }
 
@@ -580,7 +832,25 @@ impl<'t> Collector<'t> {
         let Some(name) = declarator.child_by_field_name("name") else {
             return;
         };
+        let annotation = declarator.child_by_field_name("type");
+        if let Some(annotation) = annotation {
+            self.visit(annotation, context);
+        }
+        // `let ctx: AuthenticationContext;` holds an instance of its type.
         let value = declarator.child_by_field_name("value");
+        if let (None, Some(annotation)) = (value, annotation) {
+            let mut bind_context = context.clone();
+            bind_context.dominant = dominant;
+            self.bind_pattern(
+                name,
+                scope,
+                declaration.start_byte(),
+                Some(annotation),
+                &[],
+                &bind_context,
+            );
+            return;
+        }
         let position = declaration.start_byte();
         let before = self.facts.bindings.len();
         let mut bind_context = context.clone();
@@ -716,6 +986,11 @@ impl<'t> Collector<'t> {
             "member_expression" => {
                 let object = left.child_by_field_name("object");
                 let property = left.child_by_field_name("property");
+                if let (Some(object), Some(property)) = (object, property) {
+                    if object.kind() == "identifier" && self.text(property) == "$inject" {
+                        self.inject_annotation(self.text(object), right);
+                    }
+                }
                 if let (Some(object), Some(property), Some(class)) =
                     (object, property, context.this_class)
                 {
@@ -739,10 +1014,83 @@ impl<'t> Collector<'t> {
         self.visit(right, context);
     }
 
+    /// `Ctrl.$inject = ['$scope', 'adalAuthenticationService']`.
+    fn inject_annotation(&mut self, function: &str, array: Node<'t>) {
+        if array.kind() != "array" {
+            return;
+        }
+        let mut cursor = array.walk();
+        let names: Option<Vec<String>> = array
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .map(|n| string_literal(n, self.source).map(|(s, _)| s))
+            .collect();
+        if let Some(names) = names {
+            self.inject_annotations.push((function.to_string(), names));
+        }
+    }
+
+    /// `export { a } from "m"` / `export * from "m"`: a use of the module.
+    fn re_export(&mut self, node: Node<'t>) {
+        let Some((module, _)) = node
+            .child_by_field_name("source")
+            .and_then(|source| string_literal(source, self.source))
+        else {
+            return;
+        };
+        self.facts.imports.push(ImportSite {
+            module,
+            range: node.byte_range(),
+            statement: node.byte_range(),
+            names: Vec::new(),
+            statement_names: 0,
+        });
+    }
+
+    /// `import x = require("m")` (TypeScript).
+    fn import_require(&mut self, node: Node<'t>, clause: Node<'t>, context: &Context) {
+        let (Some(local), Some((module, _))) = (
+            clause.named_child(0).filter(|n| n.kind() == "identifier"),
+            clause
+                .child_by_field_name("source")
+                .and_then(|source| string_literal(source, self.source)),
+        ) else {
+            return;
+        };
+        let binding = self.bind(
+            context.scope,
+            local,
+            node.start_byte(),
+            true,
+            BindingValue::Import(format!("{module}:")),
+        );
+        self.facts.bindings[binding].import_statement = Some(node.byte_range());
+        self.facts.imports.push(ImportSite {
+            module,
+            range: node.byte_range(),
+            statement: node.byte_range(),
+            names: vec![ImportedName {
+                binding,
+                range: local.byte_range(),
+            }],
+            statement_names: 1,
+        });
+    }
+
     fn import(&mut self, node: Node<'t>, context: &Context) {
+        let mut cursor = node.walk();
+        let require_clause = node
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "import_require_clause");
+        if let Some(clause) = require_clause {
+            self.import_require(node, clause, context);
+            return;
+        }
         let Some(source_node) = node.child_by_field_name("source") else {
             return;
         };
+        // `import type { A } from "m"` binds types only.
+        let statement_type_only = has_type_keyword(node);
         let Some((module, _)) = string_literal(source_node, self.source) else {
             return;
         };
@@ -765,7 +1113,7 @@ impl<'t> Collector<'t> {
                             part,
                             position,
                             true,
-                            BindingValue::Import(module_name.clone()),
+                            import_value(module_name.clone(), statement_type_only),
                         );
                         names.push(ImportedName {
                             binding,
@@ -779,7 +1127,7 @@ impl<'t> Collector<'t> {
                                 local,
                                 position,
                                 true,
-                                BindingValue::Import(module_name.clone()),
+                                import_value(module_name.clone(), statement_type_only),
                             );
                             names.push(ImportedName {
                                 binding,
@@ -805,12 +1153,13 @@ impl<'t> Collector<'t> {
                             } else {
                                 format!("{module_name}{imported_name}")
                             };
+                            let type_only = statement_type_only || has_type_keyword(specifier);
                             let binding = self.bind(
                                 context.scope,
                                 local,
                                 position,
                                 true,
-                                BindingValue::Import(target),
+                                import_value(target, type_only),
                             );
                             names.push(ImportedName {
                                 binding,
@@ -952,6 +1301,30 @@ impl<'t> Collector<'t> {
     }
 }
 
+/// The value of an imported name: the symbol, or for a type-only import a type.
+fn import_value<'t>(name: String, type_only: bool) -> BindingValue<'t> {
+    if type_only {
+        BindingValue::TypeOnly(Box::new(BindingValue::Import(name)))
+    } else {
+        BindingValue::Import(name)
+    }
+}
+
+/// True for `import type ...` and `import { type A }`: an anonymous `type` keyword child.
+fn has_type_keyword(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == "type")
+}
+
+/// A constructor parameter that is also a property (`private auth: AdalService`).
+fn is_parameter_property(parameter: Node<'_>) -> bool {
+    let mut cursor = parameter.walk();
+    parameter.children(&mut cursor).any(|c| {
+        c.kind() == "accessibility_modifier" || (!c.is_named() && c.kind() == "readonly")
+    })
+}
+
 /// How the expression `node` is used by its parent.
 fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
     let Some(parent) = parent else {
@@ -989,7 +1362,9 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         "parenthesized_expression"
         | "await_expression"
         | "non_null_expression"
-        | "as_expression" => use_kind(parent, parent.parent()),
+        | "as_expression"
+        | "satisfies_expression"
+        | "type_assertion" => use_kind(parent, parent.parent()),
         _ => UseKind::Escape,
     }
 }

@@ -37,6 +37,9 @@ pub(crate) enum Value {
     },
     /// `self` / `this` inside a method of the class with this index.
     SelfOf(usize),
+    /// The global object of a browser script (`window`, `globalThis`, `self` when the file
+    /// binds no such name): its members are the page's global names.
+    Global,
 }
 
 /// How a binding gets its value.
@@ -50,6 +53,12 @@ pub(crate) enum BindingValue<'t> {
     Member(Node<'t>, Vec<String>),
     /// The receiver parameter of a method.
     SelfParam(usize),
+    /// A parameter a dependency-injection framework fills by name (AngularJS: the
+    /// parameter's own name, or the string annotating it in `['name', function (x) {}]`).
+    Injected(String),
+    /// A binding that only names a type (TypeScript `import type`, `interface`, `type`):
+    /// invisible to value lookups; type positions see the inner value.
+    TypeOnly(Box<BindingValue<'t>>),
     Unknown,
 }
 
@@ -95,6 +104,9 @@ pub(crate) struct Class<'t> {
     #[expect(dead_code, reason = "shown by Debug when tracing resolution")]
     pub(crate) name: String,
     pub(crate) attributes: HashMap<String, Vec<AttributeAssignment<'t>>>,
+    /// Fields declared with a type and no value (`private ctx: AuthenticationContext;`),
+    /// by name: their type annotations, used when the class assigns the field nowhere.
+    pub(crate) declared: HashMap<String, Node<'t>>,
 }
 
 #[derive(Clone, Debug)]
@@ -245,6 +257,10 @@ pub(crate) enum Shape<'t> {
     Call(Node<'t>),
     /// `require("m")`: the module itself.
     Require(String),
+    /// A name in a type position (TypeScript), looked up among types as well as values.
+    TypeName(&'t str),
+    /// A type annotation: an instance of the annotated type.
+    Instance(Node<'t>),
     Inner(Node<'t>),
     Null,
     This,
@@ -258,6 +274,12 @@ pub(crate) struct Vocabulary {
     pub(crate) aliases: HashMap<String, String>,
     /// What calling a symbol returns, when it is not an object of that symbol.
     pub(crate) returns: HashMap<String, String>,
+    /// Names a browser page defines globally (a library loaded by `<script src>`), by their
+    /// qualified names. A global applies only in files that bind the name nowhere.
+    pub(crate) globals: HashMap<String, String>,
+    /// Dependency-injection names (AngularJS services), by the qualified name of the
+    /// object the framework injects.
+    pub(crate) injected: HashMap<String, String>,
 }
 
 impl Vocabulary {
@@ -280,6 +302,15 @@ pub(crate) struct Model<'t> {
 }
 
 const MAX_DEPTH: usize = 24;
+
+/// Which bindings a lookup sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Space {
+    /// Values: type-only bindings are skipped.
+    Values,
+    /// Types: every binding.
+    Types,
+}
 
 impl<'t> Model<'t> {
     pub(crate) fn build(
@@ -334,8 +365,26 @@ impl<'t> Model<'t> {
         }
     }
 
-    /// The bindings a read of `name` at `position` may see.
+    /// The bindings a read of `name` at `position` may see (values only: type-only
+    /// bindings are invisible).
     pub(crate) fn lookup(&self, name: &str, position: usize) -> Vec<usize> {
+        self.lookup_in(name, position, Space::Values)
+    }
+
+    /// The bindings a type reference to `name` at `position` may see.
+    pub(crate) fn lookup_type(&self, name: &str, position: usize) -> Vec<usize> {
+        self.lookup_in(name, position, Space::Types)
+    }
+
+    /// True when some binding anywhere in the file has this name.
+    pub(crate) fn is_bound_anywhere(&self, name: &str) -> bool {
+        self.facts
+            .scopes
+            .iter()
+            .any(|scope| scope.bindings.contains_key(name))
+    }
+
+    fn lookup_in(&self, name: &str, position: usize, space: Space) -> Vec<usize> {
         let start = self.scope_at(position);
         let home = self.function_of(start);
         let mut scope = Some(start);
@@ -343,8 +392,18 @@ impl<'t> Model<'t> {
             let s = &self.facts.scopes[id];
             let skip_class =
                 s.kind == ScopeKind::Class && id != start && self.function_of(start) != id;
+            let visible: Option<Vec<usize>> = s.bindings.get(name).map(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(|&b| {
+                        space == Space::Types
+                            || !matches!(self.facts.bindings[b].value, BindingValue::TypeOnly(_))
+                    })
+                    .collect()
+            });
             if !skip_class {
-                if let Some(ids) = s.bindings.get(name) {
+                if let Some(ids) = visible.filter(|ids| !ids.is_empty()) {
+                    let ids = &ids;
                     return if self.function_of(id) == home {
                         self.visible_before(ids, position)
                     } else {
@@ -404,10 +463,24 @@ impl<'t> Model<'t> {
             Shape::Name(name) => {
                 let ids = self.lookup(name, node.start_byte());
                 if ids.is_empty() {
-                    return self.star_imported(name, node.start_byte());
+                    return match self.star_imported(name, node.start_byte()) {
+                        Value::Unknown => self.global(name),
+                        value => value,
+                    };
                 }
                 self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1)))
             }
+            Shape::TypeName(name) => {
+                let ids = self.lookup_type(name, node.start_byte());
+                if ids.is_empty() {
+                    return self.global(name);
+                }
+                self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1)))
+            }
+            Shape::Instance(annotation) => match self.evaluate_at(annotation, depth + 1) {
+                Value::Symbol(of) => Value::Object { of, origin: None },
+                _ => Value::Unknown,
+            },
             Shape::Member(object, name) => {
                 let object = self.evaluate_at(object, depth + 1);
                 self.member(&object, &name, depth)
@@ -450,6 +523,31 @@ impl<'t> Model<'t> {
         Value::Unknown
     }
 
+    /// A name no binding of the file defines: a global the rule packs declare, or the
+    /// global object itself.
+    fn global(&self, name: &str) -> Value {
+        if self.is_bound_anywhere(name) {
+            return Value::Unknown;
+        }
+        self.global_member(name)
+    }
+
+    /// A member of the global object (`window.name`), whatever the file binds. Only browser
+    /// languages have one.
+    fn global_member(&self, name: &str) -> Value {
+        if self.language.family() != crate::language::Family::JavaScript {
+            return Value::Unknown;
+        }
+        if let Some(symbol) = self.vocabulary.globals.get(name) {
+            return Value::Symbol(symbol.clone());
+        }
+        if javascript::GLOBAL_OBJECTS.contains(&name) {
+            Value::Global
+        } else {
+            Value::Unknown
+        }
+    }
+
     fn this_at(&self, position: usize) -> Value {
         self.lookup("this", position)
             .first()
@@ -464,14 +562,19 @@ impl<'t> Model<'t> {
                     .canonical(self.language.member_name(symbol, name)),
             ),
             Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
-            Value::SelfOf(class) => match self.facts.classes[*class].attributes.get(name) {
-                Some(assignments) => self.merge(
-                    assignments
-                        .iter()
-                        .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
-                ),
-                None => Value::Unknown,
-            },
+            Value::SelfOf(class) => {
+                let class = &self.facts.classes[*class];
+                match (class.attributes.get(name), class.declared.get(name)) {
+                    (Some(assignments), _) => self.merge(
+                        assignments
+                            .iter()
+                            .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
+                    ),
+                    (None, Some(&annotation)) => self.evaluate_at(annotation, depth + 1),
+                    (None, None) => Value::Unknown,
+                }
+            }
+            Value::Global => self.global_member(name),
             Value::Unknown | Value::Null => Value::Unknown,
         }
     }
@@ -488,6 +591,21 @@ impl<'t> Model<'t> {
                 value
             }
             BindingValue::SelfParam(class) => Value::SelfOf(*class),
+            BindingValue::Injected(name) => {
+                self.vocabulary
+                    .injected
+                    .get(name)
+                    .map_or(Value::Unknown, |of| Value::Object {
+                        of: of.clone(),
+                        origin: None,
+                    })
+            }
+            BindingValue::TypeOnly(inner) => match inner.as_ref() {
+                BindingValue::Import(name) => {
+                    Value::Symbol(self.vocabulary.canonical(name.clone()))
+                }
+                _ => Value::Unknown,
+            },
             BindingValue::Unknown => Value::Unknown,
         }
     }
@@ -578,7 +696,12 @@ impl<'t> Model<'t> {
     pub(crate) fn is_binding_read(&self, binding: usize) -> bool {
         let name = &self.facts.bindings[binding].name;
         self.facts.name_reads.iter().any(|node| {
-            self.text(*node) == name && self.lookup(name, node.start_byte()).contains(&binding)
+            let visible = if node.kind() == "type_identifier" {
+                self.lookup_type(name, node.start_byte())
+            } else {
+                self.lookup(name, node.start_byte())
+            };
+            self.text(*node) == name && visible.contains(&binding)
         })
     }
 }
