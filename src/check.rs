@@ -105,8 +105,8 @@ pub(crate) fn check<'t>(
 
     for site in &model.facts.imports {
         for (_, rule) in selection.enabled_rules() {
-            if let Matcher::Import(module) = &rule.matcher {
-                if applies(rule) && module_matches(module, &site.module) {
+            if let Matcher::Import(modules) = &rule.matcher {
+                if applies(rule) && modules.iter().any(|m| module_matches(m, &site.module)) {
                     matches.push(Match::new(
                         rule,
                         site.range.clone(),
@@ -140,7 +140,7 @@ pub(crate) fn check<'t>(
                 applies(rule) && arity.is_none_or(|n| n == call.arguments.len())
             })
             .collect();
-        for rule in most_specific(candidates) {
+        for rule in most_specific(candidates, &name) {
             let arguments = bind_arguments(call, &rule.parameters);
             let text = message(rule, model, Some(&arguments));
             let mut found = Match::new(rule, call.node.byte_range(), text);
@@ -157,11 +157,11 @@ pub(crate) fn check<'t>(
             .enabled_rules()
             .map(|(_, rule)| rule)
             .filter(|rule| {
-                matches!(&rule.matcher, Matcher::Reference(pattern) if pattern.matches(&name))
+                matches!(&rule.matcher, Matcher::Reference(patterns) if patterns.iter().any(|p| p.matches(&name)))
                     && applies(rule)
             })
             .collect();
-        for rule in most_specific(candidates) {
+        for rule in most_specific(candidates, &name) {
             let mut found = Match::new(
                 rule,
                 reference.node.byte_range(),
@@ -245,21 +245,30 @@ pub(crate) fn check<'t>(
 /// Of the call or reference rules that match one site, per pack, those with the most
 /// specific pattern: an exact name beats a `*` pattern, a longer pattern a shorter one. So
 /// `AuthenticationContext#*` is a fallback for the methods no rule of its pack names.
-fn most_specific(candidates: Vec<&Rule>) -> Vec<&Rule> {
-    let specificity = |rule: &Rule| match &rule.matcher {
-        Matcher::Call { pattern, .. } | Matcher::Reference(pattern) => (
+fn most_specific<'r>(candidates: Vec<&'r Rule>, name: &str) -> Vec<&'r Rule> {
+    let of = |pattern: &crate::rule::NamePattern| {
+        (
             pattern.literal().is_some(),
             pattern.as_str().replace('*', "").len(),
-        ),
+        )
+    };
+    let specificity = |rule: &Rule| match &rule.matcher {
+        Matcher::Call { pattern, .. } => of(pattern),
+        Matcher::Reference(patterns) => patterns
+            .iter()
+            .filter(|p| p.matches(name))
+            .map(of)
+            .max()
+            .unwrap_or((false, 0)),
         _ => (false, 0),
     };
     candidates
         .iter()
         .copied()
         .filter(|rule| {
-            !candidates.iter().any(|other| {
-                other.pack == rule.pack && specificity(other) > specificity(rule)
-            })
+            !candidates
+                .iter()
+                .any(|other| other.pack == rule.pack && specificity(other) > specificity(rule))
         })
         .collect()
 }

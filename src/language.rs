@@ -39,7 +39,9 @@ const EXTENSIONS: &[(Language, &[&str])] = &[
     (Language::Tsx, &["tsx"]),
     (
         Language::Html,
-        &["html", "htm", "xhtml", "cshtml", "vbhtml", "razor", "aspx", "jsp", "php"],
+        &[
+            "html", "htm", "xhtml", "cshtml", "vbhtml", "razor", "aspx", "jsp", "php",
+        ],
     ),
 ];
 

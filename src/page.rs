@@ -62,7 +62,8 @@ pub(crate) fn attribute<'s>(element: Node<'_>, name: &str, text: &'s str) -> Opt
 /// A `<script>` without a type, or with a JavaScript type, and not TypeScript (`lang="ts"`).
 fn is_javascript(script: Node<'_>, text: &str) -> bool {
     let language = attribute(script, "lang", text).map(|l| l.trim().to_ascii_lowercase());
-    if language.is_some_and(|l| !l.is_empty() && !matches!(l.as_str(), "js" | "javascript" | "jsx")) {
+    if language.is_some_and(|l| !l.is_empty() && !matches!(l.as_str(), "js" | "javascript" | "jsx"))
+    {
         return false;
     }
     let Some(kind) = attribute(script, "type", text) else {

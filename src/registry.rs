@@ -22,6 +22,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-node.toml",
         include_str!("../rules/adal-node.toml"),
     ),
+    (
+        "rules/adal-angular.toml",
+        include_str!("../rules/adal-angular.toml"),
+    ),
+    (
+        "rules/react-adal.toml",
+        include_str!("../rules/react-adal.toml"),
+    ),
+    (
+        "rules/adal-angular-wrappers.toml",
+        include_str!("../rules/adal-angular-wrappers.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -305,7 +317,9 @@ impl<'r> Selection<'r> {
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(prefilter) = &self.prefilter else { return false };
+        let Some(prefilter) = &self.prefilter else {
+            return false;
+        };
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         prefilter.find_overlapping_iter(bytes).any(|found| {
             let before = found.start().checked_sub(1).map(|i| bytes[i]);

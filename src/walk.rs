@@ -44,7 +44,8 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                 }),
                 None => walked.errors.push((
                     root.clone(),
-                    "not a file of a language adalint reads (unknown extension); skipped".to_string(),
+                    "not a file of a language adalint reads (unknown extension); skipped"
+                        .to_string(),
                 )),
             },
             Ok(_) => directories.push(root.clone()),

@@ -79,14 +79,14 @@ pub(crate) struct RuleDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct MatchDef {
-    /// An import of this module or one of its submodules.
-    pub(crate) import: Option<String>,
+    /// An import of this module (or of one of these modules) or one of its submodules.
+    pub(crate) import: Option<Modules>,
     /// A call of this qualified name (`pkg.Class`, `pkg.Class#method`); `*` is a wildcard.
     pub(crate) call: Option<String>,
     /// Only calls with exactly this many arguments.
     pub(crate) arity: Option<usize>,
-    /// A reference to this qualified name that is not called.
-    pub(crate) reference: Option<String>,
+    /// A reference to this qualified name (or to one of these) that is not called.
+    pub(crate) reference: Option<Modules>,
     /// Reads of these keys...
     pub(crate) key: Option<Vec<String>>,
     /// ...on objects returned by these calls.
@@ -124,6 +124,14 @@ pub(crate) struct FixDef {
     pub(crate) remove_imports: Vec<String>,
 }
 
+/// One name or several: `import = "adal"`, `import = ["adal-angular4", "ng2-adal"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Modules {
+    One(String),
+    Many(Vec<String>),
+}
+
 /// An import a fix adds: `"msal"`, or `{ module = "@azure/msal-node", name = "msal" }`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
@@ -148,7 +156,8 @@ impl ImportDef {
     }
 }
 
-/// A glob over qualified names: `*` matches any run of characters.
+/// A glob over qualified names: `*` matches any run of characters but `#`, so
+/// `Class#*` names the members of an instance and not the members of what they return.
 #[derive(Clone, Debug)]
 pub(crate) struct NamePattern(String);
 
@@ -173,7 +182,10 @@ impl NamePattern {
 fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| glob_matches(rest, &text[skip..])),
+        Some((b'*', rest)) => {
+            let run = text.iter().position(|&c| c == b'#').unwrap_or(text.len());
+            (0..=run).any(|skip| glob_matches(rest, &text[skip..]))
+        }
         Some((c, rest)) => text
             .split_first()
             .is_some_and(|(t, text)| t == c && glob_matches(rest, text)),
@@ -183,12 +195,12 @@ fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
 /// What a compiled rule matches.
 #[derive(Debug)]
 pub(crate) enum Matcher {
-    Import(String),
+    Import(Vec<String>),
     Call {
         pattern: NamePattern,
         arity: Option<usize>,
     },
-    Reference(NamePattern),
+    Reference(Vec<NamePattern>),
     Key {
         keys: Vec<String>,
         of: Vec<NamePattern>,
@@ -307,7 +319,11 @@ impl Rule {
                                 .map(|l| l.name())
                                 .collect::<Vec<_>>()
                                 .join(", "),
-                            if outside.is_empty() { "none".to_string() } else { outside.join(", ") }
+                            if outside.is_empty() {
+                                "none".to_string()
+                            } else {
+                                outside.join(", ")
+                            }
                         ),
                     ));
                 }
@@ -393,8 +409,11 @@ fn compile_matcher(
     if definition.of.is_some() != definition.key.is_some() {
         return Err(DefinitionError::new(span, "`key` and `of` go together"));
     }
-    if let Some(module) = definition.import {
-        return Ok(Matcher::Import(module));
+    if let Some(modules) = definition.import {
+        return Ok(Matcher::Import(match modules {
+            Modules::One(module) => vec![module],
+            Modules::Many(modules) => modules,
+        }));
     }
     if let Some(call) = definition.call {
         return Ok(Matcher::Call {
@@ -402,8 +421,14 @@ fn compile_matcher(
             arity: definition.arity,
         });
     }
-    if let Some(reference) = definition.reference {
-        return Ok(Matcher::Reference(NamePattern::new(&reference)));
+    if let Some(references) = definition.reference {
+        let patterns = match references {
+            Modules::One(pattern) => vec![pattern],
+            Modules::Many(patterns) => patterns,
+        };
+        return Ok(Matcher::Reference(
+            patterns.iter().map(|p| NamePattern::new(p)).collect(),
+        ));
     }
     if let (Some(keys), Some(of)) = (definition.key, definition.of) {
         return Ok(Matcher::Key {
@@ -518,4 +543,20 @@ fn compile_fix(
         ));
     }
     Ok(recipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NamePattern;
+
+    #[test]
+    fn a_star_stays_within_one_member_hop() {
+        let members = NamePattern::new("m:Class#*");
+        assert!(members.matches("m:Class#login"));
+        assert!(members.matches("m:Class#config.clientId"));
+        assert!(!members.matches("m:Class#getUser#userName"));
+        assert!(NamePattern::new("m:*#*").matches("m:Service#login"));
+        assert!(!NamePattern::new("m:*").matches("m:Service#login"));
+        assert!(NamePattern::new("m:*").matches("m:a.b"));
+    }
 }

@@ -32,7 +32,9 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
             node.child_by_field_name("module"),
             node.child_by_field_name("name"),
         ) {
-            (Some(module), Some(name)) => Shape::Member(module, source[name.byte_range()].to_string()),
+            (Some(module), Some(name)) => {
+                Shape::Member(module, source[name.byte_range()].to_string())
+            }
             _ => Shape::Other,
         },
         "type_annotation" => {
@@ -1320,9 +1322,9 @@ fn has_type_keyword(node: Node<'_>) -> bool {
 /// A constructor parameter that is also a property (`private auth: AdalService`).
 fn is_parameter_property(parameter: Node<'_>) -> bool {
     let mut cursor = parameter.walk();
-    parameter.children(&mut cursor).any(|c| {
-        c.kind() == "accessibility_modifier" || (!c.is_named() && c.kind() == "readonly")
-    })
+    parameter
+        .children(&mut cursor)
+        .any(|c| c.kind() == "accessibility_modifier" || (!c.is_named() && c.kind() == "readonly"))
 }
 
 /// How the expression `node` is used by its parent.
