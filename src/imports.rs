@@ -8,7 +8,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
-use crate::language::Family;
+use crate::language::{Family, Language};
 use crate::rule::ImportDef;
 use crate::semantic::Model;
 use crate::source::SourceText;
@@ -36,13 +36,14 @@ fn root_identifier(mut node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// An edit that makes `import` visible where `anchor` (a callee the fix rewrites) is, or
-/// `None` when it already is.
+/// `None` when it already is; `Err` says why this file cannot take an import (a script of
+/// an HTML page, or a browser script with no module system).
 pub(crate) fn add(
     model: &Model<'_>,
     source: &SourceText,
     anchor: Node<'_>,
     import: &ImportDef,
-) -> Option<Edit> {
+) -> Result<Option<Edit>, String> {
     let name = import.name();
     let module = import.module();
     let wanted = model.language.module_name(module);
@@ -51,7 +52,7 @@ pub(crate) fn add(
     if !existing.is_empty() {
         // Already imported (or the name is taken, and the fix's other checks decide).
         let _ = wanted;
-        return None;
+        return Ok(None);
     }
     let statement = root_identifier(anchor)
         .and_then(|root| {
@@ -85,19 +86,61 @@ pub(crate) fn add(
                 }
             };
             let indent = source.indentation_at(statement.start);
-            Some(Edit::insert(
+            Ok(Some(Edit::insert(
                 statement.end,
                 source.with_newlines(&format!("\n{indent}{text}")),
-            ))
+            )))
         }
         None => {
             let at = top_insertion_point(model);
-            let text = match model.language.family() {
-                Family::Python => python_import(module, name),
-                Family::JavaScript => format!("const {name} = require({quote}{module}{quote});"),
+            let text = match (model.language.family(), module_system(model)) {
+                (Family::Python, _) => python_import(module, name),
+                (Family::JavaScript, ModuleSystem::Es) => {
+                    format!("import * as {name} from {quote}{module}{quote};")
+                }
+                (Family::JavaScript, ModuleSystem::CommonJs) => {
+                    format!("const {name} = require({quote}{module}{quote});")
+                }
+                (Family::JavaScript, ModuleSystem::None) => {
+                    return Err(format!(
+                        "`{module}` cannot be imported here: this is a browser script with no module system (bundle it, or load it before this script)"
+                    ));
+                }
             };
-            Some(Edit::insert(at, source.with_newlines(&format!("{text}\n"))))
+            Ok(Some(Edit::insert(
+                at,
+                source.with_newlines(&format!("{text}\n")),
+            )))
         }
+    }
+}
+
+/// How a JavaScript file loads modules.
+enum ModuleSystem {
+    /// `import` / `export` (and every TypeScript file).
+    Es,
+    /// `require(...)`.
+    CommonJs,
+    /// Neither: a classic browser script, or a page's scripts.
+    None,
+}
+
+fn module_system(model: &Model<'_>) -> ModuleSystem {
+    if model.file_language == Language::Html {
+        return ModuleSystem::None;
+    }
+    let text = model.source;
+    let es = matches!(model.language, Language::TypeScript | Language::Tsx)
+        || model.facts.imports.iter().any(|site| {
+            text[site.statement.clone()].starts_with("import")
+                || text[site.statement.clone()].starts_with("export")
+        });
+    if es {
+        ModuleSystem::Es
+    } else if model.facts.imports.is_empty() {
+        ModuleSystem::None
+    } else {
+        ModuleSystem::CommonJs
     }
 }
 

@@ -251,7 +251,8 @@ fn lint_source(
     };
     report.parsed = true;
     let vocabulary = &selection.registry.vocabulary;
-    let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary);
+    let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
+        .in_file(file.language);
     report.diagnostics = check(&model, &parsed.layers(), &source, selection);
     let syntax_error = first_error_line(&parsed.script, &source);
     let threshold = match options.mode {
@@ -352,7 +353,8 @@ fn fix_file(
         let mut next = applied.text;
         if !removable.is_empty() {
             if let Some(parsed) = parsers.parse_file(file.language, &next) {
-                let model = Model::build(parsed.language, &parsed.script, &next, vocabulary);
+                let model = Model::build(parsed.language, &parsed.script, &next, vocabulary)
+                    .in_file(file.language);
                 let edits = imports::removal_edits(&model, &SourceText::new(&next), &removable);
                 let edits: Vec<_> = edits.iter().collect();
                 next = apply_edits(&next, &edits);
@@ -378,7 +380,8 @@ fn fix_file(
         fixed_count += applied.applied.len();
         text = next;
         let next_source = SourceText::new(&text);
-        let model = Model::build(parsed.language, &parsed.script, &text, vocabulary);
+        let model =
+            Model::build(parsed.language, &parsed.script, &text, vocabulary).in_file(file.language);
         diagnostics = check(&model, &parsed.layers(), &next_source, selection);
     }
     report.fixes_applied = fixed_count;

@@ -485,14 +485,16 @@ struct TemplateScope<'a> {
 impl TemplateScope<'_> {
     fn check(&self, template: &Template) -> Result<(), String> {
         for name in template.names() {
-            let known = match name.split_once('.') {
-                Some(("origin", parameter)) => {
+            // `config.clientId` and `origin.config.clientId` go into the `config` argument.
+            let known = match name.strip_prefix("origin.") {
+                Some(path) => {
+                    let parameter = path.split('.').next().unwrap_or_default();
                     self.origin_parameters.iter().any(|p| p == parameter)
                 }
-                Some(_) => false,
                 None => {
+                    let parameter = name.split('.').next().unwrap_or_default();
                     matches!(name, "receiver" | "result")
-                        || self.parameters.iter().any(|p| p == name)
+                        || self.parameters.iter().any(|p| p == parameter)
                         || self.captures.iter().any(|c| c == name)
                 }
             };

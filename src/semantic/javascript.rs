@@ -1361,6 +1361,26 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         }
         "assignment_expression" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
+        "if_statement" | "while_statement" | "do_statement" | "ternary_expression"
+            if is_field("condition") =>
+        {
+            UseKind::Test
+        }
+        "unary_expression"
+            if parent
+                .child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "!") =>
+        {
+            UseKind::Test
+        }
+        "binary_expression"
+            if is_field("left")
+                && parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "&&") =>
+        {
+            UseKind::Test
+        }
         "parenthesized_expression"
         | "await_expression"
         | "non_null_expression"

@@ -175,6 +175,8 @@ pub(crate) enum UseKind {
     KeyRead,
     /// Assigned to a plain name or attribute, whose own uses are followed.
     Alias,
+    /// Tested for truth (`if (x)`, `x ? a : b`, `!x`, `x && y`): nothing is read from it.
+    Test,
     /// Anything else: passed, returned, stored in a container. The object escapes.
     Escape,
 }
@@ -293,7 +295,10 @@ impl Vocabulary {
 
 /// A parsed file with its facts, able to evaluate any expression in it.
 pub(crate) struct Model<'t> {
+    /// The language the code is parsed as.
     pub(crate) language: Language,
+    /// The language of the file: the code's, or `Html` for the scripts of a page.
+    pub(crate) file_language: Language,
     root: Node<'t>,
     pub(crate) source: &'t str,
     pub(crate) facts: Facts<'t>,
@@ -325,11 +330,56 @@ impl<'t> Model<'t> {
         };
         Model {
             language,
+            file_language: language,
             root: tree.root_node(),
             source,
             facts,
             vocabulary,
             memo: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The model of code embedded in a file of another language (a page's scripts).
+    pub(crate) fn in_file(mut self, file_language: Language) -> Self {
+        self.file_language = file_language;
+        self
+    }
+
+    /// True when `await` may stand where `node` is: in an async function, or at the top
+    /// level of an ES module (a JavaScript file with `import` or `export`, or TypeScript).
+    pub(crate) fn allows_await(&self, node: Node<'_>) -> bool {
+        let mut current = node;
+        while let Some(parent) = current.parent() {
+            let function = matches!(
+                parent.kind(),
+                "function_declaration"
+                    | "function_expression"
+                    | "function"
+                    | "arrow_function"
+                    | "method_definition"
+                    | "generator_function"
+                    | "generator_function_declaration"
+                    | "function_definition"
+                    | "lambda"
+            );
+            if function {
+                let mut cursor = parent.walk();
+                return parent
+                    .children(&mut cursor)
+                    .any(|c| !c.is_named() && c.kind() == "async");
+            }
+            current = parent;
+        }
+        match self.language.family() {
+            crate::language::Family::Python => false,
+            crate::language::Family::JavaScript => {
+                self.file_language != Language::Html
+                    && (matches!(self.language, Language::TypeScript | Language::Tsx)
+                        || self.facts.imports.iter().any(|site| {
+                            let statement = &self.source[site.statement.clone()];
+                            statement.starts_with("import") || statement.starts_with("export")
+                        }))
+            }
         }
     }
 
