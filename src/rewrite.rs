@@ -234,6 +234,17 @@ impl TemplateValues for FixValues<'_, '_> {
                 .is_some_and(|found| !found.verbatim || !is_nothing(found.node)),
         }
     }
+
+    fn literal(&self, text: &str) -> String {
+        let Some(inner) = text.get(1..text.len().saturating_sub(1)) else {
+            return text.to_string();
+        };
+        if text.len() >= 2 && !inner.contains(self.quote) && !inner.contains('\\') {
+            format!("{q}{inner}{q}", q = self.quote)
+        } else {
+            text.to_string()
+        }
+    }
 }
 
 /// `None` / `null` / `undefined`: an argument that carries nothing.
@@ -263,7 +274,7 @@ fn object_literal<'t>(model: &Model<'t>, node: Node<'t>) -> Option<(Node<'t>, bo
     match node.kind() {
         "object" | "dictionary" => Some((node, true)),
         "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-            object_literal(model, node.named_child(0)?).map(|(object, inline)| (object, inline))
+            object_literal(model, node.named_child(0)?)
         }
         "identifier" => {
             let ids = model.lookup(model.text(node), node.start_byte());
@@ -461,13 +472,15 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     unused_keys(recipe, &values, &mut blockers);
 
     let origin_text = match (&recipe.origin, &origin_call) {
-        (Some(template), Some(_)) => Some(template.render(&values).ok()?),
+        (Some(template), Some(origin_call)) => {
+            let indent = source.indentation_at(origin_call.node.start_byte());
+            Some(template.render_indented(&values, indent).ok()?)
+        }
         _ => None,
     };
     let mut origin = None;
     if let (Some(text), Some(origin_call), Some(receiver)) = (origin_text, &origin_call, receiver) {
         let origin_range = origin_call.node.byte_range();
-        let text = indent_continuation(source, origin_range.start, &text);
         if needs_async(&text) && !model.allows_await(origin_call.node) {
             blockers.push(AWAIT_BLOCKER.to_string());
         }
@@ -487,11 +500,8 @@ fn draft(model: &Model<'_>, source: &SourceText, found: &Match<'_, '_>) -> Optio
     }
 
     if let Some(template) = &recipe.replace {
-        let text = indent_continuation(
-            source,
-            call.node.start_byte(),
-            &template.render(&values).ok()?,
-        );
+        let indent = source.indentation_at(call.node.start_byte());
+        let text = template.render_indented(&values, indent).ok()?;
         if needs_async(&text) && !model.allows_await(call.node) {
             blockers.push(AWAIT_BLOCKER.to_string());
         }
@@ -540,25 +550,6 @@ const AWAIT_BLOCKER: &str = "the rewrite awaits, and `await` is not allowed here
 fn needs_async(text: &str) -> bool {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .any(|word| word == "await")
-}
-
-/// Indents the second and later lines of a multi-line replacement like the line it starts on.
-fn indent_continuation(source: &SourceText, at: usize, text: &str) -> String {
-    if !text.contains('\n') {
-        return text.to_string();
-    }
-    let indent = source.indentation_at(at);
-    text.lines()
-        .enumerate()
-        .map(|(index, line)| {
-            if index == 0 || line.is_empty() {
-                line.to_string()
-            } else {
-                format!("{indent}{line}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// After a statement: past a trailing comment on its last line, else right at its end.

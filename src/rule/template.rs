@@ -67,6 +67,10 @@ pub(crate) trait TemplateValues {
     fn value(&self, name: &str, filter: Option<Filter>) -> Option<String>;
     /// Whether a section's argument was passed.
     fn is_present(&self, name: &str) -> bool;
+    /// A string literal written in the template, in the target's preferred quotes.
+    fn literal(&self, text: &str) -> String {
+        text.to_string()
+    }
 }
 
 impl Template {
@@ -155,14 +159,26 @@ impl Template {
 
     /// Renders the template; `Err(name)` names the first placeholder with no value.
     pub(crate) fn render(&self, values: &dyn TemplateValues) -> Result<String, String> {
+        self.render_indented(values, "")
+    }
+
+    /// Renders the template with `indent` after each of the template's own line breaks
+    /// (values keep theirs), so a multi-line template lines up with the line it lands on.
+    pub(crate) fn render_indented(
+        &self,
+        values: &dyn TemplateValues,
+        indent: &str,
+    ) -> Result<String, String> {
         fn walk(
             pieces: &[Piece],
             values: &dyn TemplateValues,
+            indent: &str,
             out: &mut String,
         ) -> Result<(), String> {
             for piece in pieces {
                 match piece {
-                    Piece::Text(text) => out.push_str(text),
+                    Piece::Text(text) if indent.is_empty() => out.push_str(text),
+                    Piece::Text(text) => out.push_str(&text.replace('\n', &format!("\n{indent}"))),
                     Piece::Value(operands) => {
                         let rendered = operands
                             .iter()
@@ -176,7 +192,7 @@ impl Template {
                         body,
                     } => {
                         if values.is_present(name) != *inverted {
-                            walk(body, values, out)?;
+                            walk(body, values, indent, out)?;
                         }
                     }
                 }
@@ -184,7 +200,7 @@ impl Template {
             Ok(())
         }
         let mut out = String::new();
-        walk(&self.pieces, values, &mut out)?;
+        walk(&self.pieces, values, indent, &mut out)?;
         Ok(out)
     }
 }
@@ -255,12 +271,12 @@ fn parse_operand(text: &str) -> Result<Operand, String> {
 
 fn render_operand(operand: &Operand, values: &dyn TemplateValues) -> Result<String, String> {
     match operand {
-        Operand::Literal(text) => Ok(text.clone()),
+        Operand::Literal(text) => Ok(values.literal(text)),
         Operand::Name {
             name,
             default: Some(default),
             ..
-        } if !values.is_present(name) => Ok(default.clone()),
+        } if !values.is_present(name) => Ok(values.literal(default)),
         Operand::Name { name, filter, .. } => {
             values.value(name, *filter).ok_or_else(|| name.clone())
         }

@@ -1278,7 +1278,7 @@ impl<'t> Collector<'t> {
             self.facts.name_reads.push(node);
         }
         let parent = node.parent();
-        let kind = use_kind(node, parent);
+        let kind = use_kind(node, parent, self.source);
         self.facts.uses.push(UseSite { node, kind });
         let is_object_of_member = parent.is_some_and(|p| {
             matches!(p.kind(), "member_expression" | "subscript_expression")
@@ -1328,7 +1328,7 @@ fn is_parameter_property(parameter: Node<'_>) -> bool {
 }
 
 /// How the expression `node` is used by its parent.
-fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
+fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
     let Some(parent) = parent else {
         return UseKind::Escape;
     };
@@ -1348,17 +1348,23 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         "call_expression" if is_field("function") => UseKind::Receiver,
         "new_expression" if is_field("constructor") => UseKind::Receiver,
         "variable_declarator" if is_field("value") => {
+            // `export const x = value`: other modules use it.
+            let exported = parent
+                .parent()
+                .and_then(|declaration| declaration.parent())
+                .is_some_and(|p| p.kind() == "export_statement");
             match parent.child_by_field_name("name").map(|n| n.kind()) {
-                Some("identifier") => UseKind::Alias,
+                Some("identifier") if !exported => UseKind::Alias,
                 _ => UseKind::Escape,
             }
         }
-        "assignment_expression" if is_field("right") => {
-            match parent.child_by_field_name("left").map(|l| l.kind()) {
-                Some("identifier" | "member_expression") => UseKind::Alias,
-                _ => UseKind::Escape,
+        "assignment_expression" if is_field("right") => match parent.child_by_field_name("left") {
+            Some(left) if left.kind() == "identifier" => UseKind::Alias,
+            Some(left) if left.kind() == "member_expression" && !is_export_target(left, source) => {
+                UseKind::Alias
             }
-        }
+            _ => UseKind::Escape,
+        },
         "assignment_expression" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
         "if_statement" | "while_statement" | "do_statement" | "ternary_expression"
@@ -1386,9 +1392,17 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         | "non_null_expression"
         | "as_expression"
         | "satisfies_expression"
-        | "type_assertion" => use_kind(parent, parent.parent()),
+        | "type_assertion" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
     }
+}
+
+/// `module.exports.x` / `exports.x` / `module.exports`: what other modules receive.
+fn is_export_target(mut node: Node<'_>, source: &str) -> bool {
+    while let Some(object) = node.child_by_field_name("object") {
+        node = object;
+    }
+    node.kind() == "identifier" && matches!(&source[node.byte_range()], "module" | "exports")
 }
 
 /// The `require(...)` call at the root of `require("m")` or `require("m").A.B`.

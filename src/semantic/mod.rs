@@ -368,6 +368,10 @@ impl<'t> Model<'t> {
                     .children(&mut cursor)
                     .any(|c| !c.is_named() && c.kind() == "async");
             }
+            // Field initializers and static blocks run outside any async function.
+            if matches!(parent.kind(), "class_body" | "class_static_block") {
+                return false;
+            }
             current = parent;
         }
         match self.language.family() {
