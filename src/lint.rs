@@ -13,10 +13,10 @@ use crate::check::check;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::imports;
-use crate::language::Language;
+use crate::language::{Family, Language};
 use crate::page;
 use crate::registry::Selection;
-use crate::semantic::Model;
+use crate::semantic::{Exports, Model, Value};
 use crate::source::{SourceText, Undecodable};
 use crate::walk::{SourcePath, describe_io_error, display};
 
@@ -118,12 +118,50 @@ pub fn lint_files(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
+    let exports = collect_exports(files, selection);
     files
         .par_iter()
         .map_init(Parsers::default, |parsers, file| {
-            lint_file(parsers, file, selection, options)
+            lint_file(parsers, file, selection, options, &exports)
         })
         .collect()
+}
+
+/// The first pass: what each JavaScript or TypeScript module that may use a selected rule
+/// exports, so that other modules' imports of it resolve. Unreadable files are left to the
+/// second pass to report.
+fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
+    let vocabulary = &selection.registry.vocabulary;
+    let found: Vec<(&Path, HashMap<String, Value>)> = files
+        .par_iter()
+        .filter(|file| {
+            matches!(
+                file.language,
+                Language::JavaScript | Language::TypeScript | Language::Tsx
+            )
+        })
+        .map_init(Parsers::default, |parsers, file| {
+            let metadata = std::fs::metadata(&file.path).ok()?;
+            if metadata.len() > MAX_FILE_SIZE {
+                return None;
+            }
+            let bytes = std::fs::read(&file.path).ok()?;
+            if !selection.may_match(&bytes) {
+                return None;
+            }
+            let source = SourceText::decode(&bytes).ok()?;
+            let parsed = parsers.parse_file(file.language, source.text())?;
+            let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary);
+            Some((file.path.as_path(), model.exported_values()))
+        })
+        .flatten()
+        .collect();
+    let mut exports = Exports::default();
+    for (path, values) in found {
+        exports.insert(path, values);
+    }
+    exports.finish();
+    exports
 }
 
 /// One tree-sitter parser per language, per worker.
@@ -206,6 +244,7 @@ fn lint_file(
     file: &SourcePath,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
+    exports: &Exports,
 ) -> FileReport {
     let report = FileReport::new(&file.path, Some(file.language));
     match std::fs::metadata(&file.path) {
@@ -223,7 +262,9 @@ fn lint_file(
         Ok(bytes) => bytes,
         Err(error) => return report.fail(describe_io_error(&file.path, &error)),
     };
-    if !selection.may_match(&bytes) {
+    let imports_project_module =
+        file.language.family() == Family::JavaScript && exports.may_be_imported_by(&bytes);
+    if !selection.may_match(&bytes) && !imports_project_module {
         return report;
     }
     let source = match SourceText::decode(&bytes) {
@@ -235,7 +276,7 @@ fn lint_file(
             );
         }
     };
-    lint_source(parsers, file, source, selection, options, report)
+    lint_source(parsers, file, source, selection, options, exports, report)
 }
 
 fn lint_source(
@@ -244,15 +285,18 @@ fn lint_source(
     source: SourceText,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
+    exports: &Exports,
     mut report: FileReport,
 ) -> FileReport {
+    let directory = file.path.parent().unwrap_or(Path::new(""));
     let Some(parsed) = parsers.parse_file(file.language, source.text()) else {
         return report.fail("the parser gave up on this file; skipped".to_string());
     };
     report.parsed = true;
     let vocabulary = &selection.registry.vocabulary;
     let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
-        .in_file(file.language);
+        .in_file(file.language)
+        .in_project(exports, directory);
     report.diagnostics = check(&model, &parsed.layers(), &source, selection);
     let syntax_error = first_error_line(&parsed.script, &source);
     let threshold = match options.mode {
@@ -285,7 +329,16 @@ fn lint_source(
                 severity: Severity::Notice,
             });
         } else {
-            fix_file(parsers, file, &source, selection, threshold, &mut report);
+            let project = (exports, directory);
+            fix_file(
+                parsers,
+                file,
+                &source,
+                selection,
+                threshold,
+                project,
+                &mut report,
+            );
         }
     }
     if let (FixMode::Apply(_), Some(fixed)) = (options.mode, &report.fixed) {
@@ -308,6 +361,7 @@ fn fix_file(
     source: &SourceText,
     selection: &Selection<'_>,
     threshold: FixThreshold,
+    (exports, directory): (&Exports, &Path),
     report: &mut FileReport,
 ) {
     let vocabulary = &selection.registry.vocabulary;
@@ -354,7 +408,8 @@ fn fix_file(
         if !removable.is_empty() {
             if let Some(parsed) = parsers.parse_file(file.language, &next) {
                 let model = Model::build(parsed.language, &parsed.script, &next, vocabulary)
-                    .in_file(file.language);
+                    .in_file(file.language)
+                    .in_project(exports, directory);
                 let edits = imports::removal_edits(&model, &SourceText::new(&next), &removable);
                 let edits: Vec<_> = edits.iter().collect();
                 next = apply_edits(&next, &edits);
@@ -380,8 +435,9 @@ fn fix_file(
         fixed_count += applied.applied.len();
         text = next;
         let next_source = SourceText::new(&text);
-        let model =
-            Model::build(parsed.language, &parsed.script, &text, vocabulary).in_file(file.language);
+        let model = Model::build(parsed.language, &parsed.script, &text, vocabulary)
+            .in_file(file.language)
+            .in_project(exports, directory);
         diagnostics = check(&model, &parsed.layers(), &next_source, selection);
     }
     report.fixes_applied = fixed_count;
@@ -475,6 +531,7 @@ pub fn lint_text(
         SourceText::new(text),
         selection,
         &options,
+        &Exports::default(),
         report,
     )
 }

@@ -358,6 +358,10 @@ impl<'t> Collector<'t> {
             "export_statement" if node.child_by_field_name("source").is_some() => {
                 self.re_export(node);
             }
+            "export_statement" => {
+                self.record_exports(node);
+                self.visit_children(node, context);
+            }
             "type_identifier" | "nested_type_identifier" => self.type_reference(node),
             "interface_declaration" | "type_alias_declaration" => {
                 self.bind_type(node, context);
@@ -993,6 +997,9 @@ impl<'t> Collector<'t> {
                         self.inject_annotation(self.text(object), right);
                     }
                 }
+                if is_export_target(left, self.source) {
+                    self.record_common_js_export(left, right);
+                }
                 if let (Some(object), Some(property), Some(class)) =
                     (object, property, context.this_class)
                 {
@@ -1014,6 +1021,103 @@ impl<'t> Collector<'t> {
             _ => self.visit(left, context),
         }
         self.visit(right, context);
+    }
+
+    /// `export const a = x`, `export default x`, `export { a, b as c }`.
+    fn record_exports(&mut self, node: Node<'t>) {
+        if let Some(value) = node.child_by_field_name("value") {
+            self.facts.exports.push((String::new(), value));
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            match child.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut cursor = child.walk();
+                    let declarators: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
+                    for declarator in declarators {
+                        if let (Some(name), Some(value)) = (
+                            declarator
+                                .child_by_field_name("name")
+                                .filter(|n| n.kind() == "identifier"),
+                            declarator.child_by_field_name("value"),
+                        ) {
+                            self.facts
+                                .exports
+                                .push((self.text(name).to_string(), value));
+                        }
+                    }
+                }
+                "export_clause" => {
+                    let mut cursor = child.walk();
+                    let specifiers: Vec<Node<'t>> = child
+                        .named_children(&mut cursor)
+                        .filter(|s| s.kind() == "export_specifier")
+                        .collect();
+                    for specifier in specifiers {
+                        let Some(local) = specifier.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let exported = specifier.child_by_field_name("alias").unwrap_or(local);
+                        let name = match self.text(exported) {
+                            "default" => String::new(),
+                            other => other.to_string(),
+                        };
+                        self.facts.exports.push((name, local));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `module.exports = x` (with each key of an object literal), `exports.a = x`,
+    /// `module.exports.a = x`.
+    fn record_common_js_export(&mut self, left: Node<'t>, right: Node<'t>) {
+        let mut path = Vec::new();
+        let mut node = left;
+        while node.kind() == "member_expression" {
+            let (Some(object), Some(property)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) else {
+                return;
+            };
+            path.push(self.text(property));
+            node = object;
+        }
+        path.reverse();
+        let root = self.text(node);
+        let name = match (root, path.as_slice()) {
+            ("module", ["exports"]) => String::new(),
+            ("module", ["exports", name]) | ("exports", [name]) => (*name).to_string(),
+            _ => return,
+        };
+        if name.is_empty() && right.kind() == "object" {
+            let mut cursor = right.walk();
+            let entries: Vec<Node<'t>> = right.named_children(&mut cursor).collect();
+            for entry in entries {
+                match entry.kind() {
+                    "pair" => {
+                        if let (Some(key), Some(value)) = (
+                            entry
+                                .child_by_field_name("key")
+                                .filter(|k| k.kind() == "property_identifier"),
+                            entry.child_by_field_name("value"),
+                        ) {
+                            self.facts.exports.push((self.text(key).to_string(), value));
+                        }
+                    }
+                    "shorthand_property_identifier" => {
+                        self.facts
+                            .exports
+                            .push((self.text(entry).to_string(), entry));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.facts.exports.push((name, right));
     }
 
     /// `Ctrl.$inject = ['$scope', 'adalAuthenticationService']`.

@@ -7,12 +7,16 @@
 //! `adal`", "the symbol `adal.AuthenticationContext`" or "the object made by the call at
 //! bytes 120..180". It never reports anything; `check` turns sites and values into findings.
 
+mod exports;
 mod javascript;
 mod python;
+
+pub(crate) use exports::Exports;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
@@ -206,6 +210,9 @@ pub(crate) struct Facts<'t> {
     pub(crate) references: Vec<ReferenceSite<'t>>,
     /// Identifier nodes that read a name (not definitions), for "is this import used".
     pub(crate) name_reads: Vec<Node<'t>>,
+    /// What the module exports, by name (`""` for the module itself), with the expression
+    /// that gives each its value.
+    pub(crate) exports: Vec<(String, Node<'t>)>,
 }
 
 impl Facts<'_> {
@@ -303,6 +310,8 @@ pub(crate) struct Model<'t> {
     pub(crate) source: &'t str,
     pub(crate) facts: Facts<'t>,
     vocabulary: &'t Vocabulary,
+    /// Other modules' exports, and the directory relative imports start from.
+    project: Option<(&'t Exports, PathBuf)>,
     memo: RefCell<HashMap<(usize, usize), Value>>,
 }
 
@@ -335,8 +344,47 @@ impl<'t> Model<'t> {
             source,
             facts,
             vocabulary,
+            project: None,
             memo: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The model of a file in a project: names imported from relative paths resolve
+    /// through the other modules' exports.
+    pub(crate) fn in_project(mut self, exports: &'t Exports, directory: &Path) -> Self {
+        if !exports.is_empty() {
+            self.project = Some((exports, directory.to_path_buf()));
+        }
+        self
+    }
+
+    /// The values this module exports, evaluated here, by export name; objects lose their
+    /// origin (another file cannot rewrite it).
+    pub(crate) fn exported_values(&self) -> HashMap<String, Value> {
+        let mut values = HashMap::new();
+        for (name, node) in &self.facts.exports {
+            let value = match self.evaluate(*node) {
+                Value::Object { of, .. } => Value::Object { of, origin: None },
+                symbol @ Value::Symbol(_) => symbol,
+                _ => continue,
+            };
+            values.insert(name.clone(), value);
+        }
+        values
+    }
+
+    /// The value of a qualified name: its canonical symbol, or, for a relative module of
+    /// the project, what that module exports.
+    fn symbol(&self, name: String) -> Value {
+        let name = self.vocabulary.canonical(name);
+        if let Some((exports, directory)) = &self.project {
+            if let Some((specifier, member)) = name.split_once(':') {
+                if let Some(value) = exports.resolve(directory, specifier, member) {
+                    return value;
+                }
+            }
+        }
+        Value::Symbol(name)
     }
 
     /// The model of code embedded in a file of another language (a page's scripts).
@@ -551,10 +599,7 @@ impl<'t> Model<'t> {
                 },
                 _ => Value::Unknown,
             },
-            Shape::Require(module) => Value::Symbol(
-                self.vocabulary
-                    .canonical(self.language.module_name(&module)),
-            ),
+            Shape::Require(module) => self.symbol(self.language.module_name(&module)),
             Shape::Inner(inner) => self.evaluate_at(inner, depth + 1),
             Shape::Null => Value::Null,
             Shape::This => self.this_at(node.start_byte()),
@@ -611,10 +656,7 @@ impl<'t> Model<'t> {
     /// The value of `object.name`.
     fn member(&self, object: &Value, name: &str, depth: usize) -> Value {
         match object {
-            Value::Symbol(symbol) => Value::Symbol(
-                self.vocabulary
-                    .canonical(self.language.member_name(symbol, name)),
-            ),
+            Value::Symbol(symbol) => self.symbol(self.language.member_name(symbol, name)),
             Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
             Value::SelfOf(class) => {
                 let class = &self.facts.classes[*class];
@@ -635,7 +677,7 @@ impl<'t> Model<'t> {
 
     fn binding_value(&self, id: usize, depth: usize) -> Value {
         match &self.facts.bindings[id].value {
-            BindingValue::Import(name) => Value::Symbol(self.vocabulary.canonical(name.clone())),
+            BindingValue::Import(name) => self.symbol(name.clone()),
             BindingValue::Expr(node) => self.evaluate_at(*node, depth + 1),
             BindingValue::Member(node, path) => {
                 let mut value = self.evaluate_at(*node, depth + 1);
