@@ -8,9 +8,9 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
-use crate::language::{Family, Language};
+use crate::language::Family;
 use crate::rule::ImportDef;
-use crate::semantic::Model;
+use crate::semantic::{Model, ModuleKind};
 use crate::source::SourceText;
 
 /// The statement that holds `node`.
@@ -93,15 +93,15 @@ pub(crate) fn add(
         }
         None => {
             let at = top_insertion_point(model);
-            let text = match (model.language.family(), module_system(model)) {
+            let text = match (model.language.family(), model.module_kind()) {
                 (Family::Python, _) => python_import(module, name),
-                (Family::JavaScript, ModuleSystem::Es) => {
+                (Family::JavaScript, ModuleKind::Es) => {
                     format!("import * as {name} from {quote}{module}{quote};")
                 }
-                (Family::JavaScript, ModuleSystem::CommonJs) => {
+                (Family::JavaScript, ModuleKind::CommonJs) => {
                     format!("const {name} = require({quote}{module}{quote});")
                 }
-                (Family::JavaScript, ModuleSystem::None) => {
+                (Family::JavaScript, ModuleKind::Script) => {
                     return Err(format!(
                         "`{module}` cannot be imported here: this is a browser script with no module system (bundle it, or load it before this script)"
                     ));
@@ -112,35 +112,6 @@ pub(crate) fn add(
                 source.with_newlines(&format!("{text}\n")),
             )))
         }
-    }
-}
-
-/// How a JavaScript file loads modules.
-enum ModuleSystem {
-    /// `import` / `export` (and every TypeScript file).
-    Es,
-    /// `require(...)`.
-    CommonJs,
-    /// Neither: a classic browser script, or a page's scripts.
-    None,
-}
-
-fn module_system(model: &Model<'_>) -> ModuleSystem {
-    if model.file_language == Language::Html {
-        return ModuleSystem::None;
-    }
-    let text = model.source;
-    let es = matches!(model.language, Language::TypeScript | Language::Tsx)
-        || model.facts.imports.iter().any(|site| {
-            text[site.statement.clone()].starts_with("import")
-                || text[site.statement.clone()].starts_with("export")
-        });
-    if es {
-        ModuleSystem::Es
-    } else if model.facts.imports.is_empty() {
-        ModuleSystem::None
-    } else {
-        ModuleSystem::CommonJs
     }
 }
 

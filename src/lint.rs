@@ -128,18 +128,14 @@ pub fn lint_files(
 }
 
 /// The first pass: what each JavaScript or TypeScript module that may use a selected rule
-/// exports, so that other modules' imports of it resolve. Unreadable files are left to the
-/// second pass to report.
+/// exports, and what each classic script or page defines globally, so that other files'
+/// imports and globals resolve. Unreadable files are left to the second pass to report.
 fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
     let vocabulary = &selection.registry.vocabulary;
-    let found: Vec<(&Path, HashMap<String, Value>)> = files
+    type Found<'p> = (&'p Path, HashMap<String, Value>, HashMap<String, Value>);
+    let found: Vec<Found<'_>> = files
         .par_iter()
-        .filter(|file| {
-            matches!(
-                file.language,
-                Language::JavaScript | Language::TypeScript | Language::Tsx
-            )
-        })
+        .filter(|file| file.language.family() == Family::JavaScript)
         .map_init(Parsers::default, |parsers, file| {
             let metadata = std::fs::metadata(&file.path).ok()?;
             if metadata.len() > MAX_FILE_SIZE {
@@ -151,14 +147,20 @@ fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
             }
             let source = SourceText::decode(&bytes).ok()?;
             let parsed = parsers.parse_file(file.language, source.text())?;
-            let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary);
-            Some((file.path.as_path(), model.exported_values()))
+            let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
+                .in_file(file.language);
+            Some((
+                file.path.as_path(),
+                model.exported_values(),
+                model.script_globals(),
+            ))
         })
         .flatten()
         .collect();
     let mut exports = Exports::default();
-    for (path, values) in found {
+    for (path, values, globals) in found {
         exports.insert(path, values);
+        exports.insert_globals(globals);
     }
     exports.finish();
     exports

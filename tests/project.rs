@@ -19,6 +19,80 @@ fn write(dir: &Path, name: &str, text: &str) -> SourcePath {
     }
 }
 
+/// `(path:line rule)` for every finding of a run over `files`.
+fn findings(dir: &Path, mut files: Vec<SourcePath>) -> Vec<String> {
+    files.sort();
+    let registry = Registry::embedded().expect("embedded rules load");
+    let selection = registry.select(&[], &[]).expect("all rules");
+    let options = LintOptions {
+        mode: FixMode::Check,
+        roots: &[],
+    };
+    let reports = lint_files(&files, &selection, &options);
+    let mut found: Vec<String> = Vec::new();
+    for (file, report) in files.iter().zip(&reports) {
+        let source = SourceText::new(report.diagnostic_text());
+        let name = file
+            .path
+            .strip_prefix(dir)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for diagnostic in &report.diagnostics {
+            found.push(format!(
+                "{name}:{} {}",
+                source.position(diagnostic.range().start).line,
+                diagnostic.rule()
+            ));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn objects_a_classic_script_defines_are_globals_of_the_others() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = vec![
+        write(
+            dir.path(),
+            "index.html",
+            "<script src=\"lib/adal.min.js\"></script>\n\
+             <script>window.adal = new AuthenticationContext({ clientId: 'x' });</script>\n\
+             <script src=\"app.js\"></script>\n",
+        ),
+        write(
+            dir.path(),
+            "app.js",
+            "var authContext = new AuthenticationContext(window.config);\n\
+             var helper = { login: function () {} };\n",
+        ),
+        write(
+            dir.path(),
+            "main.js",
+            "authContext.login();\n\
+             adal.logOut();\n\
+             helper.login();\n\
+             function local(authContext) { authContext.login(); }\n",
+        ),
+        write(
+            dir.path(),
+            "module.js",
+            "import { helper } from './helper';\nexport const authContext = {};\nauthContext.login();\n",
+        ),
+    ];
+    assert_eq!(
+        findings(dir.path(), files),
+        [
+            "app.js:1 adal-js-authentication-context",
+            "index.html:1 adal-js-script-tag",
+            "index.html:2 adal-js-authentication-context",
+            "main.js:1 adal-js-login",
+            "main.js:2 adal-js-log-out",
+        ]
+    );
+}
+
 #[test]
 fn a_context_exported_by_one_module_is_found_where_others_use_it() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -66,33 +140,7 @@ fn a_context_exported_by_one_module_is_found_where_others_use_it() {
             "export const authContext = { logOut() {} };\n",
         ),
     ];
-    let mut files = files;
-    files.sort();
-    let registry = Registry::embedded().expect("embedded rules load");
-    let selection = registry.select(&[], &[]).expect("all rules");
-    let options = LintOptions {
-        mode: FixMode::Check,
-        roots: &[],
-    };
-    let reports = lint_files(&files, &selection, &options);
-    let mut found: Vec<String> = Vec::new();
-    for (file, report) in files.iter().zip(&reports) {
-        let source = SourceText::new(report.diagnostic_text());
-        let name = file
-            .path
-            .strip_prefix(dir.path())
-            .expect("inside")
-            .to_string_lossy()
-            .replace('\\', "/");
-        for diagnostic in &report.diagnostics {
-            found.push(format!(
-                "{name}:{} {}",
-                source.position(diagnostic.range().start).line,
-                diagnostic.rule()
-            ));
-        }
-    }
-    found.sort();
+    let found = findings(dir.path(), files);
     assert_eq!(
         found,
         [

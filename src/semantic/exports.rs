@@ -7,6 +7,11 @@
 //! the second pass. Objects keep their kind but not their origin: a call in another file is
 //! never rewritten from here. Paths are compared lexically, the way bundlers resolve
 //! relative specifiers: the path itself, with a script extension, or its `index` file.
+//!
+//! Classic browser scripts share one global scope instead: the objects a script or a page
+//! defines at its top level (`var authContext = new AuthenticationContext(config)`,
+//! `window.authContext = ...`) are globals of every other script, where the name is bound
+//! nowhere.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -23,6 +28,9 @@ const EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "ct
 #[derive(Debug, Default)]
 pub(crate) struct Exports {
     modules: HashMap<PathBuf, HashMap<String, Value>>,
+    /// Objects classic scripts define globally, by name; a name two scripts define with
+    /// different kinds of object is unknown.
+    globals: HashMap<String, Option<Value>>,
     /// The names importers spell these modules with (file stems, or the directory of an
     /// `index` file), for the prefilter: a file that names none cannot import them.
     names: Option<AhoCorasick>,
@@ -36,8 +44,27 @@ impl Exports {
         }
     }
 
+    /// Records the globals a classic script defines.
+    pub(crate) fn insert_globals(&mut self, values: HashMap<String, Value>) {
+        for (name, value) in values {
+            self.globals
+                .entry(name)
+                .and_modify(|known| {
+                    if known.as_ref() != Some(&value) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(value));
+        }
+    }
+
+    /// The object a classic script defines under this global name.
+    pub(crate) fn global(&self, name: &str) -> Option<Value> {
+        self.globals.get(name).cloned().flatten()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
-        self.modules.is_empty()
+        self.modules.is_empty() && self.globals.is_empty()
     }
 
     /// Prepares the prefilter once every module is recorded.
@@ -53,6 +80,7 @@ impl Exports {
                     Some(stem)
                 }
             })
+            .chain(self.globals.keys().cloned())
             .collect();
         names.sort();
         names.dedup();

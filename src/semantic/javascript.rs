@@ -1000,6 +1000,19 @@ impl<'t> Collector<'t> {
                 if is_export_target(left, self.source) {
                     self.record_common_js_export(left, right);
                 }
+                // `window.authContext = value` defines the global `authContext`.
+                if let (Some(object), Some(property)) = (object, property) {
+                    if object.kind() == "identifier"
+                        && GLOBAL_OBJECTS.contains(&self.text(object))
+                        && property.kind() == "property_identifier"
+                    {
+                        self.pending.push(PendingAssignment {
+                            name_node: property,
+                            position: statement_of(node).start,
+                            value: right,
+                        });
+                    }
+                }
                 if let (Some(object), Some(property), Some(class)) =
                     (object, property, context.this_class)
                 {

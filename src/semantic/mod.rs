@@ -317,6 +317,14 @@ pub(crate) struct Model<'t> {
 
 const MAX_DEPTH: usize = 24;
 
+/// How a JavaScript file is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModuleKind {
+    Es,
+    CommonJs,
+    Script,
+}
+
 /// Which bindings a lookup sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Space {
@@ -373,6 +381,55 @@ impl<'t> Model<'t> {
         values
     }
 
+    /// The globals a classic script (or a page's scripts) defines: its top-level bindings
+    /// and `window.name = ...` assignments whose value is an object, by name, without
+    /// origin. An ES module defines none (its top level is its own).
+    pub(crate) fn script_globals(&self) -> HashMap<String, Value> {
+        let mut values = HashMap::new();
+        if self.module_kind() != ModuleKind::Script {
+            return values;
+        }
+        let Some(top) = self.facts.scopes.first() else {
+            return values;
+        };
+        for (name, ids) in &top.bindings {
+            if name == "this" {
+                continue;
+            }
+            if let Value::Object { of, .. } =
+                self.merge(ids.iter().map(|&id| self.binding_value(id, 0)))
+            {
+                values.insert(name.clone(), Value::Object { of, origin: None });
+            }
+        }
+        values
+    }
+
+    /// How the file's code is loaded: an ES module (`import` / `export` statements, or
+    /// TypeScript), a CommonJS module (`require`, `module.exports`), or a classic script
+    /// (as every page's scripts are).
+    pub(crate) fn module_kind(&self) -> ModuleKind {
+        if self.file_language == Language::Html {
+            return ModuleKind::Script;
+        }
+        let es = matches!(self.language, Language::TypeScript | Language::Tsx)
+            || self.facts.imports.iter().any(|site| {
+                let statement = &self.source[site.statement.clone()];
+                statement.starts_with("import") || statement.starts_with("export")
+            })
+            || self
+                .root
+                .children(&mut self.root.walk())
+                .any(|c| c.kind() == "export_statement");
+        if es {
+            ModuleKind::Es
+        } else if !self.facts.imports.is_empty() || !self.facts.exports.is_empty() {
+            ModuleKind::CommonJs
+        } else {
+            ModuleKind::Script
+        }
+    }
+
     /// The value of a qualified name: its canonical symbol, or, for a relative module of
     /// the project, what that module exports.
     fn symbol(&self, name: String) -> Value {
@@ -424,14 +481,7 @@ impl<'t> Model<'t> {
         }
         match self.language.family() {
             crate::language::Family::Python => false,
-            crate::language::Family::JavaScript => {
-                self.file_language != Language::Html
-                    && (matches!(self.language, Language::TypeScript | Language::Tsx)
-                        || self.facts.imports.iter().any(|site| {
-                            let statement = &self.source[site.statement.clone()];
-                            statement.starts_with("import") || statement.starts_with("export")
-                        }))
-            }
+            crate::language::Family::JavaScript => self.module_kind() == ModuleKind::Es,
         }
     }
 
@@ -624,11 +674,17 @@ impl<'t> Model<'t> {
 
     /// A name no binding of the file defines: a global the rule packs declare, or the
     /// global object itself.
+    /// Library globals apply only where the file binds the name nowhere (a React context
+    /// named `AuthenticationContext` is not ADAL's); an object another script of the project
+    /// defines applies wherever the name is not bound.
     fn global(&self, name: &str) -> Value {
-        if self.is_bound_anywhere(name) {
-            return Value::Unknown;
+        if !self.is_bound_anywhere(name) {
+            return self.global_member(name);
         }
-        self.global_member(name)
+        self.project
+            .as_ref()
+            .and_then(|(exports, _)| exports.global(name))
+            .unwrap_or(Value::Unknown)
     }
 
     /// A member of the global object (`window.name`), whatever the file binds. Only browser
@@ -639,6 +695,13 @@ impl<'t> Model<'t> {
         }
         if let Some(symbol) = self.vocabulary.globals.get(name) {
             return Value::Symbol(symbol.clone());
+        }
+        if let Some(value) = self
+            .project
+            .as_ref()
+            .and_then(|(exports, _)| exports.global(name))
+        {
+            return value;
         }
         if javascript::GLOBAL_OBJECTS.contains(&name) {
             Value::Global
