@@ -142,7 +142,7 @@ fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
                 return None;
             }
             let bytes = std::fs::read(&file.path).ok()?;
-            if !selection.may_match(&bytes) {
+            if !selection.may_match(&bytes) || selection.is_library_copy(&file.path, &bytes) {
                 return None;
             }
             let source = SourceText::decode(&bytes).ok()?;
@@ -266,7 +266,9 @@ fn lint_file(
     };
     let imports_project_module =
         file.language.family() == Family::JavaScript && exports.may_be_imported_by(&bytes);
-    if !selection.may_match(&bytes) && !imports_project_module {
+    if (!selection.may_match(&bytes) && !imports_project_module)
+        || selection.is_library_copy(&file.path, &bytes)
+    {
         return report;
     }
     let source = match SourceText::decode(&bytes) {
@@ -523,7 +525,7 @@ pub fn lint_text(
         language,
     };
     let report = FileReport::new(path, Some(language));
-    if !selection.may_match(text.as_bytes()) {
+    if !selection.may_match(text.as_bytes()) || selection.is_library_copy(path, text.as_bytes()) {
         return report;
     }
     let options = LintOptions { mode, roots: &[] };

@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::rule::{Matcher, PackFile, Rule};
+use crate::rule::{CopiesDef, Matcher, PackFile, Rule};
 use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
@@ -51,6 +51,7 @@ pub struct PackInfo {
     pub description: String,
     pub languages: Vec<Language>,
     pub(crate) triggers: Vec<String>,
+    pub(crate) copies: Option<CopiesDef>,
 }
 
 /// Every loaded rule.
@@ -187,6 +188,7 @@ impl Registry {
                 description: pack.description,
                 languages: pack.languages,
                 triggers: pack.triggers.into_inner(),
+                copies: pack.copies,
             });
         }
         if errors.is_empty() {
@@ -326,6 +328,25 @@ impl<'r> Selection<'r> {
             let after = bytes.get(found.end()).copied();
             !before.is_some_and(is_word) && !after.is_some_and(is_word)
         })
+    }
+
+    /// True when the file is a copy of a retired library's own source (its name and a
+    /// marker in its text, as a pack declares): the library's code is not a use of it.
+    pub fn is_library_copy(&self, path: &std::path::Path, bytes: &[u8]) -> bool {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        self.registry
+            .packs
+            .iter()
+            .filter_map(|p| p.copies.as_ref())
+            .any(|copies| {
+                copies.files.iter().any(|f| f.eq_ignore_ascii_case(name))
+                    && copies
+                        .markers
+                        .iter()
+                        .any(|marker| AhoCorasick::new([marker]).is_ok_and(|m| m.is_match(bytes)))
+            })
     }
 
     pub(crate) fn enabled_rules(&self) -> impl Iterator<Item = (usize, &'r Rule)> + '_ {

@@ -55,6 +55,18 @@ pub(crate) struct PackDef {
     /// injected.
     #[serde(default)]
     pub(crate) injected: HashMap<String, String>,
+    /// How to recognise a copy of the library itself committed to a project.
+    pub(crate) copies: Option<CopiesDef>,
+}
+
+/// A copy of the retired library's own source (`Scripts/adal.js`): a file with one of these
+/// names that contains one of these markers. Its code is not a use of the library (the
+/// `<script src>` or import that loads it is), so it is not scanned.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CopiesDef {
+    pub(crate) files: Vec<String>,
+    pub(crate) markers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
