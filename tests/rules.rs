@@ -155,3 +155,32 @@ fn rule_ids_are_kebab_case_and_have_help_and_docs() {
         );
     }
 }
+
+/// MSAL.js needs the redirect URI registered under the "Single-page application" platform,
+/// a portal change no fix can make: every browser rule's help says so.
+#[test]
+fn every_browser_rule_names_the_portal_change() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let browser: Vec<&str> = registry
+        .packs()
+        .iter()
+        .filter(|p| {
+            [
+                "@azure/msal-browser",
+                "@azure/msal-react",
+                "@azure/msal-angular",
+            ]
+            .iter()
+            .any(|successor| p.successor.starts_with(successor))
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(!browser.is_empty(), "no browser packs");
+    for rule in registry.rules().filter(|r| browser.contains(&r.pack())) {
+        assert!(
+            rule.help().contains("\"Single-page application\" platform"),
+            "{} does not mention the Single-page application platform",
+            rule.id()
+        );
+    }
+}
