@@ -716,20 +716,24 @@ impl<'t> Collector<'t> {
         let Some((last, names)) = elements.split_last() else {
             return;
         };
-        if names.is_empty()
-            || !matches!(
-                last.kind(),
-                "function_expression" | "function" | "arrow_function"
-            )
-        {
-            return;
-        }
         let names: Option<Vec<String>> = names
             .iter()
             .map(|n| string_literal(*n, self.source).map(|(s, _)| s))
             .collect();
-        if let Some(names) = names {
-            self.injections.insert(last.start_byte(), names);
+        let Some(names) = names.filter(|n| !n.is_empty()) else {
+            return;
+        };
+        match last.kind() {
+            "function_expression" | "function" | "arrow_function" => {
+                self.injections.insert(last.start_byte(), names);
+            }
+            // `['$http', 'adalAuthenticationService', Controller]`, `Controller` declared
+            // elsewhere in the file.
+            "identifier" => {
+                let function = self.text(*last).to_string();
+                self.inject_annotations.push((function, names));
+            }
+            _ => {}
         }
     }
 
@@ -770,7 +774,16 @@ impl<'t> Collector<'t> {
                     let members: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
                     for member in members {
                         match member.kind() {
-                            "method_definition" => self.method(member, &inner, class),
+                            "method_definition" => {
+                                let parameters = self.method(member, &inner, class);
+                                let is_constructor = member
+                                    .child_by_field_name("name")
+                                    .is_some_and(|n| self.text(n) == "constructor");
+                                if let (true, Some(name)) = (is_constructor, name) {
+                                    self.declared_parameters
+                                        .insert(self.text(name).to_string(), parameters);
+                                }
+                            }
                             "public_field_definition" | "field_definition" => {
                                 self.field(member, &inner, class);
                                 self.visit_children(member, &inner);
@@ -815,7 +828,7 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn method(&mut self, node: Node<'t>, context: &Context, class: usize) {
+    fn method(&mut self, node: Node<'t>, context: &Context, class: usize) -> Vec<Option<usize>> {
         let mut cursor = node.walk();
         let decorators: Vec<Node<'t>> = node
             .named_children(&mut cursor)
@@ -824,7 +837,7 @@ impl<'t> Collector<'t> {
         for decorator in decorators {
             self.visit_children(decorator, context);
         }
-        self.function(node, context, Some(class));
+        self.function(node, context, Some(class))
     }
 
     fn declarator(
