@@ -75,14 +75,32 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
         | "await_expression"
         | "as_expression"
         | "non_null_expression"
-        | "satisfies_expression"
-        | "type_assertion" => {
+        | "satisfies_expression" => {
             let mut cursor = node.walk();
             let inner = node
                 .named_children(&mut cursor)
                 .find(|c| c.kind() != "comment");
             inner.map_or(Shape::Other, Shape::Inner)
         }
+        // `<T>value`: the value comes last.
+        "type_assertion" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .last();
+            inner.map_or(Shape::Other, Shape::Inner)
+        }
+        // `adal.User` in `import User = adal.User`.
+        "nested_identifier" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) {
+            (Some(object), Some(property)) => {
+                Shape::Member(object, source[property.byte_range()].to_string())
+            }
+            _ => Shape::Other,
+        },
         "null" | "undefined" => Shape::Null,
         "this" => Shape::This,
         _ => Shape::Other,
@@ -291,7 +309,7 @@ impl<'t> Collector<'t> {
             }
         }
         while root.kind() == "nested_identifier" {
-            match root.named_child(0) {
+            match root.child_by_field_name("object") {
                 Some(first) => root = first,
                 None => break,
             }
@@ -363,6 +381,23 @@ impl<'t> Collector<'t> {
                 self.visit_children(node, context);
             }
             "type_identifier" | "nested_type_identifier" => self.type_reference(node),
+            // `import User = adal.User;` (TypeScript).
+            "import_alias" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                if let [name, value] = parts.as_slice() {
+                    if name.kind() == "identifier" {
+                        self.bind(
+                            context.scope,
+                            *name,
+                            node.start_byte(),
+                            context.dominant,
+                            BindingValue::Expr(*value),
+                        );
+                    }
+                    self.type_reference(*value);
+                }
+            }
             "interface_declaration" | "type_alias_declaration" => {
                 self.bind_type(node, context);
                 let mut cursor = node.walk();
@@ -592,6 +627,11 @@ impl<'t> Collector<'t> {
             .child_by_field_name("parameters")
             .map(|parameters| self.parameters(parameters, &inner))
             .unwrap_or_default();
+        for field in ["return_type", "type_parameters"] {
+            if let Some(types) = node.child_by_field_name(field) {
+                self.visit(types, &inner);
+            }
+        }
         if let Some(body) = node.child_by_field_name("body") {
             self.visit_children(body, &inner);
         }
@@ -614,6 +654,11 @@ impl<'t> Collector<'t> {
         }
         if let Some(parameters) = node.child_by_field_name("parameters") {
             self.parameters(parameters, &inner);
+        }
+        for field in ["return_type", "type_parameters"] {
+            if let Some(types) = node.child_by_field_name(field) {
+                self.visit(types, &inner);
+            }
         }
         if let Some(body) = node.child_by_field_name("body") {
             if body.kind() == "statement_block" {
