@@ -693,15 +693,16 @@ impl<'t> Model<'t> {
         if self.language.family() != crate::language::Family::JavaScript {
             return Value::Unknown;
         }
-        if let Some(symbol) = self.vocabulary.globals.get(name) {
-            return Value::Symbol(symbol.clone());
-        }
+        // What the project's own scripts define is more specific than a library's globals.
         if let Some(value) = self
             .project
             .as_ref()
             .and_then(|(exports, _)| exports.global(name))
         {
             return value;
+        }
+        if let Some(symbol) = self.vocabulary.globals.get(name) {
+            return Value::Symbol(symbol.clone());
         }
         if javascript::GLOBAL_OBJECTS.contains(&name) {
             Value::Global
@@ -733,7 +734,12 @@ impl<'t> Model<'t> {
                     (None, None) => Value::Unknown,
                 }
             }
-            Value::Global => self.global_member(name),
+            // `window.x`: the file's own top-level `x` (`window.x = ...` binds it), else a
+            // global defined elsewhere.
+            Value::Global => match self.facts.scopes.first().and_then(|s| s.bindings.get(name)) {
+                Some(ids) => self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1))),
+                None => self.global_member(name),
+            },
             Value::Unknown | Value::Null => Value::Unknown,
         }
     }
