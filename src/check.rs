@@ -143,7 +143,7 @@ pub(crate) fn check<'t>(
         for rule in most_specific(candidates, &name) {
             let arguments = bind_arguments(call, &rule.parameters);
             let text = message(rule, model, Some(&arguments));
-            let mut found = Match::new(rule, call.node.byte_range(), text);
+            let mut found = Match::new(rule, call_range(call), text);
             found.call = Some((call.clone(), arguments));
             matches.push(found);
         }
@@ -240,6 +240,20 @@ pub(crate) fn check<'t>(
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     rewrite::plan(model, source, matches)
+}
+
+/// Where a call finding points: the call, or from the method's name when a chain puts it
+/// on a later line than the receiver (`this.adal\n  .acquireToken(...)`).
+fn call_range(call: &CallSite<'_>) -> std::ops::Range<usize> {
+    let method = ["property", "attribute"]
+        .iter()
+        .find_map(|field| call.callee.child_by_field_name(field));
+    match method {
+        Some(method) if method.start_position().row > call.node.start_position().row => {
+            method.start_byte()..call.node.end_byte()
+        }
+        _ => call.node.byte_range(),
+    }
 }
 
 /// Of the call or reference rules that match one site, per pack, those with the most
