@@ -12,9 +12,10 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
 use crate::diagnostic::Diagnostic;
+use crate::language::Language;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
-use crate::rule::{Condition, Filter, Matcher, NamePattern, Rule, TemplateValues};
+use crate::rule::{Calls, Condition, Filter, Matcher, NamePattern, Rule, TemplateValues};
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
 
@@ -165,21 +166,30 @@ fn message(rule: &Rule, model: &Model<'_>, arguments: Option<&BoundArguments<'_>
 }
 
 /// Checks one file.
-pub(crate) fn check(
-    model: &Model<'_>,
-    tree: &Tree,
+///
+/// `layers` are the file's syntax trees with their languages (the code, and for an HTML
+/// page the page itself); query rules run on the layers their pack covers, the others on
+/// the code's `model`.
+pub(crate) fn check<'t>(
+    model: &Model<'t>,
+    layers: &[(Language, &'t Tree)],
     source: &SourceText,
     selection: &Selection<'_>,
 ) -> Vec<Diagnostic> {
     let language = model.language;
-    let applies = |rule: &Rule| rule.languages.contains(&language);
+    let applies = |rule: &Rule| rule.applies_to(language);
     let mut matches: Vec<Match<'_, '_>> = Vec::new();
 
     for site in &model.facts.imports {
         for (_, rule) in selection.enabled_rules() {
-            if let Matcher::Import(module) = &rule.matcher {
-                let imported = std::iter::once(&site.module).chain(&site.submodules);
-                if applies(rule) && imported.into_iter().any(|m| module_matches(module, m)) {
+            if let Matcher::Import(modules) = &rule.matcher {
+                let imported: Vec<&String> = std::iter::once(&site.module)
+                    .chain(&site.submodules)
+                    .collect();
+                let matched = modules
+                    .iter()
+                    .any(|m| imported.iter().any(|i| module_matches(m, i)));
+                if applies(rule) && matched {
                     matches.push(Match::new(
                         rule,
                         site.range.clone(),
@@ -204,30 +214,32 @@ pub(crate) fn check(
             matches!(&selection.rule(index).matcher,
                 Matcher::Call { patterns, .. } if patterns.iter().any(|p| p.literal().is_none() && p.matches(&name)))
         });
-        for index in exact.chain(globs) {
-            let rule = selection.rule(index);
-            let Matcher::Call {
-                arity,
-                arguments,
-                conditions,
-                ..
-            } = &rule.matcher
-            else {
-                continue;
-            };
-            if !applies(rule)
-                || arity.is_some_and(|n| n != call.arguments.len())
-                || !(arguments.is_empty() || passes_object_of(model, call, arguments))
-            {
-                continue;
-            }
+        let candidates: Vec<&Rule> = exact
+            .chain(globs)
+            .map(|index| selection.rule(index))
+            .filter(|rule| {
+                let Matcher::Call {
+                    arity, arguments, ..
+                } = &rule.matcher
+                else {
+                    return false;
+                };
+                applies(rule)
+                    && arity.is_none_or(|n| n == call.arguments.len())
+                    && (arguments.is_empty() || passes_object_of(model, call, arguments))
+            })
+            .collect();
+        for rule in most_specific(candidates, &name) {
             let arguments = bind_arguments(model.source, call, &rule.parameters);
-            if !conditions.is_empty() && !conditions_hold(model, rule, call, &arguments, conditions)
-            {
-                continue;
+            if let Matcher::Call { conditions, .. } = &rule.matcher {
+                if !conditions.is_empty()
+                    && !conditions_hold(model, rule, call, &arguments, conditions)
+                {
+                    continue;
+                }
             }
             let text = message(rule, model, Some(&arguments));
-            let mut found = Match::new(rule, call.node.byte_range(), text);
+            let mut found = Match::new(rule, call_range(call), text);
             found.call = Some((call.clone(), arguments));
             matches.push(found);
         }
@@ -237,18 +249,24 @@ pub(crate) fn check(
         let Value::Symbol(name) = model.evaluate(reference.node) else {
             continue;
         };
-        for (_, rule) in selection.enabled_rules() {
-            if let Matcher::Reference(patterns) = &rule.matcher {
-                if applies(rule) && patterns.iter().any(|p| p.matches(&name)) {
-                    let mut found = Match::new(
-                        rule,
-                        reference.node.byte_range(),
-                        message(rule, model, None),
-                    );
-                    found.node = Some(reference.node);
-                    matches.push(found);
-                }
-            }
+        let candidates: Vec<&Rule> = selection
+            .enabled_rules()
+            .map(|(_, rule)| rule)
+            .filter(|rule| {
+                matches!(&rule.matcher, Matcher::Reference(patterns, calls)
+                    if (!reference.called || *calls == Calls::Included)
+                        && patterns.iter().any(|p| p.matches(&name)))
+                    && applies(rule)
+            })
+            .collect();
+        for rule in most_specific(candidates, &name) {
+            let mut found = Match::new(
+                rule,
+                reference.node.byte_range(),
+                message(rule, model, None),
+            );
+            found.node = Some(reference.node);
+            matches.push(found);
         }
     }
 
@@ -273,8 +291,11 @@ pub(crate) fn check(
     }
 
     for (_, rule) in selection.enabled_rules() {
-        if let Matcher::Query { queries, capture } = &rule.matcher {
-            let Some((_, query)) = queries.iter().find(|(l, _)| *l == language) else {
+        let Matcher::Query { queries, capture } = &rule.matcher else {
+            continue;
+        };
+        for &(layer, tree) in layers {
+            let Some((_, query)) = queries.iter().find(|(l, _)| *l == layer) else {
                 continue;
             };
             let Some(capture_index) = query.capture_index_for_name(capture) else {
@@ -317,7 +338,11 @@ pub(crate) fn check(
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
     let diagnostics = rewrite::plan(model, source, matches, selection.target);
-    crate::builtin::check(model, tree, source, selection, diagnostics)
+    let script = layers.first().map(|(_, tree)| *tree);
+    match script {
+        Some(tree) => crate::builtin::check(model, tree, source, selection, diagnostics),
+        None => diagnostics,
+    }
 }
 
 /// True when an argument of the call is an object made by one of `patterns`, or a member
@@ -379,6 +404,56 @@ fn conditions_hold<'t>(
             .and_then(|node| model.string_value(node))
             .is_some_and(|text| patterns.iter().any(|p| p.matches(&text))),
     })
+}
+
+/// Where a call finding points: the call, or from the method's name when a chain puts it
+/// on a later line than the receiver (`this.adal\n  .acquireToken(...)`).
+fn call_range(call: &CallSite<'_>) -> std::ops::Range<usize> {
+    let method = ["property", "attribute"]
+        .iter()
+        .find_map(|field| call.callee.child_by_field_name(field));
+    match method {
+        Some(method) if method.start_position().row > call.node.start_position().row => {
+            method.start_byte()..call.node.end_byte()
+        }
+        _ => call.node.byte_range(),
+    }
+}
+
+/// Of the call or reference rules that match one site, per pack, those with the most
+/// specific pattern: an exact name beats a `*` pattern, a longer pattern a shorter one. So
+/// `AuthenticationContext#*` is a fallback for the methods no rule of its pack names.
+fn most_specific<'r>(candidates: Vec<&'r Rule>, name: &str) -> Vec<&'r Rule> {
+    let of = |pattern: &crate::rule::NamePattern| {
+        (
+            pattern.literal().is_some(),
+            pattern.as_str().replace('*', "").len(),
+        )
+    };
+    let specificity = |rule: &Rule| match &rule.matcher {
+        Matcher::Call { patterns, .. } => patterns
+            .iter()
+            .filter(|p| p.matches(name))
+            .map(of)
+            .max()
+            .unwrap_or((false, 0)),
+        Matcher::Reference(patterns, _) => patterns
+            .iter()
+            .filter(|p| p.matches(name))
+            .map(of)
+            .max()
+            .unwrap_or((false, 0)),
+        _ => (false, 0),
+    };
+    candidates
+        .iter()
+        .copied()
+        .filter(|rule| {
+            !candidates
+                .iter()
+                .any(|other| other.pack == rule.pack && specificity(other) > specificity(rule))
+        })
+        .collect()
 }
 
 /// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.

@@ -10,7 +10,7 @@ use tree_sitter::Node;
 use crate::fix::Edit;
 use crate::language::Family;
 use crate::rule::ImportDef;
-use crate::semantic::{BindingValue, Model, chain_root};
+use crate::semantic::{BindingValue, Model, ModuleKind, chain_root};
 use crate::source::SourceText;
 
 /// The statement that holds `node`.
@@ -19,13 +19,14 @@ pub(crate) fn statement_range(model: &Model<'_>, node: Node<'_>) -> Range<usize>
 }
 
 /// An edit that makes `import` visible where `anchor` (a callee the fix rewrites) is, or
-/// `None` when it already is.
+/// `None` when it already is; `Err` says why this file cannot take an import (a script of
+/// an HTML page, or a browser script with no module system).
 pub(crate) fn add(
     model: &Model<'_>,
     source: &SourceText,
     anchor: Node<'_>,
     import: &ImportDef,
-) -> Option<Edit> {
+) -> Result<Option<Edit>, String> {
     let name = import.name();
     let module = import.module();
     let position = anchor.start_byte();
@@ -39,12 +40,12 @@ pub(crate) fn add(
                 .any(|n| model.lookup(root, position).contains(&n.binding))
     });
     if already {
-        return None;
+        return Ok(None);
     }
     let existing = model.lookup(name, position);
     if !existing.is_empty() {
         // Already imported (or the name is taken, and the fix's other checks decide).
-        return None;
+        return Ok(None);
     }
     let statement = chain_root(anchor)
         .and_then(|root| {
@@ -79,23 +80,34 @@ pub(crate) fn add(
                 }
             };
             let indent = source.indentation_at(statement.start);
-            Some(Edit::insert(
+            Ok(Some(Edit::insert(
                 crate::rewrite::end_of_line_after(model, statement.end),
                 source.with_newlines(&format!("\n{indent}{text}")),
-            ))
+            )))
         }
         None => {
             let at = top_insertion_point(model);
-            let text = match model.language.family() {
-                Family::Python => python_import(import),
-                Family::JavaScript => {
+            let text = match (model.language.family(), model.module_kind()) {
+                (Family::Python, _) => python_import(import),
+                (Family::JavaScript, ModuleKind::Es) => {
+                    format!("{};", javascript_import(import, ModuleSystem::Esm, quote))
+                }
+                (Family::JavaScript, ModuleKind::CommonJs) => {
                     format!(
                         "{};",
                         javascript_import(import, ModuleSystem::CommonJs, quote)
                     )
                 }
+                (Family::JavaScript, ModuleKind::Script) => {
+                    return Err(format!(
+                        "`{module}` cannot be imported here: this is a browser script with no module system (bundle it, or load it before this script)"
+                    ));
+                }
             };
-            Some(Edit::insert(at, source.with_newlines(&format!("{text}\n"))))
+            Ok(Some(Edit::insert(
+                at,
+                source.with_newlines(&format!("{text}\n")),
+            )))
         }
     }
 }

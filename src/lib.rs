@@ -22,6 +22,7 @@ mod imports;
 pub mod language;
 pub mod lint;
 pub mod manifest;
+mod page;
 pub mod redact;
 pub mod registry;
 mod rewrite;

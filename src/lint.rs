@@ -17,11 +17,12 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::identity::{self, InventoryItem};
 use crate::imports;
-use crate::language::Language;
+use crate::language::{Family, Language};
 use crate::manifest::ManifestPath;
 use crate::manifest::project;
+use crate::page;
 use crate::registry::Selection;
-use crate::semantic::Model;
+use crate::semantic::{Exports, Model, Value};
 use crate::source::{SourceText, Undecodable};
 use crate::walk::{SourcePath, describe_io_error, display};
 
@@ -167,11 +168,12 @@ pub fn lint_sources(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
+    let exports = collect_exports(files, selection);
     files
         .par_iter()
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
-            |parsers, file| lint_file(parsers, file, selection, options),
+            |parsers, file| lint_file(parsers, file, selection, options, &exports),
         )
         .collect()
 }
@@ -200,6 +202,47 @@ pub fn lint_manifests(
     keyed.into_iter().map(|(_, _, report)| report).collect()
 }
 
+/// The first pass: what each JavaScript or TypeScript module that may use a selected rule
+/// exports, and what each classic script or page defines globally, so that other files'
+/// imports and globals resolve. Unreadable files are left to the second pass to report.
+fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
+    let vocabulary = &selection.registry.vocabulary;
+    type Found<'p> = (&'p Path, HashMap<String, Value>, HashMap<String, Value>);
+    let found: Vec<Found<'_>> = files
+        .par_iter()
+        .filter(|file| file.language.family() == Family::JavaScript)
+        .map_init(Parsers::default, |parsers, file| {
+            let metadata = std::fs::metadata(&file.path).ok()?;
+            if metadata.len() > MAX_FILE_SIZE {
+                return None;
+            }
+            let bytes = std::fs::read(&file.path).ok()?;
+            if !selection.may_match_in(file.language, &bytes)
+                || selection.is_library_copy(&file.path, &bytes)
+            {
+                return None;
+            }
+            let source = SourceText::decode(&bytes).ok()?;
+            let parsed = parsers.parse_file(file.language, source.text())?;
+            let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
+                .in_file(file.language);
+            Some((
+                file.path.as_path(),
+                model.exported_values(),
+                model.script_globals(),
+            ))
+        })
+        .flatten()
+        .collect();
+    let mut exports = Exports::default();
+    for (path, values, globals) in found {
+        exports.insert(path, values);
+        exports.insert_globals(globals);
+    }
+    exports.finish();
+    exports
+}
+
 /// One tree-sitter parser per language, per worker, and how long one parse may take.
 pub(crate) struct Parsers {
     parsers: HashMap<Language, Parser>,
@@ -212,6 +255,26 @@ impl Default for Parsers {
     }
 }
 
+/// The syntax trees of one file: its code, and for an HTML page the page itself.
+pub(crate) struct Parsed {
+    /// The code, in `language`: the whole file, or a page's scripts at their page offsets.
+    pub(crate) script: Tree,
+    pub(crate) language: Language,
+    /// The HTML tree of a page.
+    pub(crate) page: Option<Tree>,
+}
+
+impl Parsed {
+    /// Each tree with the language it was parsed as, for query rules.
+    pub(crate) fn layers(&self) -> Vec<(Language, &Tree)> {
+        let mut layers = vec![(self.language, &self.script)];
+        if let Some(page) = &self.page {
+            layers.push((Language::Html, page));
+        }
+        layers
+    }
+}
+
 impl Parsers {
     pub(crate) fn with_time_limit(time_limit: Duration) -> Self {
         Parsers {
@@ -220,17 +283,21 @@ impl Parsers {
         }
     }
 
-    pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
-        let parser = self.parsers.entry(language).or_insert_with(|| {
+    fn parser(&mut self, language: Language) -> &mut Parser {
+        self.parsers.entry(language).or_insert_with(|| {
             let mut parser = Parser::new();
             parser
                 .set_language(&language.grammar())
                 .expect("bundled grammars match the tree-sitter version");
             parser
-        });
-        // A pathological file (tree-sitter-python's comment scanner is quadratic on long
-        // runs of comment lines) must not stall the run: give up after a time limit.
+        })
+    }
+
+    /// Parses with the time limit: a pathological file (tree-sitter-python's comment
+    /// scanner is quadratic on long runs of comment lines) must not stall the run.
+    fn parse_limited(&mut self, language: Language, text: &str) -> Option<Tree> {
         let deadline = Instant::now() + self.time_limit;
+        let parser = self.parser(language);
         let mut progress = |_: &ParseState| {
             if Instant::now() > deadline {
                 ControlFlow::Break(())
@@ -250,6 +317,45 @@ impl Parsers {
         }
         tree
     }
+
+    pub(crate) fn parse(&mut self, language: Language, text: &str) -> Option<Tree> {
+        self.parser(language)
+            .set_included_ranges(&[])
+            .expect("the whole text is a valid range");
+        self.parse_limited(language, text)
+    }
+
+    /// Parses a file of `language`: a page's scripts are parsed within the page text, so
+    /// their offsets are page offsets.
+    pub(crate) fn parse_file(&mut self, language: Language, text: &str) -> Option<Parsed> {
+        if language != Language::Html {
+            return Some(Parsed {
+                script: self.parse(language, text)?,
+                language,
+                page: None,
+            });
+        }
+        let page = self.parse(Language::Html, text)?;
+        let ranges = page::script_ranges(&page, text);
+        let script_language = language.script_language();
+        let script = if ranges.is_empty() {
+            self.parse(script_language, "")?
+        } else {
+            self.parser(script_language)
+                .set_included_ranges(&ranges)
+                .ok()?;
+            let tree = self.parse_limited(script_language, text);
+            self.parser(script_language)
+                .set_included_ranges(&[])
+                .expect("the whole text is a valid range");
+            tree?
+        };
+        Some(Parsed {
+            script,
+            language: script_language,
+            page: Some(page),
+        })
+    }
 }
 
 /// How long one file may take to parse, by default, before it is reported and skipped.
@@ -260,6 +366,7 @@ fn lint_file(
     file: &SourcePath,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
+    exports: &Exports,
 ) -> FileReport {
     let report = FileReport::new(&file.path, Some(file.language));
     match std::fs::metadata(&file.path) {
@@ -277,7 +384,11 @@ fn lint_file(
         Ok(bytes) => bytes,
         Err(error) => return report.fail(describe_io_error(&file.path, &error)),
     };
-    if !selection.may_match(&bytes) {
+    let imports_project_module =
+        file.language.family() == Family::JavaScript && exports.may_be_imported_by(&bytes);
+    if (!selection.may_match_in(file.language, &bytes) && !imports_project_module)
+        || selection.is_library_copy(&file.path, &bytes)
+    {
         return report;
     }
     let source = match SourceText::decode(&bytes) {
@@ -289,7 +400,7 @@ fn lint_file(
             );
         }
     };
-    lint_source(parsers, file, source, selection, options, report)
+    lint_source(parsers, file, source, selection, options, exports, report)
 }
 
 fn lint_source(
@@ -298,9 +409,11 @@ fn lint_source(
     source: SourceText,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
+    exports: &Exports,
     mut report: FileReport,
 ) -> FileReport {
-    let Some(tree) = parsers.parse(file.language, source.text()) else {
+    let directory = file.path.parent().unwrap_or(Path::new(""));
+    let Some(parsed) = parsers.parse_file(file.language, source.text()) else {
         return report.fail(format!(
             "parsing took longer than {:.1} s (tree-sitter is slow on this file's shape; see `--parse-timeout`); skipped",
             parsers.time_limit.as_secs_f64()
@@ -308,8 +421,10 @@ fn lint_source(
     };
     report.parsed = true;
     let vocabulary = &selection.registry.vocabulary;
-    let model = Model::build(file.language, &tree, source.text(), vocabulary);
-    report.diagnostics = check(&model, &tree, &source, selection);
+    let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
+        .in_file(file.language)
+        .in_project(exports, directory);
+    report.diagnostics = check(&model, &parsed.layers(), &source, selection);
     let modules = imported_modules(&model);
     report.imports = Some(ImportChange {
         before: modules.clone(),
@@ -321,7 +436,7 @@ fn lint_source(
         .map(|secret| source.text()[secret.range].to_string())
         .collect();
     report.inventory = identity::inventory(&model, packs);
-    let syntax_error = first_error_line(&tree);
+    let syntax_error = first_error_line(&parsed.script, &source);
     let threshold = match options.mode {
         FixMode::Check => None,
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
@@ -354,7 +469,16 @@ fn lint_source(
             });
         } else {
             unfixed = report.diagnostics.clone();
-            fix_file(parsers, file, &source, selection, threshold, &mut report);
+            let project = (exports, directory);
+            fix_file(
+                parsers,
+                file,
+                &source,
+                selection,
+                threshold,
+                project,
+                &mut report,
+            );
         }
     }
     if let (FixMode::Apply(_), Some(fixed)) = (options.mode, &report.fixed) {
@@ -380,6 +504,7 @@ fn fix_file(
     source: &SourceText,
     selection: &Selection<'_>,
     threshold: FixThreshold,
+    (exports, directory): (&Exports, &Path),
     report: &mut FileReport,
 ) {
     let vocabulary = &selection.registry.vocabulary;
@@ -424,16 +549,18 @@ fn fix_file(
         removable.dedup();
         let mut next = applied.text;
         if !removable.is_empty() {
-            if let Some(tree) = parsers.parse(file.language, &next) {
-                let model = Model::build(file.language, &tree, &next, vocabulary);
+            if let Some(parsed) = parsers.parse_file(file.language, &next) {
+                let model = Model::build(parsed.language, &parsed.script, &next, vocabulary)
+                    .in_file(file.language)
+                    .in_project(exports, directory);
                 let edits = imports::removal_edits(&model, &removable);
                 let edits: Vec<_> = edits.iter().collect();
                 next = apply_edits(&next, &edits);
             }
         }
-        let Some(tree) = parsers
-            .parse(file.language, &next)
-            .filter(|t| !t.root_node().has_error())
+        let Some(parsed) = parsers
+            .parse_file(file.language, &next)
+            .filter(|p| !p.script.root_node().has_error())
         else {
             let mut names = rules.clone();
             names.sort_unstable();
@@ -454,8 +581,10 @@ fn fix_file(
         fixed_count += applied.applied.len();
         text = next;
         let next_source = SourceText::new(&text);
-        let model = Model::build(file.language, &tree, &text, vocabulary);
-        diagnostics = check(&model, &tree, &next_source, selection);
+        let model = Model::build(parsed.language, &parsed.script, &text, vocabulary)
+            .in_file(file.language)
+            .in_project(exports, directory);
+        diagnostics = check(&model, &parsed.layers(), &next_source, selection);
         if let Some(imports) = report.imports.as_mut() {
             imports.after = imported_modules(&model);
         }
@@ -470,7 +599,8 @@ fn fix_file(
     }
 }
 
-fn first_error_line(tree: &Tree) -> Option<usize> {
+/// The line of the first syntax error of the code (for a page, of its scripts).
+fn first_error_line(tree: &Tree, source: &SourceText) -> Option<usize> {
     let root = tree.root_node();
     if !root.has_error() {
         return None;
@@ -479,14 +609,14 @@ fn first_error_line(tree: &Tree) -> Option<usize> {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row + 1);
+            return Some(source.position(node.start_byte()).line);
         }
         if node.has_error() {
             let children: Vec<_> = node.children(&mut cursor).collect();
             stack.extend(children.into_iter().rev());
         }
     }
-    Some(root.start_position().row + 1)
+    Some(source.position(root.start_byte()).line)
 }
 
 /// Writes through a temporary file in the same directory and a rename, keeping the file's
@@ -540,7 +670,9 @@ pub fn lint_text(
         language,
     };
     let report = FileReport::new(path, Some(language));
-    if !selection.may_match(text.as_bytes()) {
+    if !selection.may_match_in(language, text.as_bytes())
+        || selection.is_library_copy(path, text.as_bytes())
+    {
         return report;
     }
     let options = LintOptions {
@@ -554,13 +686,15 @@ pub fn lint_text(
         SourceText::new(text),
         selection,
         &options,
+        &Exports::default(),
         report,
     )
 }
 
-/// True when the text does not parse cleanly as `language`.
+/// True when the code of the text does not parse cleanly as `language` (for an HTML page:
+/// its scripts).
 pub fn has_syntax_errors(language: Language, text: &str) -> bool {
     Parsers::default()
-        .parse(language, text)
-        .is_none_or(|tree| tree.root_node().has_error())
+        .parse_file(language, text)
+        .is_none_or(|parsed| parsed.script.root_node().has_error())
 }

@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::rule::{FixTarget, Matcher, PackFile, PackageDef, Rule};
+use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, Rule};
 use crate::semantic::Vocabulary;
 
 /// The packs compiled into the binary.
@@ -48,6 +48,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../rules/dependencies.toml"),
     ),
     ("rules/adalint.toml", include_str!("../rules/adalint.toml")),
+    (
+        "rules/adal-angular.toml",
+        include_str!("../rules/adal-angular.toml"),
+    ),
+    (
+        "rules/react-adal.toml",
+        include_str!("../rules/react-adal.toml"),
+    ),
+    (
+        "rules/adal-angular-wrappers.toml",
+        include_str!("../rules/adal-angular-wrappers.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -68,6 +80,7 @@ pub struct PackInfo {
     pub(crate) signatures: HashMap<String, Vec<String>>,
     pub(crate) secret_parameters: Vec<String>,
     pub(crate) inventory: HashMap<String, crate::identity::InventoryCategory>,
+    pub(crate) copies: Option<CopiesDef>,
 }
 
 /// Every loaded rule.
@@ -228,6 +241,8 @@ impl Registry {
                 }
             }
             registry.packages.extend(pack.packages.iter().cloned());
+            registry.vocabulary.globals.extend(pack.globals.clone());
+            registry.vocabulary.injected.extend(pack.injected.clone());
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,
@@ -238,6 +253,7 @@ impl Registry {
                 signatures: pack.signatures,
                 secret_parameters: pack.secret_parameters,
                 inventory: pack.inventory,
+                copies: pack.copies,
             });
         }
         if errors.is_empty() {
@@ -338,6 +354,8 @@ pub struct Selection<'r> {
     /// What fixes migrate to.
     pub(crate) target: FixTarget,
     prefilter: Option<AhoCorasick>,
+    /// The same, per language: only the triggers of rules that apply to it.
+    prefilters: HashMap<Language, Option<AhoCorasick>>,
 }
 
 impl<'r> Selection<'r> {
@@ -345,6 +363,7 @@ impl<'r> Selection<'r> {
         let mut calls: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut call_globs = Vec::new();
         let mut triggers: HashSet<&str> = HashSet::new();
+        let mut by_language: HashMap<Language, HashSet<&str>> = HashMap::new();
         for &index in &enabled {
             let rule = &registry.rules[index];
             if let Matcher::Call { patterns, .. } = &rule.matcher {
@@ -362,15 +381,40 @@ impl<'r> Selection<'r> {
                     .map(String::as_str)
                     .filter(|t| !t.is_empty()),
             );
+            let mut own: HashSet<&str> = rule
+                .triggers
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !t.is_empty())
+                .collect();
             if let Some(pack) = registry.packs.iter().find(|p| *p.name == *rule.pack) {
-                triggers.extend(
+                own.extend(
                     pack.triggers
                         .iter()
                         .map(String::as_str)
                         .filter(|t| !t.is_empty()),
                 );
             }
+            triggers.extend(own.iter().copied());
+            for language in Language::ALL {
+                if rule.applies_to(language) {
+                    by_language
+                        .entry(language)
+                        .or_default()
+                        .extend(own.iter().copied());
+                }
+            }
         }
+        let automaton = |set: HashSet<&str>| {
+            let mut literals: Vec<&str> = set.into_iter().collect();
+            literals.sort_unstable();
+            (!literals.is_empty())
+                .then(|| AhoCorasick::new(&literals).expect("literal patterns compile"))
+        };
+        let prefilters = by_language
+            .into_iter()
+            .map(|(language, set)| (language, automaton(set)))
+            .collect();
         let mut triggers: Vec<&str> = triggers.into_iter().collect();
         triggers.sort_unstable();
         let prefilter = (!triggers.is_empty())
@@ -382,6 +426,7 @@ impl<'r> Selection<'r> {
             call_globs,
             target: FixTarget::default(),
             prefilter,
+            prefilters,
         }
     }
 
@@ -395,15 +440,35 @@ impl<'r> Selection<'r> {
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        let Some(prefilter) = &self.prefilter else {
+        whole_word_match(self.prefilter.as_ref(), bytes)
+    }
+
+    /// Like `may_match`, with only the triggers of rules that apply to `language`: a Python
+    /// file is not parsed for a browser pack's trigger.
+    pub fn may_match_in(&self, language: Language, bytes: &[u8]) -> bool {
+        whole_word_match(
+            self.prefilters.get(&language).and_then(Option::as_ref),
+            bytes,
+        )
+    }
+
+    /// True when the file is a copy of a retired library's own source (its name and a
+    /// marker in its text, as a pack declares): the library's code is not a use of it.
+    pub fn is_library_copy(&self, path: &std::path::Path, bytes: &[u8]) -> bool {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             return false;
         };
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        prefilter.find_overlapping_iter(bytes).any(|found| {
-            let before = found.start().checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(found.end()).copied();
-            !before.is_some_and(is_word) && !after.is_some_and(is_word)
-        })
+        self.registry
+            .packs
+            .iter()
+            .filter_map(|p| p.copies.as_ref())
+            .any(|copies| {
+                copies.files.iter().any(|f| f.eq_ignore_ascii_case(name))
+                    && copies
+                        .markers
+                        .iter()
+                        .any(|marker| AhoCorasick::new([marker]).is_ok_and(|m| m.is_match(bytes)))
+            })
     }
 
     pub(crate) fn enabled_rules(&self) -> impl Iterator<Item = (usize, &'r Rule)> + '_ {
@@ -421,4 +486,17 @@ impl<'r> Selection<'r> {
     pub(crate) fn rule(&self, index: usize) -> &'r Rule {
         &self.registry.rules[index]
     }
+}
+
+/// True when `bytes` contain one of the automaton's literals as a whole word.
+fn whole_word_match(prefilter: Option<&AhoCorasick>, bytes: &[u8]) -> bool {
+    let Some(prefilter) = prefilter else {
+        return false;
+    };
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    prefilter.find_overlapping_iter(bytes).any(|found| {
+        let before = found.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(found.end()).copied();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
 }

@@ -237,12 +237,98 @@ struct FixValues<'a, 't> {
     inner_edits: Vec<Edit>,
 }
 
-impl<'t> FixValues<'_, 't> {
-    fn node(&self, name: &str) -> Option<Node<'t>> {
-        match name.strip_prefix("origin.") {
-            Some(parameter) => self.origin?.values.get(parameter).copied(),
-            None => self.arguments.values.get(name).copied(),
+/// A template name split into the argument it starts from and the keys it goes into:
+/// `origin.config.auth.clientId` is the `auth.clientId` path of the origin's `config`.
+struct TemplatePath<'a> {
+    /// `config` or `origin.config`.
+    root: &'a str,
+    keys: Vec<&'a str>,
+}
+
+impl<'a> TemplatePath<'a> {
+    fn parse(name: &'a str) -> TemplatePath<'a> {
+        let (prefix, rest) = match name.strip_prefix("origin.") {
+            Some(rest) => ("origin.".len(), rest),
+            None => (0, name),
+        };
+        let mut segments = rest.split('.');
+        let first = segments.next().unwrap_or_default();
+        TemplatePath {
+            root: &name[..prefix + first.len()],
+            keys: segments.collect(),
         }
+    }
+}
+
+/// The value a template path found: the node that holds it, and the text that stands for
+/// it at the fix's site.
+struct Found<'t> {
+    node: Node<'t>,
+    text: String,
+    /// The text is the node's own source (not a member read standing in for it).
+    verbatim: bool,
+}
+
+impl<'t> FixValues<'_, 't> {
+    fn argument(&self, root: &str) -> Option<Node<'t>> {
+        match root.strip_prefix("origin.") {
+            Some(parameter) => self.origin?.values.get(parameter).copied(),
+            None => self.arguments.values.get(root).copied(),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<Found<'t>> {
+        // A signature may bind a dotted name itself (`options.resource`, a property of an
+        // object literal bound by the engine): that binding wins over a path.
+        if let Some(node) = self.argument(name) {
+            return Some(Found {
+                node,
+                text: self.model.text(node).to_string(),
+                verbatim: true,
+            });
+        }
+        let path = TemplatePath::parse(name);
+        let argument = self.argument(path.root)?;
+        let mut found = Found {
+            node: argument,
+            text: self.model.text(argument).to_string(),
+            verbatim: true,
+        };
+        for key in path.keys {
+            let entries = object_literal(self.model, found.node).and_then(|(object, inline)| {
+                object_entries(self.model, object).map(|entries| (entries, inline))
+            });
+            let Some((entries, inline)) = entries else {
+                // An object this file does not define: its member, read where the fix is
+                // (the fix is display-only: `unused_keys` says why).
+                found = Found {
+                    node: found.node,
+                    text: format!("{}.{key}", found.text),
+                    verbatim: false,
+                };
+                continue;
+            };
+            let value = entries
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v)?;
+            // A value copied from an object defined elsewhere is copied only when it is a
+            // literal; otherwise the member is read where the fix is.
+            found = if (inline && found.verbatim) || is_literal(value) {
+                Found {
+                    node: value,
+                    text: self.model.text(value).to_string(),
+                    verbatim: true,
+                }
+            } else {
+                Found {
+                    node: value,
+                    text: format!("{}.{key}", found.text),
+                    verbatim: false,
+                }
+            };
+        }
+        Some(found)
     }
 }
 
@@ -253,14 +339,20 @@ impl TemplateValues for FixValues<'_, '_> {
             "result" => return self.result.clone(),
             _ => {}
         }
-        let node = self.node(name)?;
+        let found = self.find(name)?;
         match filter {
-            Some(Filter::Scope) => scope_expression(self.model, node, self.quote),
-            Some(Filter::Tenant) => authority::tenant(self.model, node),
-            Some(Filter::Organizations) => Some(authority::organizations(self.model, node)),
-            Some(Filter::Then) => callback::then_clause(self.model, node, &self.inner_edits),
-            Some(other) => other.apply_to_text(self.model.text(node)),
-            None => Some(self.model.text(node).to_string()),
+            Some(Filter::Scope) if found.verbatim => {
+                scope_expression(self.model, found.node, self.quote)
+            }
+            Some(Filter::Scope) => {
+                Some(format!("{} + {q}/.default{q}", found.text, q = self.quote))
+            }
+            Some(Filter::Tenant) => authority::tenant(self.model, found.node),
+            Some(Filter::V2Tenant) => Some(v2_tenant(self.model, found.node).unwrap_or(found.text)),
+            Some(Filter::Organizations) => Some(authority::organizations(self.model, found.node)),
+            Some(Filter::Then) => callback::then_clause(self.model, found.node, &self.inner_edits),
+            Some(other) => other.apply_to_text(&found.text),
+            None => Some(found.text),
         }
     }
 
@@ -269,10 +361,107 @@ impl TemplateValues for FixValues<'_, '_> {
             "receiver" => self.receiver.is_some(),
             "result" => self.result.is_some(),
             _ => self
-                .node(name)
-                .is_some_and(|node| !matches!(node.kind(), "none" | "null" | "undefined")),
+                .find(name)
+                .is_some_and(|found| !found.verbatim || !is_nothing(found.node)),
         }
     }
+
+    fn literal(&self, text: &str) -> String {
+        let Some(inner) = text.get(1..text.len().saturating_sub(1)) else {
+            return text.to_string();
+        };
+        if text.len() >= 2 && !inner.contains(self.quote) && !inner.contains('\\') {
+            format!("{q}{inner}{q}", q = self.quote)
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// `None` / `null` / `undefined`: an argument that carries nothing.
+fn is_nothing(node: Node<'_>) -> bool {
+    matches!(node.kind(), "none" | "null" | "undefined")
+}
+
+/// A literal whose text means the same anywhere.
+fn is_literal(node: Node<'_>) -> bool {
+    match node.kind() {
+        "string" | "number" | "integer" | "float" | "true" | "false" | "null" | "undefined"
+        | "none" => true,
+        "template_string" => {
+            let mut cursor = node.walk();
+            let substituted = node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "template_substitution");
+            !substituted
+        }
+        _ => false,
+    }
+}
+
+/// The object literal an argument is (`inline`), or the one a name bound once to an
+/// object literal holds.
+fn object_literal<'t>(model: &Model<'t>, node: Node<'t>) -> Option<(Node<'t>, bool)> {
+    match node.kind() {
+        "object" | "dictionary" => Some((node, true)),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+            object_literal(model, node.named_child(0)?)
+        }
+        "identifier" => {
+            let ids = model.lookup(model.text(node), node.start_byte());
+            let [id] = ids.as_slice() else {
+                return None;
+            };
+            match &model.facts.bindings[*id].value {
+                BindingValue::Expr(value) => object_literal(model, *value).map(|(o, _)| (o, false)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The `key: value` entries of an object literal, in order; `None` when a key is not
+/// static (a spread, a computed key, a method).
+fn object_entries<'t>(model: &Model<'t>, object: Node<'t>) -> Option<Vec<(String, Node<'t>)>> {
+    let mut entries = Vec::new();
+    let mut cursor = object.walk();
+    for entry in object.named_children(&mut cursor) {
+        match entry.kind() {
+            "comment" => {}
+            "pair" => {
+                let key = entry.child_by_field_name("key")?;
+                let value = entry.child_by_field_name("value")?;
+                let name = match key.kind() {
+                    "property_identifier" | "identifier" | "number" => model.text(key).to_string(),
+                    "string" => {
+                        let text = model.text(key);
+                        text.get(1..text.len().saturating_sub(1))?.to_string()
+                    }
+                    _ => return None,
+                };
+                entries.push((name, value));
+            }
+            "shorthand_property_identifier" => {
+                entries.push((model.text(entry).to_string(), entry));
+            }
+            _ => return None,
+        }
+    }
+    Some(entries)
+}
+
+/// The literal `common` as `organizations` (v1 `common` admitted only work and school
+/// accounts; v2 `common` admits personal accounts too), in the same quotes.
+fn v2_tenant(model: &Model<'_>, node: Node<'_>) -> Option<String> {
+    if !matches!(node.kind(), "string" | "template_string") || !is_literal(node) {
+        return None;
+    }
+    let text = model.text(node);
+    let inner = text.get(1..text.len().checked_sub(1)?)?;
+    inner
+        .eq_ignore_ascii_case("common")
+        .then(|| format!("{}organizations{}", &text[..1], &text[text.len() - 1..]))
 }
 
 /// `resource + "/.default"`, folded into a string literal. Never normalises slashes: the
@@ -471,7 +660,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
     }
     for (name, patterns) in &recipe.reject {
-        let value = values.node(name).and_then(|node| model.string_value(node));
+        let value = values
+            .find(name)
+            .and_then(|found| model.string_value(found.node));
         if let Some(value) = value.filter(|v| patterns.iter().any(|p| p.matches(v))) {
             blockers.push(format!(
                 "`{name}` is `{value}`, which the new API does not accept here"
@@ -479,14 +670,21 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
     }
     blockers.extend(conflicting_uses(model, recipe, call.node));
+    unused_keys(recipe, &values, &mut blockers);
 
     let origin_text = match (&recipe.origin, &origin_call) {
-        (Some(template), Some(_)) => Some(template.render(&values).ok()?),
+        (Some(template), Some(origin_call)) => {
+            let indent = source.indentation_at(origin_call.node.start_byte());
+            Some(template.render_indented(&values, indent).ok()?)
+        }
         _ => None,
     };
     let mut origin = None;
     if let (Some(text), Some(origin_call), Some(receiver)) = (origin_text, &origin_call, receiver) {
         let origin_range = origin_call.node.byte_range();
+        if needs_async(&text) && !model.allows_await(origin_call.node) {
+            blockers.push(AWAIT_BLOCKER.to_string());
+        }
         if origin_range.start >= call.node.start_byte() && origin_range.end <= call.node.end_byte()
         {
             // `AuthenticationContext(a).acquire(...)`: the new object is built in place.
@@ -525,10 +723,12 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             .partition(|e| range.start <= e.range.start && e.range.end <= range.end);
         edits = outer;
         values.inner_edits = inner;
-        edits.push(Edit::replace(
-            range,
-            source.with_newlines(&template.render(&values).ok()?),
-        ));
+        let indent = source.indentation_at(call.node.start_byte());
+        let text = template.render_indented(&values, indent).ok()?;
+        if needs_async(&text) && !model.allows_await(call.node) {
+            blockers.push(AWAIT_BLOCKER.to_string());
+        }
+        edits.push(Edit::replace(range, source.with_newlines(&text)));
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = imports::statement_range(model, call.node);
@@ -546,18 +746,22 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         edits.push(Edit::insert(at, source.with_newlines(&text)));
     }
     let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
-    let imports = recipe
-        .add_imports
-        .iter()
-        .filter_map(|import| imports::add(model, source, anchor, import))
-        .collect();
+    let mut added = Vec::new();
+    for import in &recipe.add_imports {
+        match imports::add(model, source, anchor, import) {
+            Ok(Some(edit)) => added.push(edit),
+            Ok(None) => {}
+            Err(reason) => blockers.push(reason),
+        }
+    }
+    blockers.dedup();
     Some(Draft {
         fallback_from: None,
         edits,
         blockers,
         origin,
         requires,
-        imports,
+        imports: added,
     })
 }
 
@@ -608,6 +812,14 @@ fn conflicting_uses(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>) -> Ve
     }
     reasons.sort();
     reasons
+}
+
+const AWAIT_BLOCKER: &str = "the rewrite awaits, and `await` is not allowed here (not in an async function or an ES module); make the code that creates the application asynchronous first";
+
+/// True when a rendered template awaits.
+fn needs_async(text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| word == "await")
 }
 
 /// After a statement: past a trailing comment on its last line, else right at its end.
@@ -666,26 +878,29 @@ fn unused_arguments(
     blockers: &mut Vec<String>,
 ) {
     let mut used: HashSet<&str> = HashSet::new();
-    for template in [&recipe.replace, &recipe.origin, &recipe.after]
-        .into_iter()
-        .flatten()
-    {
-        used.extend(template.names());
+    for name in template_names(recipe) {
+        // `config.clientId` uses `config` (its other keys are checked by `unused_keys`), and
+        // the argument a signature binds to the dotted name itself.
+        used.insert(name);
+        used.insert(TemplatePath::parse(name).root);
     }
     used.extend(recipe.drop.iter().map(String::as_str));
+    // An argument that is `null` / `None` carries nothing to lose.
     let mut missing: Vec<String> = arguments
         .values
-        .keys()
-        .filter(|name| !used.contains(name.as_str()))
-        .map(|name| format!("`{name}`"))
+        .iter()
+        .filter(|(name, node)| !used.contains(name.as_str()) && !is_nothing(**node))
+        .map(|(name, _)| format!("`{name}`"))
         .collect();
     if let Some(origin) = origin {
         missing.extend(
             origin
                 .values
-                .keys()
-                .filter(|name| !used.contains(format!("origin.{name}").as_str()))
-                .map(|name| format!("`{name}` of the constructor")),
+                .iter()
+                .filter(|(name, node)| {
+                    !used.contains(format!("origin.{name}").as_str()) && !is_nothing(**node)
+                })
+                .map(|(name, _)| format!("`{name}` of the constructor")),
         );
     }
     missing.sort();
@@ -697,6 +912,60 @@ fn unused_arguments(
     }
     if !arguments.unbound.is_empty() || origin.is_some_and(|o| !o.unbound.is_empty()) {
         blockers.push("an argument does not match the documented signature".to_string());
+    }
+}
+
+/// Every name the recipe's templates use.
+fn template_names(recipe: &FixRecipe) -> Vec<&str> {
+    [&recipe.replace, &recipe.origin, &recipe.after]
+        .into_iter()
+        .flatten()
+        .flat_map(|template| template.names())
+        .collect()
+}
+
+/// When templates take keys out of an object-literal argument (`{{config.clientId}}`), every
+/// key it has must be carried over or dropped on purpose, and the object must be visible.
+fn unused_keys(recipe: &FixRecipe, values: &FixValues<'_, '_>, blockers: &mut Vec<String>) {
+    let names = template_names(recipe);
+    let mut roots: Vec<&str> = names
+        .iter()
+        .map(|name| TemplatePath::parse(name))
+        .filter(|path| !path.keys.is_empty())
+        .map(|path| path.root)
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    for root in roots {
+        let Some(argument) = values.argument(root) else {
+            continue;
+        };
+        let shown = root.strip_prefix("origin.").unwrap_or(root);
+        let entries = object_literal(values.model, argument)
+            .and_then(|(object, _)| object_entries(values.model, object));
+        let Some(entries) = entries else {
+            blockers.push(format!(
+                "`{shown}` is not an object literal this file defines (its keys cannot be carried over)"
+            ));
+            continue;
+        };
+        let mut lost: Vec<String> = entries
+            .iter()
+            .map(|(key, _)| format!("{root}.{key}"))
+            .filter(|path| {
+                let nested = format!("{path}.");
+                !names.iter().any(|n| n == path || n.starts_with(&nested))
+                    && !recipe.drop.iter().any(|d| d == path)
+            })
+            .map(|path| format!("`{}`", &path[root.len() + 1..]))
+            .collect();
+        lost.sort();
+        if !lost.is_empty() {
+            blockers.push(format!(
+                "{} of `{shown}` has no automatic equivalent",
+                lost.join(", ")
+            ));
+        }
     }
 }
 

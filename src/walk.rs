@@ -58,7 +58,8 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
                 if language.is_none() && manifest.is_none() {
                     walked.errors.push((
                         root.clone(),
-                        "not a Python or JavaScript file (unknown extension); skipped".to_string(),
+                        "not a file of a language adalint reads (unknown extension); skipped"
+                            .to_string(),
                     ));
                 }
             }

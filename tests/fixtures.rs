@@ -59,18 +59,30 @@ pub fn twin_of(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}.fixed.{extension}"))
 }
 
+/// The rule ids a marker comment on `line` names (`// expect: a, b`, `<!-- expect: a -->`).
+pub fn marker_rules(line: &str, language: Language) -> Vec<String> {
+    for prefix in language.comment_prefixes() {
+        let marker = format!("{prefix} expect:");
+        if let Some((_, rules)) = line.split_once(&marker) {
+            let rules = rules.trim_end();
+            let rules = rules.strip_suffix("-->").unwrap_or(rules);
+            return rules
+                .split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(String::from)
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
 /// The `(line, rule)` pairs a fixture's markers expect.
 fn expected_markers(text: &str, language: Language) -> BTreeSet<(usize, String)> {
-    let marker = format!("{} expect:", language.comment_prefix());
     let mut expected = BTreeSet::new();
     for (index, line) in text.lines().enumerate() {
-        if let Some((_, rules)) = line.split_once(&marker) {
-            for rule in rules.split(',') {
-                let rule = rule.trim();
-                if !rule.is_empty() {
-                    expected.insert((index + 1, rule.to_string()));
-                }
-            }
+        for rule in marker_rules(line, language) {
+            expected.insert((index + 1, rule));
         }
     }
     expected

@@ -71,20 +71,25 @@ fn markers() -> Vec<(String, std::path::PathBuf)> {
                 }
                 continue;
             }
-            let prefix = match Language::from_path(&path) {
-                Some(language) => language.comment_prefix(),
+            let prefixes: Vec<&str> = match Language::from_path(&path) {
+                Some(language) => language.comment_prefixes().to_vec(),
                 None => match ManifestKind::from_path(&path).and_then(ManifestKind::comment_prefix)
                 {
-                    Some(prefix) => prefix,
+                    Some(prefix) => vec![prefix],
                     None => continue,
                 },
             };
             let text = std::fs::read_to_string(&path).expect("fixture text");
-            let marker = format!("{prefix} expect:");
             for line in text.lines() {
-                if let Some((_, rules)) = line.split_once(&marker) {
-                    for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-                        out.push((rule.to_string(), path.clone()));
+                for prefix in &prefixes {
+                    let marker = format!("{prefix} expect:");
+                    if let Some((_, rules)) = line.split_once(&marker) {
+                        let rules = rules.trim_end();
+                        let rules = rules.strip_suffix("-->").unwrap_or(rules);
+                        for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                            out.push((rule.to_string(), path.clone()));
+                        }
+                        break;
                     }
                 }
             }
@@ -125,7 +130,7 @@ fn every_rule_has_a_fixture_and_every_marker_names_a_rule() {
 fn every_fixable_rule_has_a_fixed_twin() {
     let registry = Registry::embedded().expect("embedded rules load");
     let markers = markers();
-    // Display-only fixes are never applied, so only rules with applicable fixes need a twin.
+    // Display-only fixes never change a file: only applicable fixes need a twin.
     let applicable = |r: &adalint::registry::RuleInfo<'_>| {
         r.fix_applicability()
             .is_some_and(|a| a != adalint::fix::Applicability::DisplayOnly)
@@ -168,6 +173,35 @@ fn rule_ids_are_kebab_case_and_have_help_and_docs() {
         assert!(
             rule.url().starts_with("https://"),
             "{} has no documentation URL",
+            rule.id()
+        );
+    }
+}
+
+/// MSAL.js needs the redirect URI registered under the "Single-page application" platform,
+/// a portal change no fix can make: every browser rule's help says so.
+#[test]
+fn every_browser_rule_names_the_portal_change() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let browser: Vec<&str> = registry
+        .packs()
+        .iter()
+        .filter(|p| {
+            [
+                "@azure/msal-browser",
+                "@azure/msal-react",
+                "@azure/msal-angular",
+            ]
+            .iter()
+            .any(|successor| p.successor.starts_with(successor))
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(!browser.is_empty(), "no browser packs");
+    for rule in registry.rules().filter(|r| browser.contains(&r.pack())) {
+        assert!(
+            rule.help().contains("\"Single-page application\" platform"),
+            "{} does not mention the Single-page application platform",
             rule.id()
         );
     }

@@ -67,6 +67,16 @@ pub(crate) struct PackDef {
     /// Parameters whose arguments identify the application, by inventory category.
     #[serde(default)]
     pub(crate) inventory: HashMap<String, InventoryCategory>,
+    /// Names a library loaded by `<script src>` defines globally, by qualified name; they
+    /// apply in files that bind the name nowhere (and to `window.name`).
+    #[serde(default)]
+    pub(crate) globals: HashMap<String, String>,
+    /// Dependency-injection names (AngularJS services), by the qualified name of the object
+    /// injected.
+    #[serde(default)]
+    pub(crate) injected: HashMap<String, String>,
+    /// How to recognise a copy of the library itself committed to a project.
+    pub(crate) copies: Option<CopiesDef>,
 }
 
 /// A package in a registry, as a pack describes it.
@@ -97,6 +107,16 @@ pub(crate) enum Ecosystem {
     Npm,
 }
 
+/// A copy of the retired library's own source (`Scripts/adal.js`): a file with one of these
+/// names that contains one of these markers. Its code is not a use of the library (the
+/// `<script src>` or import that loads it is), so it is not scanned.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CopiesDef {
+    pub(crate) files: Vec<String>,
+    pub(crate) markers: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RuleDef {
@@ -114,16 +134,16 @@ pub(crate) struct RuleDef {
     /// Extra prefilter literals for this rule (query rules that match text, not imports).
     #[serde(default)]
     pub(crate) triggers: Vec<String>,
-    /// A subset of the pack's languages this rule applies to (a query written for one
-    /// grammar).
-    pub(crate) languages: Option<Vec<Language>>,
+    /// The languages of the pack this rule applies to, when not all of them (a query
+    /// written for one grammar, such as HTML markup).
+    pub(crate) languages: Option<Spanned<Vec<Language>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct MatchDef {
-    /// An import of this module or one of its submodules.
-    pub(crate) import: Option<String>,
+    /// An import of this module (or of one of these modules) or one of its submodules.
+    pub(crate) import: Option<Names>,
     /// A call of this qualified name (`pkg.Class`, `pkg.Class#method`), or of any of a
     /// list of them; `*` is a wildcard.
     pub(crate) call: Option<Names>,
@@ -137,6 +157,8 @@ pub(crate) struct MatchDef {
     pub(crate) arguments: Option<Names>,
     /// A reference (called or not) to this qualified name, or to any of a list of them.
     pub(crate) reference: Option<Names>,
+    /// With `reference`: also a reference that is called (`raise adal.AdalError(...)`).
+    pub(crate) called: Option<bool>,
     /// Reads of these keys...
     pub(crate) key: Option<Vec<String>>,
     /// ...on objects returned by these calls.
@@ -212,7 +234,7 @@ pub(crate) struct FixDef {
     pub(crate) conflicts: HashMap<String, String>,
 }
 
-/// One qualified-name pattern or several.
+/// One name or several: `import = "adal"`, `call = ["pkg.A", "pkg.B"]`.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum Names {
@@ -259,7 +281,8 @@ impl ImportDef {
     }
 }
 
-/// A glob over qualified names: `*` matches any run of characters.
+/// A glob over qualified names: `*` matches any run of characters but `#`, so
+/// `Class#*` names the members of an instance and not the members of what they return.
 #[derive(Clone, Debug)]
 pub(crate) struct NamePattern(String);
 
@@ -284,7 +307,10 @@ impl NamePattern {
 fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| glob_matches(rest, &text[skip..])),
+        Some((b'*', rest)) => {
+            let run = text.iter().position(|&c| c == b'#').unwrap_or(text.len());
+            (0..=run).any(|skip| glob_matches(rest, &text[skip..]))
+        }
         Some((c, rest)) => text
             .split_first()
             .is_some_and(|(t, text)| t == c && glob_matches(rest, text)),
@@ -303,7 +329,7 @@ pub(crate) enum DependencyMatch {
 /// What a compiled rule matches.
 #[derive(Debug)]
 pub(crate) enum Matcher {
-    Import(String),
+    Import(Vec<String>),
     Call {
         patterns: Vec<NamePattern>,
         arity: Option<usize>,
@@ -311,7 +337,8 @@ pub(crate) enum Matcher {
         arguments: Vec<NamePattern>,
         conditions: Vec<Condition>,
     },
-    Reference(Vec<NamePattern>),
+    /// Names, and whether called references count.
+    Reference(Vec<NamePattern>, Calls),
     Key {
         keys: Vec<String>,
         of: Vec<NamePattern>,
@@ -332,6 +359,13 @@ pub(crate) enum Matcher {
 pub(crate) enum Condition {
     Absent(String),
     Literal(String, Vec<NamePattern>),
+}
+
+/// Whether a reference rule also matches references that are called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Calls {
+    Excluded,
+    Included,
 }
 
 /// A compiled fix recipe.
@@ -411,6 +445,14 @@ pub(crate) struct Rule {
 }
 
 impl Rule {
+    /// True when the rule's pack covers code in `language` (a `javascript` pack covers
+    /// TypeScript too; see `Language::covered`).
+    pub(crate) fn applies_to(&self, language: Language) -> bool {
+        self.languages
+            .iter()
+            .any(|pack| pack.covered().contains(&language))
+    }
+
     /// The rule's message as written, for listings.
     pub(crate) fn summary(&self) -> String {
         self.summary.clone()
@@ -462,19 +504,39 @@ impl Rule {
                 format!("rule id `{id}` is not kebab-case (lower-case words joined by `-`)"),
             ));
         }
+        let languages = match definition.languages {
+            None => pack.languages.clone(),
+            Some(languages) => {
+                let outside: Vec<&str> = languages
+                    .get_ref()
+                    .iter()
+                    .filter(|l| !pack.languages.contains(l))
+                    .map(|l| l.name())
+                    .collect();
+                if !outside.is_empty() || languages.get_ref().is_empty() {
+                    return Err(DefinitionError::new(
+                        languages.span(),
+                        format!(
+                            "a rule's `languages` must be some of its pack's ({}); not: {}",
+                            pack.languages
+                                .iter()
+                                .map(|l| l.name())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if outside.is_empty() {
+                                "none".to_string()
+                            } else {
+                                outside.join(", ")
+                            }
+                        ),
+                    ));
+                }
+                languages.into_inner()
+            }
+        };
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
         let parameters_override = matcher_def.parameters.clone();
-        let languages = match definition.languages {
-            Some(languages) if languages.iter().all(|l| pack.languages.contains(l)) => languages,
-            Some(_) => {
-                return Err(DefinitionError::new(
-                    definition.id.span(),
-                    "a rule's `languages` must be languages of its pack",
-                ));
-            }
-            None => pack.languages.clone(),
-        };
         let matcher = compile_matcher(matcher_def, &languages, match_span.clone())?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { patterns, .. } => {
@@ -616,8 +678,8 @@ fn compile_matcher(
     if let Some(builtin) = definition.builtin {
         return Ok(Matcher::Builtin(builtin));
     }
-    if let Some(module) = definition.import {
-        return Ok(Matcher::Import(module));
+    if let Some(modules) = definition.import {
+        return Ok(Matcher::Import(modules.into_vec()));
     }
     if let Some(call) = definition.call {
         let patterns: Vec<NamePattern> = call
@@ -659,7 +721,12 @@ fn compile_matcher(
             .iter()
             .map(|p| NamePattern::new(p))
             .collect();
-        return Ok(Matcher::Reference(patterns));
+        let calls = if definition.called == Some(true) {
+            Calls::Included
+        } else {
+            Calls::Excluded
+        };
+        return Ok(Matcher::Reference(patterns, calls));
     }
     if let (Some(keys), Some(of)) = (definition.key, definition.of) {
         return Ok(Matcher::Key {
@@ -668,8 +735,12 @@ fn compile_matcher(
         });
     }
     let source = definition.query.unwrap_or_default();
-    let mut queries = Vec::new();
-    for &language in languages {
+    let mut queries: Vec<(Language, tree_sitter::Query)> = Vec::new();
+    let covered = languages.iter().flat_map(|l| l.covered().iter().copied());
+    for language in covered {
+        if queries.iter().any(|(l, _)| *l == language) {
+            continue;
+        }
         let query = tree_sitter::Query::new(&language.grammar(), &source).map_err(|error| {
             DefinitionError::new(
                 span.clone(),
@@ -717,14 +788,16 @@ struct TemplateScope<'a> {
 impl TemplateScope<'_> {
     fn check(&self, template: &Template) -> Result<(), String> {
         for name in template.names() {
-            let known = match name.split_once('.') {
-                Some(("origin", parameter)) => {
+            // `config.clientId` and `origin.config.clientId` go into the `config` argument.
+            let known = match name.strip_prefix("origin.") {
+                Some(path) => {
+                    let parameter = path.split('.').next().unwrap_or_default();
                     self.origin_parameters.iter().any(|p| p == parameter)
                 }
-                Some(_) => false,
                 None => {
+                    let parameter = name.split('.').next().unwrap_or_default();
                     matches!(name, "receiver" | "result")
-                        || self.parameters.iter().any(|p| p == name)
+                        || self.parameters.iter().any(|p| p == parameter)
                         || self.captures.iter().any(|c| c == name)
                 }
             } || self.parameters.iter().any(|p| p == name);
@@ -815,4 +888,20 @@ fn compile_fix(
         ));
     }
     Ok(recipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NamePattern;
+
+    #[test]
+    fn a_star_stays_within_one_member_hop() {
+        let members = NamePattern::new("m:Class#*");
+        assert!(members.matches("m:Class#login"));
+        assert!(members.matches("m:Class#config.clientId"));
+        assert!(!members.matches("m:Class#getUser#userName"));
+        assert!(NamePattern::new("m:*#*").matches("m:Service#login"));
+        assert!(!NamePattern::new("m:*").matches("m:Service#login"));
+        assert!(NamePattern::new("m:*").matches("m:a.b"));
+    }
 }

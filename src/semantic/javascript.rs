@@ -2,6 +2,13 @@
 //! JavaScript's rules (`var` is function-scoped, `let`/`const`/`class` block-scoped,
 //! `this` bound by methods and constructor functions, assignments reaching outer scopes),
 //! and both module systems (`import` and `require`).
+//!
+//! TypeScript adds types on top: `import x = require("m")`, type-only imports (which bind
+//! no value), typed parameters and fields (an instance of the annotated type, which is how
+//! Angular injects services: `constructor(private auth: AdalService)` makes `this.auth` an
+//! `AdalService`), and type references, recorded as reference sites. AngularJS injects by
+//! name: a parameter is the service its name or its string annotation names
+//! (`['adalAuthenticationService', function (adal) {}]`, `Ctrl.$inject = [...]`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -13,10 +20,30 @@ use super::{
     ImportedName, Key, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
+/// The names of the global object in a browser script.
+pub(super) const GLOBAL_OBJECTS: &[&str] = &["window", "globalThis", "self"];
+
 /// The syntactic shape of a JavaScript expression.
 pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
     match node.kind() {
         "identifier" | "shorthand_property_identifier" => Shape::Name(&source[node.byte_range()]),
+        "type_identifier" => Shape::TypeName(&source[node.byte_range()]),
+        "nested_type_identifier" => match (
+            node.child_by_field_name("module"),
+            node.child_by_field_name("name"),
+        ) {
+            (Some(module), Some(name)) => {
+                Shape::Member(module, source[name.byte_range()].to_string())
+            }
+            _ => Shape::Other,
+        },
+        "type_annotation" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .find(|c| matches!(c.kind(), "type_identifier" | "nested_type_identifier"));
+            inner.map_or(Shape::Other, Shape::Instance)
+        }
         "member_expression" => match (
             node.child_by_field_name("object"),
             node.child_by_field_name("property"),
@@ -48,14 +75,32 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
         | "await_expression"
         | "as_expression"
         | "non_null_expression"
-        | "satisfies_expression"
-        | "type_assertion" => {
+        | "satisfies_expression" => {
             let mut cursor = node.walk();
             let inner = node
                 .named_children(&mut cursor)
                 .find(|c| c.kind() != "comment");
             inner.map_or(Shape::Other, Shape::Inner)
         }
+        // `<T>value`: the value comes last.
+        "type_assertion" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .last();
+            inner.map_or(Shape::Other, Shape::Inner)
+        }
+        // `adal.User` in `import User = adal.User`.
+        "nested_identifier" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) {
+            (Some(object), Some(property)) => {
+                Shape::Member(object, source[property.byte_range()].to_string())
+            }
+            _ => Shape::Other,
+        },
         "null" | "undefined" => Shape::Null,
         "this" => Shape::This,
         _ => Shape::Other,
@@ -140,6 +185,13 @@ struct Collector<'t> {
     constructors: HashMap<String, usize>,
     /// `x = value` for names declared elsewhere, bound once all declarations are known.
     pending: Vec<PendingAssignment<'t>>,
+    /// Dependency-injection annotations of functions, by the function's start byte:
+    /// `['$scope', 'adalAuthenticationService', function ($scope, adal) {}]`.
+    injections: HashMap<usize, Vec<String>>,
+    /// The parameter bindings of named function declarations, in order, for `$inject`.
+    declared_parameters: HashMap<String, Vec<Option<usize>>>,
+    /// `Ctrl.$inject = ['a', 'b']`, applied once every function is known.
+    inject_annotations: Vec<(String, Vec<String>)>,
 }
 
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
@@ -148,6 +200,9 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
         facts: Facts::default(),
         constructors: HashMap::new(),
         pending: Vec::new(),
+        injections: HashMap::new(),
+        declared_parameters: HashMap::new(),
+        inject_annotations: Vec::new(),
     };
     let module = collector
         .facts
@@ -160,6 +215,7 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
     };
     collector.visit_children(tree.root_node(), &context);
     collector.bind_pending();
+    collector.annotate_injections();
     collector.facts
 }
 
@@ -227,6 +283,58 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// Applies `Ctrl.$inject = [...]` to the parameters of the function `Ctrl`.
+    fn annotate_injections(&mut self) {
+        for (function, names) in std::mem::take(&mut self.inject_annotations) {
+            let Some(parameters) = self.declared_parameters.get(&function) else {
+                continue;
+            };
+            for (binding, name) in parameters.iter().zip(names) {
+                if let Some(&binding) = binding.as_ref() {
+                    self.facts.bindings[binding].value = BindingValue::Injected(name);
+                }
+            }
+        }
+    }
+
+    /// A name in a type position (`: AdalService`, `adal.User`): a reference site, and a
+    /// read of its root name so that the import it uses is kept.
+    fn type_reference(&mut self, node: Node<'t>) {
+        self.facts.references.push(ReferenceSite {
+            node,
+            called: false,
+        });
+        let mut root = node;
+        while root.kind() == "nested_type_identifier" {
+            match root.child_by_field_name("module") {
+                Some(module) => root = module,
+                None => break,
+            }
+        }
+        while root.kind() == "nested_identifier" {
+            match root.child_by_field_name("object") {
+                Some(first) => root = first,
+                None => break,
+            }
+        }
+        if matches!(root.kind(), "identifier" | "type_identifier") {
+            self.facts.name_reads.push(root);
+        }
+    }
+
+    /// Binds a type-only name (`interface X`, `type X = ...`).
+    fn bind_type(&mut self, node: Node<'t>, context: &Context) {
+        if let Some(name) = node.child_by_field_name("name") {
+            self.bind(
+                context.scope,
+                name,
+                node.start_byte(),
+                context.dominant,
+                BindingValue::TypeOnly(Box::new(BindingValue::Unknown)),
+            );
+        }
+    }
+
     fn innermost_scope(&self, position: usize) -> usize {
         self.facts
             .scopes
@@ -265,7 +373,72 @@ impl<'t> Collector<'t> {
     fn visit(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "comment" | "hash_bang_line" => {}
+            // `declare var AuthenticationContext: any;` declares a global, binds nothing.
+            "ambient_declaration" => {}
             "import_statement" => self.import(node, context),
+            "export_statement" if node.child_by_field_name("source").is_some() => {
+                self.re_export(node);
+            }
+            "export_statement" => {
+                self.record_exports(node);
+                self.visit_children(node, context);
+            }
+            "type_identifier" | "nested_type_identifier" => self.type_reference(node),
+            // `import User = adal.User;` (TypeScript).
+            "import_alias" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                if let [name, value] = parts.as_slice() {
+                    if name.kind() == "identifier" {
+                        self.bind(
+                            context.scope,
+                            *name,
+                            node.start_byte(),
+                            context.dominant,
+                            BindingValue::Expr(*value),
+                        );
+                    }
+                    self.type_reference(*value);
+                }
+            }
+            "interface_declaration" | "type_alias_declaration" => {
+                self.bind_type(node, context);
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'t>> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| Some(*c) != node.child_by_field_name("name"))
+                    .collect();
+                for part in parts {
+                    self.visit(part, context);
+                }
+            }
+            "type_parameter" => {
+                for field in ["constraint", "value"] {
+                    if let Some(child) = node.child_by_field_name(field) {
+                        self.visit(child, context);
+                    }
+                }
+            }
+            "enum_declaration" | "internal_module" | "module" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    if name.kind() == "identifier" {
+                        self.bind(
+                            context.scope,
+                            name,
+                            node.start_byte(),
+                            context.dominant,
+                            BindingValue::Unknown,
+                        );
+                    }
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.visit_children(body, context);
+                }
+            }
+            "array" => {
+                self.injection_annotation(node);
+                self.visit_children(node, context);
+            }
             "lexical_declaration" | "variable_declaration" => {
                 let scope = if node.kind() == "variable_declaration" {
                     context.function_scope
@@ -294,7 +467,9 @@ impl<'t> Collector<'t> {
                         BindingValue::Unknown,
                     );
                     let class = self.constructor_class(self.text(name));
-                    self.function(node, context, Some(class));
+                    let parameters = self.function(node, context, Some(class));
+                    self.declared_parameters
+                        .insert(self.text(name).to_string(), parameters);
                 } else {
                     self.function(node, context, None);
                 }
@@ -304,7 +479,9 @@ impl<'t> Collector<'t> {
                 self.function(node, context, class);
             }
             "arrow_function" => self.arrow(node, context),
-            "class_declaration" | "class" => self.class(node, context),
+            "class_declaration" | "class" | "abstract_class_declaration" => {
+                self.class(node, context)
+            }
             "statement_block" => self.block(node, context, true),
             "if_statement" | "while_statement" | "do_statement" | "try_statement"
             | "switch_statement" | "else_clause" | "finally_clause" | "switch_case"
@@ -426,7 +603,14 @@ impl<'t> Collector<'t> {
         (owner.kind() == "identifier").then(|| self.constructor_class(self.text(owner)))
     }
 
-    fn function(&mut self, node: Node<'t>, context: &Context, class: Option<usize>) {
+    /// Visits a function; returns the bindings of its parameters, in order (`None` for a
+    /// destructured one).
+    fn function(
+        &mut self,
+        node: Node<'t>,
+        context: &Context,
+        class: Option<usize>,
+    ) -> Vec<Option<usize>> {
         let scope =
             self.facts
                 .add_scope(ScopeKind::Function, Some(context.scope), node.byte_range());
@@ -442,12 +626,19 @@ impl<'t> Collector<'t> {
                 self.bind(scope, name, node.start_byte(), true, BindingValue::Unknown);
             }
         }
-        if let Some(parameters) = node.child_by_field_name("parameters") {
-            self.parameters(parameters, &inner);
+        let parameters = node
+            .child_by_field_name("parameters")
+            .map(|parameters| self.parameters(parameters, &inner))
+            .unwrap_or_default();
+        for field in ["return_type", "type_parameters"] {
+            if let Some(types) = node.child_by_field_name(field) {
+                self.visit(types, &inner);
+            }
         }
         if let Some(body) = node.child_by_field_name("body") {
             self.visit_children(body, &inner);
         }
+        parameters
     }
 
     fn arrow(&mut self, node: Node<'t>, context: &Context) {
@@ -461,16 +652,16 @@ impl<'t> Collector<'t> {
             ..context.clone()
         };
         if let Some(parameter) = node.child_by_field_name("parameter") {
-            self.bind(
-                scope,
-                parameter,
-                node.start_byte(),
-                true,
-                BindingValue::Parameter(node, 0),
-            );
+            let value = self.injected(node, 0, parameter);
+            self.bind(scope, parameter, node.start_byte(), true, value);
         }
         if let Some(parameters) = node.child_by_field_name("parameters") {
             self.parameters(parameters, &inner);
+        }
+        for field in ["return_type", "type_parameters"] {
+            if let Some(types) = node.child_by_field_name(field) {
+                self.visit(types, &inner);
+            }
         }
         if let Some(body) = node.child_by_field_name("body") {
             if body.kind() == "statement_block" {
@@ -481,41 +672,120 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn parameters(&mut self, parameters: Node<'t>, inner: &Context) {
-        let mut cursor = parameters.walk();
-        let children: Vec<Node<'t>> = parameters.named_children(&mut cursor).collect();
+    /// Binds a function's parameters; returns their bindings in order (`None` for a
+    /// destructured one).
+    fn parameters(&mut self, parameters: Node<'t>, inner: &Context) -> Vec<Option<usize>> {
         let function = parameters.parent().unwrap_or(parameters);
+        let mut cursor = parameters.walk();
+        let children: Vec<Node<'t>> = parameters
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let mut bound = Vec::new();
         for (index, parameter) in children.into_iter().enumerate() {
-            // TypeScript wraps parameters: `required_parameter` / `optional_parameter`.
-            let pattern = match parameter.kind() {
+            // TypeScript wraps parameters: `required_parameter` / `optional_parameter`,
+            // with a type, decorators and, in constructors, `private` and friends.
+            let (pattern, annotation) = match parameter.kind() {
                 "required_parameter" | "optional_parameter" => {
+                    let mut cursor = parameter.walk();
+                    let decorators: Vec<Node<'t>> = parameter
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() == "decorator")
+                        .collect();
+                    for decorator in decorators {
+                        self.visit_children(decorator, inner);
+                    }
                     if let Some(value) = parameter.child_by_field_name("value") {
                         self.visit(value, inner);
                     }
-                    parameter.child_by_field_name("pattern")
+                    let annotation = parameter.child_by_field_name("type");
+                    if let Some(annotation) = annotation {
+                        self.visit(annotation, inner);
+                    }
+                    (parameter.child_by_field_name("pattern"), annotation)
                 }
-                _ => Some(parameter),
+                _ => (Some(parameter), None),
             };
-            match pattern {
-                Some(pattern) if pattern.kind() == "identifier" => {
-                    self.bind(
-                        inner.scope,
-                        pattern,
-                        parameters.start_byte(),
-                        true,
-                        BindingValue::Parameter(function, index),
-                    );
-                }
-                Some(pattern) => self.bind_pattern(
+            let Some(pattern) = pattern else {
+                bound.push(None);
+                continue;
+            };
+            if pattern.kind() != "identifier" {
+                self.bind_pattern(
                     pattern,
                     inner.scope,
                     parameters.start_byte(),
                     None,
                     &[],
                     inner,
-                ),
-                None => {}
+                );
+                bound.push(None);
+                continue;
             }
+            let value = match annotation {
+                Some(annotation) => BindingValue::Expr(annotation),
+                None => self.injected(function, index, pattern),
+            };
+            let binding = self.bind(inner.scope, pattern, parameters.start_byte(), true, value);
+            bound.push(Some(binding));
+            if let (Some(class), true) = (inner.this_class, is_parameter_property(parameter)) {
+                self.facts.add_attribute(
+                    class,
+                    self.text(pattern).to_string(),
+                    AttributeAssignment {
+                        value: pattern,
+                        statement: parameter.byte_range(),
+                        scope: inner.scope,
+                    },
+                );
+            }
+        }
+        bound
+    }
+
+    /// What a dependency-injection framework passes as parameter `index` of `function`:
+    /// the service its annotation names, else the service named like the parameter.
+    fn injected(&self, function: Node<'t>, index: usize, name: Node<'_>) -> BindingValue<'t> {
+        match self.injections.get(&function.start_byte()) {
+            Some(names) => names
+                .get(index)
+                .map_or(BindingValue::Unknown, |n| BindingValue::Injected(n.clone())),
+            // A plain parameter: a callback's result, or a service injected by its own name.
+            None => {
+                let _ = name;
+                BindingValue::Parameter(function, index)
+            }
+        }
+    }
+
+    /// Records `['a', 'b', function (a, b) {}]` (AngularJS's inline array annotation).
+    fn injection_annotation(&mut self, array: Node<'t>) {
+        let mut cursor = array.walk();
+        let elements: Vec<Node<'t>> = array
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let Some((last, names)) = elements.split_last() else {
+            return;
+        };
+        let names: Option<Vec<String>> = names
+            .iter()
+            .map(|n| string_literal(*n, self.source).map(|(s, _)| s))
+            .collect();
+        let Some(names) = names.filter(|n| !n.is_empty()) else {
+            return;
+        };
+        match last.kind() {
+            "function_expression" | "function" | "arrow_function" => {
+                self.injections.insert(last.start_byte(), names);
+            }
+            // `['$http', 'adalAuthenticationService', Controller]`, `Controller` declared
+            // elsewhere in the file.
+            "identifier" => {
+                let function = self.text(*last).to_string();
+                self.inject_annotations.push((function, names));
+            }
+            _ => {}
         }
     }
 
@@ -564,10 +834,22 @@ impl<'t> Collector<'t> {
                     let mut cursor = child.walk();
                     let members: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
                     for member in members {
-                        if member.kind() == "method_definition" {
-                            self.method(member, &inner, class);
-                        } else {
-                            self.visit_children(member, &inner);
+                        match member.kind() {
+                            "method_definition" => {
+                                let parameters = self.method(member, &inner, class);
+                                let is_constructor = member
+                                    .child_by_field_name("name")
+                                    .is_some_and(|n| self.text(n) == "constructor");
+                                if let (true, Some(name)) = (is_constructor, name) {
+                                    self.declared_parameters
+                                        .insert(self.text(name).to_string(), parameters);
+                                }
+                            }
+                            "public_field_definition" | "field_definition" => {
+                                self.field(member, &inner, class);
+                                self.visit_children(member, &inner);
+                            }
+                            _ => self.visit_children(member, &inner),
                         }
                     }
                 }
@@ -577,7 +859,37 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn method(&mut self, node: Node<'t>, context: &Context, class: usize) {
+    /// A class field: `ctx = new AuthenticationContext(config);` is an attribute assigned
+    /// on `this`; `private ctx: AuthenticationContext;` declares its type.
+    fn field(&mut self, node: Node<'t>, context: &Context, class: usize) {
+        let name = node
+            .child_by_field_name("name")
+            .or_else(|| node.child_by_field_name("property"))
+            .filter(|n| n.kind() == "property_identifier");
+        let Some(name) = name.map(|n| self.text(n).to_string()) else {
+            return;
+        };
+        match (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("type"),
+        ) {
+            (Some(value), _) => self.facts.add_attribute(
+                class,
+                name,
+                AttributeAssignment {
+                    value,
+                    statement: node.byte_range(),
+                    scope: context.scope,
+                },
+            ),
+            (None, Some(annotation)) => {
+                self.facts.classes[class].declared.insert(name, annotation);
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn method(&mut self, node: Node<'t>, context: &Context, class: usize) -> Vec<Option<usize>> {
         let mut cursor = node.walk();
         let decorators: Vec<Node<'t>> = node
             .named_children(&mut cursor)
@@ -586,7 +898,7 @@ impl<'t> Collector<'t> {
         for decorator in decorators {
             self.visit_children(decorator, context);
         }
-        self.function(node, context, Some(class));
+        self.function(node, context, Some(class))
     }
 
     fn declarator(
@@ -600,7 +912,25 @@ impl<'t> Collector<'t> {
         let Some(name) = declarator.child_by_field_name("name") else {
             return;
         };
+        let annotation = declarator.child_by_field_name("type");
+        if let Some(annotation) = annotation {
+            self.visit(annotation, context);
+        }
+        // `let ctx: AuthenticationContext;` holds an instance of its type.
         let value = declarator.child_by_field_name("value");
+        if let (None, Some(annotation)) = (value, annotation) {
+            let mut bind_context = context.clone();
+            bind_context.dominant = dominant;
+            self.bind_pattern(
+                name,
+                scope,
+                declaration.start_byte(),
+                Some(annotation),
+                &[],
+                &bind_context,
+            );
+            return;
+        }
         let position = declaration.start_byte();
         let before = self.facts.bindings.len();
         let mut bind_context = context.clone();
@@ -741,6 +1071,27 @@ impl<'t> Collector<'t> {
             "member_expression" => {
                 let object = left.child_by_field_name("object");
                 let property = left.child_by_field_name("property");
+                if let (Some(object), Some(property)) = (object, property) {
+                    if object.kind() == "identifier" && self.text(property) == "$inject" {
+                        self.inject_annotation(self.text(object), right);
+                    }
+                }
+                if is_export_target(left, self.source) {
+                    self.record_common_js_export(left, right);
+                }
+                // `window.authContext = value` defines the global `authContext`.
+                if let (Some(object), Some(property)) = (object, property) {
+                    if object.kind() == "identifier"
+                        && GLOBAL_OBJECTS.contains(&self.text(object))
+                        && property.kind() == "property_identifier"
+                    {
+                        self.pending.push(PendingAssignment {
+                            name_node: property,
+                            position: statement_of(node).start,
+                            value: right,
+                        });
+                    }
+                }
                 if let (Some(object), Some(property), Some(class)) =
                     (object, property, context.this_class)
                 {
@@ -764,10 +1115,182 @@ impl<'t> Collector<'t> {
         self.visit(right, context);
     }
 
+    /// `export const a = x`, `export default x`, `export { a, b as c }`.
+    fn record_exports(&mut self, node: Node<'t>) {
+        if let Some(value) = node.child_by_field_name("value") {
+            self.facts.exports.push((String::new(), value));
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            match child.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut cursor = child.walk();
+                    let declarators: Vec<Node<'t>> = child.named_children(&mut cursor).collect();
+                    for declarator in declarators {
+                        if let (Some(name), Some(value)) = (
+                            declarator
+                                .child_by_field_name("name")
+                                .filter(|n| n.kind() == "identifier"),
+                            declarator.child_by_field_name("value"),
+                        ) {
+                            self.facts
+                                .exports
+                                .push((self.text(name).to_string(), value));
+                        }
+                    }
+                }
+                "export_clause" => {
+                    let mut cursor = child.walk();
+                    let specifiers: Vec<Node<'t>> = child
+                        .named_children(&mut cursor)
+                        .filter(|s| s.kind() == "export_specifier")
+                        .collect();
+                    for specifier in specifiers {
+                        let Some(local) = specifier.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let exported = specifier.child_by_field_name("alias").unwrap_or(local);
+                        let name = match self.text(exported) {
+                            "default" => String::new(),
+                            other => other.to_string(),
+                        };
+                        self.facts.exports.push((name, local));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `module.exports = x` (with each key of an object literal), `exports.a = x`,
+    /// `module.exports.a = x`.
+    fn record_common_js_export(&mut self, left: Node<'t>, right: Node<'t>) {
+        let mut path = Vec::new();
+        let mut node = left;
+        while node.kind() == "member_expression" {
+            let (Some(object), Some(property)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) else {
+                return;
+            };
+            path.push(self.text(property));
+            node = object;
+        }
+        path.reverse();
+        let root = self.text(node);
+        let name = match (root, path.as_slice()) {
+            ("module", ["exports"]) => String::new(),
+            ("module", ["exports", name]) | ("exports", [name]) => (*name).to_string(),
+            _ => return,
+        };
+        if name.is_empty() && right.kind() == "object" {
+            let mut cursor = right.walk();
+            let entries: Vec<Node<'t>> = right.named_children(&mut cursor).collect();
+            for entry in entries {
+                match entry.kind() {
+                    "pair" => {
+                        if let (Some(key), Some(value)) = (
+                            entry
+                                .child_by_field_name("key")
+                                .filter(|k| k.kind() == "property_identifier"),
+                            entry.child_by_field_name("value"),
+                        ) {
+                            self.facts.exports.push((self.text(key).to_string(), value));
+                        }
+                    }
+                    "shorthand_property_identifier" => {
+                        self.facts
+                            .exports
+                            .push((self.text(entry).to_string(), entry));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.facts.exports.push((name, right));
+    }
+
+    /// `Ctrl.$inject = ['$scope', 'adalAuthenticationService']`.
+    fn inject_annotation(&mut self, function: &str, array: Node<'t>) {
+        if array.kind() != "array" {
+            return;
+        }
+        let mut cursor = array.walk();
+        let names: Option<Vec<String>> = array
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .map(|n| string_literal(n, self.source).map(|(s, _)| s))
+            .collect();
+        if let Some(names) = names {
+            self.inject_annotations.push((function.to_string(), names));
+        }
+    }
+
+    /// `export { a } from "m"` / `export * from "m"`: a use of the module.
+    fn re_export(&mut self, node: Node<'t>) {
+        let Some((module, _)) = node
+            .child_by_field_name("source")
+            .and_then(|source| string_literal(source, self.source))
+        else {
+            return;
+        };
+        self.facts.imports.push(ImportSite {
+            module,
+            range: node.byte_range(),
+            statement: node.byte_range(),
+            names: Vec::new(),
+            statement_names: 0,
+            submodules: Vec::new(),
+        });
+    }
+
+    /// `import x = require("m")` (TypeScript).
+    fn import_require(&mut self, node: Node<'t>, clause: Node<'t>, context: &Context) {
+        let (Some(local), Some((module, _))) = (
+            clause.named_child(0).filter(|n| n.kind() == "identifier"),
+            clause
+                .child_by_field_name("source")
+                .and_then(|source| string_literal(source, self.source)),
+        ) else {
+            return;
+        };
+        let binding = self.bind(
+            context.scope,
+            local,
+            node.start_byte(),
+            true,
+            BindingValue::Import(format!("{module}:")),
+        );
+        self.facts.bindings[binding].import_statement = Some(node.byte_range());
+        self.facts.imports.push(ImportSite {
+            module,
+            range: node.byte_range(),
+            statement: node.byte_range(),
+            names: vec![ImportedName {
+                binding,
+                range: local.byte_range(),
+            }],
+            statement_names: 1,
+            submodules: Vec::new(),
+        });
+    }
+
     fn import(&mut self, node: Node<'t>, context: &Context) {
+        let mut cursor = node.walk();
+        let require_clause = node
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "import_require_clause");
+        if let Some(clause) = require_clause {
+            self.import_require(node, clause, context);
+            return;
+        }
         let Some(source_node) = node.child_by_field_name("source") else {
             return;
         };
+        // `import type { A } from "m"` binds types only.
+        let statement_type_only = has_type_keyword(node);
         let Some((module, _)) = string_literal(source_node, self.source) else {
             return;
         };
@@ -790,7 +1313,7 @@ impl<'t> Collector<'t> {
                             part,
                             position,
                             true,
-                            BindingValue::Import(module_name.clone()),
+                            import_value(module_name.clone(), statement_type_only),
                         );
                         names.push(ImportedName {
                             binding,
@@ -804,7 +1327,7 @@ impl<'t> Collector<'t> {
                                 local,
                                 position,
                                 true,
-                                BindingValue::Import(module_name.clone()),
+                                import_value(module_name.clone(), statement_type_only),
                             );
                             names.push(ImportedName {
                                 binding,
@@ -830,12 +1353,13 @@ impl<'t> Collector<'t> {
                             } else {
                                 format!("{module_name}{imported_name}")
                             };
+                            let type_only = statement_type_only || has_type_keyword(specifier);
                             let binding = self.bind(
                                 context.scope,
                                 local,
                                 position,
                                 true,
-                                BindingValue::Import(target),
+                                import_value(target, type_only),
                             );
                             names.push(ImportedName {
                                 binding,
@@ -954,7 +1478,7 @@ impl<'t> Collector<'t> {
             self.facts.name_reads.push(node);
         }
         let parent = node.parent();
-        let kind = use_kind(node, parent);
+        let kind = use_kind(node, parent, self.source);
         self.facts.uses.push(UseSite { node, kind });
         let is_object_of_member = parent.is_some_and(|p| {
             matches!(p.kind(), "member_expression" | "subscript_expression")
@@ -968,13 +1492,42 @@ impl<'t> Collector<'t> {
                 | "shorthand_property_identifier"
         ) && !is_object_of_member
         {
-            self.facts.references.push(ReferenceSite { node });
+            let called = parent.is_some_and(|p| {
+                (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
+                    || (p.kind() == "new_expression"
+                        && p.child_by_field_name("constructor") == Some(node))
+            });
+            self.facts.references.push(ReferenceSite { node, called });
         }
     }
 }
 
+/// The value of an imported name: the symbol, or for a type-only import a type.
+fn import_value<'t>(name: String, type_only: bool) -> BindingValue<'t> {
+    if type_only {
+        BindingValue::TypeOnly(Box::new(BindingValue::Import(name)))
+    } else {
+        BindingValue::Import(name)
+    }
+}
+
+/// True for `import type ...` and `import { type A }`: an anonymous `type` keyword child.
+fn has_type_keyword(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == "type")
+}
+
+/// A constructor parameter that is also a property (`private auth: AdalService`).
+fn is_parameter_property(parameter: Node<'_>) -> bool {
+    let mut cursor = parameter.walk();
+    parameter
+        .children(&mut cursor)
+        .any(|c| c.kind() == "accessibility_modifier" || (!c.is_named() && c.kind() == "readonly"))
+}
+
 /// How the expression `node` is used by its parent.
-fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
+fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
     let Some(parent) = parent else {
         return UseKind::Escape;
     };
@@ -994,23 +1547,34 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         "call_expression" if is_field("function") => UseKind::Receiver,
         "new_expression" if is_field("constructor") => UseKind::Receiver,
         "variable_declarator" if is_field("value") => {
+            // `export const x = value`: other modules use it.
+            let exported = parent
+                .parent()
+                .and_then(|declaration| declaration.parent())
+                .is_some_and(|p| p.kind() == "export_statement");
             match parent.child_by_field_name("name").map(|n| n.kind()) {
-                Some("identifier") => UseKind::Alias,
+                Some("identifier") if !exported => UseKind::Alias,
                 _ => UseKind::Escape,
             }
         }
-        "assignment_expression" if is_field("right") => {
-            match parent.child_by_field_name("left").map(|l| l.kind()) {
-                Some("identifier" | "member_expression") => UseKind::Alias,
-                _ => UseKind::Escape,
+        "assignment_expression" if is_field("right") => match parent.child_by_field_name("left") {
+            Some(left) if left.kind() == "identifier" => UseKind::Alias,
+            Some(left) if left.kind() == "member_expression" && !is_export_target(left, source) => {
+                UseKind::Alias
             }
-        }
+            _ => UseKind::Escape,
+        },
         "assignment_expression" if is_field("left") => UseKind::Alias,
         "expression_statement" => UseKind::Alias,
         "binary_expression"
             if parent
                 .child_by_field_name("operator")
                 .is_some_and(|o| matches!(o.kind(), "===" | "!==" | "==" | "!=")) =>
+        {
+            UseKind::Test
+        }
+        "if_statement" | "while_statement" | "do_statement" | "ternary_expression"
+            if is_field("condition") =>
         {
             UseKind::Test
         }
@@ -1021,16 +1585,30 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>) -> UseKind {
         {
             UseKind::Test
         }
-        "if_statement" | "while_statement" | "do_statement" if is_field("condition") => {
+        "binary_expression"
+            if is_field("left")
+                && parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "&&") =>
+        {
             UseKind::Test
         }
-        "ternary_expression" if is_field("condition") => UseKind::Test,
         "parenthesized_expression"
         | "await_expression"
         | "non_null_expression"
-        | "as_expression" => use_kind(parent, parent.parent()),
+        | "as_expression"
+        | "satisfies_expression"
+        | "type_assertion" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
     }
+}
+
+/// `module.exports.x` / `exports.x` / `module.exports`: what other modules receive.
+fn is_export_target(mut node: Node<'_>, source: &str) -> bool {
+    while let Some(object) = node.child_by_field_name("object") {
+        node = object;
+    }
+    node.kind() == "identifier" && matches!(&source[node.byte_range()], "module" | "exports")
 }
 
 /// The `require(...)` call at the root of `require("m")` or `require("m").A.B`.

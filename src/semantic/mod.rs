@@ -7,12 +7,16 @@
 //! `adal`", "the symbol `adal.AuthenticationContext`" or "the object made by the call at
 //! bytes 120..180". It never reports anything; `check` turns sites and values into findings.
 
+mod exports;
 mod javascript;
 mod python;
+
+pub(crate) use exports::Exports;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
@@ -37,6 +41,9 @@ pub(crate) enum Value {
     },
     /// `self` / `this` inside a method of the class with this index.
     SelfOf(usize),
+    /// The global object of a browser script (`window`, `globalThis`, `self` when the file
+    /// binds no such name): its members are the page's global names.
+    Global,
 }
 
 /// How a binding gets its value.
@@ -55,6 +62,12 @@ pub(crate) enum BindingValue<'t> {
     /// Parameter `index` of a function: known when the function is the callback of a call
     /// whose results the packs describe.
     Parameter(Node<'t>, usize),
+    /// A parameter a dependency-injection framework fills by name (AngularJS: the
+    /// parameter's own name, or the string annotating it in `['name', function (x) {}]`).
+    Injected(String),
+    /// A binding that only names a type (TypeScript `import type`, `interface`, `type`):
+    /// invisible to value lookups; type positions see the inner value.
+    TypeOnly(Box<BindingValue<'t>>),
     Unknown,
 }
 
@@ -100,6 +113,9 @@ pub(crate) struct Class<'t> {
     /// Names of base classes (those defined in the same file lend their attributes).
     pub(crate) bases: Vec<String>,
     pub(crate) attributes: HashMap<String, Vec<AttributeAssignment<'t>>>,
+    /// Fields declared with a type and no value (`private ctx: AuthenticationContext;`),
+    /// by name: their type annotations, used when the class assigns the field nowhere.
+    pub(crate) declared: HashMap<String, Node<'t>>,
 }
 
 #[derive(Clone, Debug)]
@@ -191,7 +207,7 @@ pub(crate) enum UseKind {
     KeyRead,
     /// Assigned to a plain name or attribute, whose own uses are followed.
     Alias,
-    /// A truth test or comparison (`if token:`, `"error" in token`): reads nothing out.
+    /// Tested for truth (`if (x)`, `x ? a : b`, `!x`, `x && y`): nothing is read from it.
     Test,
     /// Anything else: passed, returned, stored in a container. The object escapes.
     Escape,
@@ -207,6 +223,8 @@ pub(crate) struct UseSite<'t> {
 #[derive(Clone, Debug)]
 pub(crate) struct ReferenceSite<'t> {
     pub(crate) node: Node<'t>,
+    /// The chain is the callee of a call (`adal.AdalError(...)`).
+    pub(crate) called: bool,
 }
 
 /// What the front end found in a file, before any evaluation.
@@ -222,6 +240,9 @@ pub(crate) struct Facts<'t> {
     pub(crate) references: Vec<ReferenceSite<'t>>,
     /// Identifier nodes that read a name (not definitions), for "is this import used".
     pub(crate) name_reads: Vec<Node<'t>>,
+    /// What the module exports, by name (`""` for the module itself), with the expression
+    /// that gives each its value.
+    pub(crate) exports: Vec<(String, Node<'t>)>,
 }
 
 impl Facts<'_> {
@@ -275,6 +296,10 @@ pub(crate) enum Shape<'t> {
     Call(Node<'t>),
     /// `require("m")`: the module itself.
     Require(String),
+    /// A name in a type position (TypeScript), looked up among types as well as values.
+    TypeName(&'t str),
+    /// A type annotation: an instance of the annotated type.
+    Instance(Node<'t>),
     Inner(Node<'t>),
     Null,
     This,
@@ -295,6 +320,12 @@ pub(crate) struct Vocabulary {
     pub(crate) callback_results: HashMap<String, usize>,
     /// Parameter names of APIs, by qualified name (the packs' signatures).
     pub(crate) signatures: HashMap<String, Vec<String>>,
+    /// Names a browser page defines globally (a library loaded by `<script src>`), by their
+    /// qualified names. A global applies only in files that bind the name nowhere.
+    pub(crate) globals: HashMap<String, String>,
+    /// Dependency-injection names (AngularJS services), by the qualified name of the
+    /// object the framework injects.
+    pub(crate) injected: HashMap<String, String>,
 }
 
 impl Vocabulary {
@@ -308,7 +339,10 @@ impl Vocabulary {
 
 /// A parsed file with its facts, able to evaluate any expression in it.
 pub(crate) struct Model<'t> {
+    /// The language the code is parsed as.
     pub(crate) language: Language,
+    /// The language of the file: the code's, or `Html` for the scripts of a page.
+    pub(crate) file_language: Language,
     root: Node<'t>,
     pub(crate) source: &'t str,
     pub(crate) facts: Facts<'t>,
@@ -316,6 +350,8 @@ pub(crate) struct Model<'t> {
     scope_index: ScopeIndex,
     /// Calls by the start of their last argument, to find the call a callback belongs to.
     callbacks: HashMap<usize, usize>,
+    /// Other modules' exports, and the directory relative imports start from.
+    project: Option<(&'t Exports, PathBuf)>,
     memo: RefCell<HashMap<(usize, usize), Value>>,
 }
 
@@ -375,6 +411,23 @@ impl ScopeIndex {
 
 const MAX_DEPTH: usize = 24;
 
+/// How a JavaScript file is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModuleKind {
+    Es,
+    CommonJs,
+    Script,
+}
+
+/// Which bindings a lookup sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Space {
+    /// Values: type-only bindings are skipped.
+    Values,
+    /// Types: every binding.
+    Types,
+}
+
 impl<'t> Model<'t> {
     pub(crate) fn build(
         language: Language,
@@ -395,13 +448,143 @@ impl<'t> Model<'t> {
             .collect();
         Model {
             language,
+            file_language: language,
             root: tree.root_node(),
             source,
             facts,
             vocabulary,
             scope_index,
             callbacks,
+            project: None,
             memo: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The model of a file in a project: names imported from relative paths resolve
+    /// through the other modules' exports.
+    pub(crate) fn in_project(mut self, exports: &'t Exports, directory: &Path) -> Self {
+        if !exports.is_empty() {
+            self.project = Some((exports, directory.to_path_buf()));
+        }
+        self
+    }
+
+    /// The values this module exports, evaluated here, by export name; objects lose their
+    /// origin (another file cannot rewrite it).
+    pub(crate) fn exported_values(&self) -> HashMap<String, Value> {
+        let mut values = HashMap::new();
+        for (name, node) in &self.facts.exports {
+            let value = match self.evaluate(*node) {
+                Value::Object { of, .. } => Value::Object { of, origin: None },
+                symbol @ Value::Symbol(_) => symbol,
+                _ => continue,
+            };
+            values.insert(name.clone(), value);
+        }
+        values
+    }
+
+    /// The globals a classic script (or a page's scripts) defines: its top-level bindings
+    /// and `window.name = ...` assignments whose value is an object, by name, without
+    /// origin. An ES module defines none (its top level is its own).
+    pub(crate) fn script_globals(&self) -> HashMap<String, Value> {
+        let mut values = HashMap::new();
+        if self.module_kind() != ModuleKind::Script {
+            return values;
+        }
+        let Some(top) = self.facts.scopes.first() else {
+            return values;
+        };
+        for (name, ids) in &top.bindings {
+            if name == "this" {
+                continue;
+            }
+            if let Value::Object { of, .. } =
+                self.merge(ids.iter().map(|&id| self.binding_value(id, 0)))
+            {
+                values.insert(name.clone(), Value::Object { of, origin: None });
+            }
+        }
+        values
+    }
+
+    /// How the file's code is loaded: an ES module (`import` / `export` statements, or
+    /// TypeScript), a CommonJS module (`require`, `module.exports`), or a classic script
+    /// (as every page's scripts are).
+    pub(crate) fn module_kind(&self) -> ModuleKind {
+        if self.file_language == Language::Html {
+            return ModuleKind::Script;
+        }
+        let es = matches!(self.language, Language::TypeScript | Language::Tsx)
+            || self.facts.imports.iter().any(|site| {
+                let statement = &self.source[site.statement.clone()];
+                statement.starts_with("import") || statement.starts_with("export")
+            })
+            || self
+                .root
+                .children(&mut self.root.walk())
+                .any(|c| c.kind() == "export_statement");
+        if es {
+            ModuleKind::Es
+        } else if !self.facts.imports.is_empty() || !self.facts.exports.is_empty() {
+            ModuleKind::CommonJs
+        } else {
+            ModuleKind::Script
+        }
+    }
+
+    /// The value of a qualified name: its canonical symbol, or, for a relative module of
+    /// the project, what that module exports.
+    fn symbol(&self, name: String) -> Value {
+        let name = self.vocabulary.canonical(name);
+        if let Some((exports, directory)) = &self.project {
+            if let Some((specifier, member)) = name.split_once(':') {
+                if let Some(value) = exports.resolve(directory, specifier, member) {
+                    return value;
+                }
+            }
+        }
+        Value::Symbol(name)
+    }
+
+    /// The model of code embedded in a file of another language (a page's scripts).
+    pub(crate) fn in_file(mut self, file_language: Language) -> Self {
+        self.file_language = file_language;
+        self
+    }
+
+    /// True when `await` may stand where `node` is: in an async function, or at the top
+    /// level of an ES module (a JavaScript file with `import` or `export`, or TypeScript).
+    pub(crate) fn allows_await(&self, node: Node<'_>) -> bool {
+        let mut current = node;
+        while let Some(parent) = current.parent() {
+            let function = matches!(
+                parent.kind(),
+                "function_declaration"
+                    | "function_expression"
+                    | "function"
+                    | "arrow_function"
+                    | "method_definition"
+                    | "generator_function"
+                    | "generator_function_declaration"
+                    | "function_definition"
+                    | "lambda"
+            );
+            if function {
+                let mut cursor = parent.walk();
+                return parent
+                    .children(&mut cursor)
+                    .any(|c| !c.is_named() && c.kind() == "async");
+            }
+            // Field initializers and static blocks run outside any async function.
+            if matches!(parent.kind(), "class_body" | "class_static_block") {
+                return false;
+            }
+            current = parent;
+        }
+        match self.language.family() {
+            crate::language::Family::Python => false,
+            crate::language::Family::JavaScript => self.module_kind() == ModuleKind::Es,
         }
     }
 
@@ -431,8 +614,26 @@ impl<'t> Model<'t> {
         }
     }
 
-    /// The bindings a read of `name` at `position` may see.
+    /// The bindings a read of `name` at `position` may see (values only: type-only
+    /// bindings are invisible).
     pub(crate) fn lookup(&self, name: &str, position: usize) -> Vec<usize> {
+        self.lookup_in(name, position, Space::Values)
+    }
+
+    /// The bindings a type reference to `name` at `position` may see.
+    pub(crate) fn lookup_type(&self, name: &str, position: usize) -> Vec<usize> {
+        self.lookup_in(name, position, Space::Types)
+    }
+
+    /// True when some binding anywhere in the file has this name.
+    pub(crate) fn is_bound_anywhere(&self, name: &str) -> bool {
+        self.facts
+            .scopes
+            .iter()
+            .any(|scope| scope.bindings.contains_key(name))
+    }
+
+    fn lookup_in(&self, name: &str, position: usize, space: Space) -> Vec<usize> {
         let start = self.scope_at(position);
         let home = self.function_of(start);
         let mut scope = Some(start);
@@ -440,8 +641,18 @@ impl<'t> Model<'t> {
             let s = &self.facts.scopes[id];
             let skip_class =
                 s.kind == ScopeKind::Class && id != start && self.function_of(start) != id;
+            let visible: Option<Vec<usize>> = s.bindings.get(name).map(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(|&b| {
+                        space == Space::Types
+                            || !matches!(self.facts.bindings[b].value, BindingValue::TypeOnly(_))
+                    })
+                    .collect()
+            });
             if !skip_class {
-                if let Some(ids) = s.bindings.get(name) {
+                if let Some(ids) = visible.filter(|ids| !ids.is_empty()) {
+                    let ids = &ids;
                     return if self.function_of(id) == home {
                         self.visible_before(ids, position)
                     } else {
@@ -501,10 +712,24 @@ impl<'t> Model<'t> {
             Shape::Name(name) => {
                 let ids = self.lookup(name, node.start_byte());
                 if ids.is_empty() {
-                    return self.star_imported(name, node.start_byte());
+                    return match self.star_imported(name, node.start_byte()) {
+                        Value::Unknown => self.global(name),
+                        value => value,
+                    };
                 }
                 self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1)))
             }
+            Shape::TypeName(name) => {
+                let ids = self.lookup_type(name, node.start_byte());
+                if ids.is_empty() {
+                    return self.global(name);
+                }
+                self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1)))
+            }
+            Shape::Instance(annotation) => match self.evaluate_at(annotation, depth + 1) {
+                Value::Symbol(of) => Value::Object { of, origin: None },
+                _ => Value::Unknown,
+            },
             Shape::Member(object, name) => {
                 let object = self.evaluate_at(object, depth + 1);
                 self.member(&object, &name, depth)
@@ -521,10 +746,7 @@ impl<'t> Model<'t> {
                 },
                 _ => Value::Unknown,
             },
-            Shape::Require(module) => Value::Symbol(
-                self.vocabulary
-                    .canonical(self.language.module_name(&module)),
-            ),
+            Shape::Require(module) => self.symbol(self.language.module_name(&module)),
             Shape::Inner(inner) => self.evaluate_at(inner, depth + 1),
             Shape::Null => Value::Null,
             Shape::This => self.this_at(node.start_byte()),
@@ -547,6 +769,45 @@ impl<'t> Model<'t> {
         Value::Unknown
     }
 
+    /// A name no binding of the file defines: a global the rule packs declare, or the
+    /// global object itself.
+    /// Library globals apply only where the file binds the name nowhere (a React context
+    /// named `AuthenticationContext` is not ADAL's); an object another script of the project
+    /// defines applies wherever the name is not bound.
+    fn global(&self, name: &str) -> Value {
+        if !self.is_bound_anywhere(name) {
+            return self.global_member(name);
+        }
+        self.project
+            .as_ref()
+            .and_then(|(exports, _)| exports.global(name))
+            .unwrap_or(Value::Unknown)
+    }
+
+    /// A member of the global object (`window.name`), whatever the file binds. Only browser
+    /// languages have one.
+    fn global_member(&self, name: &str) -> Value {
+        if self.language.family() != crate::language::Family::JavaScript {
+            return Value::Unknown;
+        }
+        // What the project's own scripts define is more specific than a library's globals.
+        if let Some(value) = self
+            .project
+            .as_ref()
+            .and_then(|(exports, _)| exports.global(name))
+        {
+            return value;
+        }
+        if let Some(symbol) = self.vocabulary.globals.get(name) {
+            return Value::Symbol(symbol.clone());
+        }
+        if javascript::GLOBAL_OBJECTS.contains(&name) {
+            Value::Global
+        } else {
+            Value::Unknown
+        }
+    }
+
     fn this_at(&self, position: usize) -> Value {
         self.lookup("this", position)
             .first()
@@ -556,23 +817,28 @@ impl<'t> Model<'t> {
     /// The value of `object.name`.
     fn member(&self, object: &Value, name: &str, depth: usize) -> Value {
         match object {
-            Value::Symbol(symbol) => Value::Symbol(
-                self.vocabulary
-                    .canonical(self.language.member_name(symbol, name)),
-            ),
+            Value::Symbol(symbol) => self.symbol(self.language.member_name(symbol, name)),
             Value::Object { of, .. } => Value::Symbol(format!("{of}#{name}")),
             Value::SelfOf(class) => {
                 let assignments = self.attribute_assignments(*class, name);
-                if assignments.is_empty() {
-                    Value::Unknown
-                } else {
+                if !assignments.is_empty() {
                     self.merge(
                         assignments
                             .iter()
                             .map(|assignment| self.evaluate_at(assignment.value, depth + 1)),
                     )
+                } else if let Some(&annotation) = self.facts.classes[*class].declared.get(name) {
+                    self.evaluate_at(annotation, depth + 1)
+                } else {
+                    Value::Unknown
                 }
             }
+            // `window.x`: the file's own top-level `x` (`window.x = ...` binds it), else a
+            // global defined elsewhere.
+            Value::Global => match self.facts.scopes.first().and_then(|s| s.bindings.get(name)) {
+                Some(ids) => self.merge(ids.iter().map(|&id| self.binding_value(id, depth + 1))),
+                None => self.global_member(name),
+            },
             Value::Unknown | Value::Null => Value::Unknown,
         }
     }
@@ -612,7 +878,7 @@ impl<'t> Model<'t> {
 
     fn binding_value(&self, id: usize, depth: usize) -> Value {
         match &self.facts.bindings[id].value {
-            BindingValue::Import(name) => Value::Symbol(self.vocabulary.canonical(name.clone())),
+            BindingValue::Import(name) => self.symbol(name.clone()),
             BindingValue::Expr(node) => self.evaluate_at(*node, depth + 1),
             BindingValue::Member(node, path) => {
                 let mut value = self.evaluate_at(*node, depth + 1);
@@ -624,8 +890,33 @@ impl<'t> Model<'t> {
             BindingValue::SelfParam(class) => Value::SelfOf(*class),
             BindingValue::Uninitialized => Value::Null,
             BindingValue::Parameter(function, index) => {
-                self.callback_result(*function, *index, depth)
+                match self.callback_result(*function, *index, depth) {
+                    Value::Unknown => self
+                        .vocabulary
+                        .injected
+                        .get(&self.facts.bindings[id].name)
+                        .map_or(Value::Unknown, |of| Value::Object {
+                            of: of.clone(),
+                            origin: None,
+                        }),
+                    value => value,
+                }
             }
+            BindingValue::Injected(name) => {
+                self.vocabulary
+                    .injected
+                    .get(name)
+                    .map_or(Value::Unknown, |of| Value::Object {
+                        of: of.clone(),
+                        origin: None,
+                    })
+            }
+            BindingValue::TypeOnly(inner) => match inner.as_ref() {
+                BindingValue::Import(name) => {
+                    Value::Symbol(self.vocabulary.canonical(name.clone()))
+                }
+                _ => Value::Unknown,
+            },
             BindingValue::Unknown => Value::Unknown,
         }
     }
@@ -803,7 +1094,12 @@ impl<'t> Model<'t> {
             .name_reads
             .iter()
             .filter(|node| {
-                self.text(**node) == name && self.lookup(name, node.start_byte()).contains(&binding)
+                let visible = if node.kind() == "type_identifier" {
+                    self.lookup_type(name, node.start_byte())
+                } else {
+                    self.lookup(name, node.start_byte())
+                };
+                self.text(**node) == name && visible.contains(&binding)
             })
             .map(Node::byte_range)
             .collect()

@@ -347,7 +347,10 @@ impl<'t> Collector<'t> {
             p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
         });
         if matches!(node.kind(), "identifier" | "attribute") && !is_object_of_attribute {
-            self.facts.references.push(ReferenceSite { node });
+            let called = parent.is_some_and(|p| {
+                p.kind() == "call" && p.child_by_field_name("function") == Some(node)
+            });
+            self.facts.references.push(ReferenceSite { node, called });
         }
     }
 

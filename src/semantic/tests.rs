@@ -32,6 +32,8 @@ fn vocabulary() -> Vocabulary {
             1,
         )]),
         signatures: HashMap::new(),
+        globals: HashMap::new(),
+        injected: HashMap::new(),
     }
 }
 

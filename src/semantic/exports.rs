@@ -1,0 +1,188 @@
+//! What the scanned project's modules export, so that a name imported from a relative path
+//! (`import { authContext } from "./adalConfig"`, `require("../auth").context`) resolves to
+//! the value the other module gave it: the ADAL context it created, or a library symbol.
+//!
+//! `lint` fills this table in a first pass over the scanned JavaScript and TypeScript files
+//! (each module's exported values, evaluated in that module) and hands it to the models of
+//! the second pass. Objects keep their kind but not their origin: a call in another file is
+//! never rewritten from here. Paths are compared lexically, the way bundlers resolve
+//! relative specifiers: the path itself, with a script extension, or its `index` file.
+//!
+//! Classic browser scripts share one global scope instead: the objects a script or a page
+//! defines at its top level (`var authContext = new AuthenticationContext(config)`,
+//! `window.authContext = ...`) are globals of every other script, where the name is bound
+//! nowhere.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+
+use super::Value;
+
+/// File endings a relative specifier may leave out.
+const EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
+
+/// Exported values by module path and export name (`""` is the module itself: its
+/// default export, or what `module.exports` is set to).
+#[derive(Debug, Default)]
+pub(crate) struct Exports {
+    modules: HashMap<PathBuf, HashMap<String, Value>>,
+    /// Objects classic scripts define globally, by name; a name two scripts define with
+    /// different kinds of object is unknown.
+    globals: HashMap<String, Option<Value>>,
+    /// The names importers spell these modules with (file stems, or the directory of an
+    /// `index` file), for the prefilter: a file that names none cannot import them.
+    names: Option<AhoCorasick>,
+}
+
+impl Exports {
+    /// Records what the module at `path` exports.
+    pub(crate) fn insert(&mut self, path: &Path, values: HashMap<String, Value>) {
+        if !values.is_empty() {
+            self.modules.insert(normalize(path), values);
+        }
+    }
+
+    /// Records the globals a classic script defines.
+    pub(crate) fn insert_globals(&mut self, values: HashMap<String, Value>) {
+        for (name, value) in values {
+            self.globals
+                .entry(name)
+                .and_modify(|known| {
+                    if known.as_ref() != Some(&value) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(value));
+        }
+    }
+
+    /// The object a classic script defines under this global name.
+    pub(crate) fn global(&self, name: &str) -> Option<Value> {
+        self.globals.get(name).cloned().flatten()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.modules.is_empty() && self.globals.is_empty()
+    }
+
+    /// Prepares the prefilter once every module is recorded.
+    pub(crate) fn finish(&mut self) {
+        let mut names: Vec<String> = self
+            .modules
+            .keys()
+            .filter_map(|path| {
+                let stem = path.file_stem()?.to_string_lossy().into_owned();
+                if stem == "index" {
+                    Some(path.parent()?.file_name()?.to_string_lossy().into_owned())
+                } else {
+                    Some(stem)
+                }
+            })
+            .chain(self.globals.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        self.names = (!names.is_empty())
+            .then(|| AhoCorasick::new(&names).expect("literal patterns compile"));
+    }
+
+    /// True when a file's bytes name one of the modules (so it may import them).
+    pub(crate) fn may_be_imported_by(&self, bytes: &[u8]) -> bool {
+        self.names
+            .as_ref()
+            .is_some_and(|names| names.is_match(bytes))
+    }
+
+    /// The value of `member` (a dotted path, `""` for the module) of the module that
+    /// `specifier`, relative to `directory`, names.
+    pub(crate) fn resolve(&self, directory: &Path, specifier: &str, member: &str) -> Option<Value> {
+        if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+            return None;
+        }
+        let base = normalize(&directory.join(specifier));
+        let module = candidates(&base)
+            .into_iter()
+            .find_map(|path| self.modules.get(&path))?;
+        let (export, rest) = match member.split_once('.') {
+            Some((export, rest)) => (export, Some(rest)),
+            None => (member, None),
+        };
+        let value = module.get(export)?.clone();
+        match (rest, value) {
+            (None, value) => Some(value),
+            (Some(rest), Value::Symbol(symbol)) => Some(Value::Symbol(format!("{symbol}.{rest}"))),
+            (Some(rest), Value::Object { of, .. }) => Some(Value::Symbol(format!("{of}#{rest}"))),
+            (Some(_), _) => None,
+        }
+    }
+}
+
+/// The files a relative specifier may mean.
+fn candidates(base: &Path) -> Vec<PathBuf> {
+    let mut paths = vec![base.to_path_buf()];
+    let name = base.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let Some(name) = name {
+        for extension in EXTENSIONS {
+            paths.push(base.with_file_name(format!("{name}.{extension}")));
+        }
+    }
+    for extension in EXTENSIONS {
+        paths.push(base.join(format!("index.{extension}")));
+    }
+    paths
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_specifiers_resolve_with_extensions_and_index_files() {
+        let mut exports = Exports::default();
+        let context = Value::Object {
+            of: "adal-angular:AuthenticationContext".to_string(),
+            origin: None,
+        };
+        exports.insert(
+            Path::new("app/src/adalConfig.js"),
+            HashMap::from([("authContext".to_string(), context.clone())]),
+        );
+        exports.insert(
+            Path::new("app/src/auth/index.ts"),
+            HashMap::from([(String::new(), context.clone())]),
+        );
+        let here = Path::new("app/src/components");
+        assert_eq!(
+            exports.resolve(here, "../adalConfig", "authContext"),
+            Some(context.clone())
+        );
+        assert_eq!(exports.resolve(here, "../auth", ""), Some(context));
+        assert_eq!(
+            exports.resolve(here, "../adalConfig", "authContext.login"),
+            Some(Value::Symbol(
+                "adal-angular:AuthenticationContext#login".to_string()
+            ))
+        );
+        assert_eq!(exports.resolve(here, "adalConfig", "authContext"), None);
+        assert_eq!(exports.resolve(here, "./adalConfig", "authContext"), None);
+    }
+}

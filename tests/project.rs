@@ -1,0 +1,157 @@
+//! Names imported from other modules of the scanned project: a react-adal app creates its
+//! ADAL.js context in one module and uses it in others.
+
+use std::path::Path;
+
+use adalint::language::Language;
+use adalint::lint::{FixMode, LintOptions, lint_sources};
+use adalint::registry::Registry;
+use adalint::source::SourceText;
+use adalint::walk::SourcePath;
+
+fn write(dir: &Path, name: &str, text: &str) -> SourcePath {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("directory");
+    std::fs::write(&path, text).expect("write");
+    SourcePath {
+        language: Language::from_path(&path).expect("known language"),
+        path,
+    }
+}
+
+/// `(path:line rule)` for every finding of a run over `files`.
+fn findings(dir: &Path, mut files: Vec<SourcePath>) -> Vec<String> {
+    files.sort();
+    let registry = Registry::embedded().expect("embedded rules load");
+    let selection = registry.select(&[], &[]).expect("all rules");
+    let options = LintOptions {
+        mode: FixMode::Check,
+        parse_time_limit: adalint::lint::PARSE_TIME_LIMIT,
+        roots: &[],
+    };
+    let reports = lint_sources(&files, &selection, &options);
+    let mut found: Vec<String> = Vec::new();
+    for (file, report) in files.iter().zip(&reports) {
+        let source = SourceText::new(report.diagnostic_text());
+        let name = file
+            .path
+            .strip_prefix(dir)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for diagnostic in &report.diagnostics {
+            found.push(format!(
+                "{name}:{} {}",
+                source.position(diagnostic.range().start).line,
+                diagnostic.rule()
+            ));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn objects_a_classic_script_defines_are_globals_of_the_others() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = vec![
+        write(
+            dir.path(),
+            "index.html",
+            "<script src=\"lib/adal.min.js\"></script>\n\
+             <script>window.adal = new AuthenticationContext({ clientId: 'x' });</script>\n\
+             <script src=\"app.js\"></script>\n",
+        ),
+        write(
+            dir.path(),
+            "app.js",
+            "var authContext = new AuthenticationContext(window.config);\n\
+             var helper = { login: function () {} };\n",
+        ),
+        write(
+            dir.path(),
+            "main.js",
+            "authContext.login();\n\
+             adal.logOut();\n\
+             helper.login();\n\
+             function local(authContext) { authContext.login(); }\n",
+        ),
+        write(
+            dir.path(),
+            "module.js",
+            "import { helper } from './helper';\nexport const authContext = {};\nauthContext.login();\n",
+        ),
+    ];
+    assert_eq!(
+        findings(dir.path(), files),
+        [
+            "app.js:1 adal-js-authentication-context",
+            "index.html:1 adal-js-script-tag",
+            "index.html:2 adal-js-authentication-context",
+            "main.js:1 adal-js-login",
+            "main.js:2 adal-js-log-out",
+        ]
+    );
+}
+
+#[test]
+fn a_context_exported_by_one_module_is_found_where_others_use_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = vec![
+        write(
+            dir.path(),
+            "src/adalConfig.js",
+            "import { AuthenticationContext } from 'react-adal';\n\
+             export const adalConfig = { tenant: 'common', clientId: 'x' };\n\
+             export const authContext = new AuthenticationContext(adalConfig);\n",
+        ),
+        write(
+            dir.path(),
+            "src/components/Header.jsx",
+            "import React from 'react';\n\
+             import { authContext } from '../adalConfig';\n\
+             import * as config from '../adalConfig.js';\n\
+             export function Header() {\n\
+             \x20 const user = authContext.getCachedUser();\n\
+             \x20 return <button onClick={() => config.authContext.logOut()}>{user.userName}</button>;\n\
+             }\n",
+        ),
+        write(
+            dir.path(),
+            "src/legacy.js",
+            "const auth = require('./auth');\n\
+             auth.context.login();\n\
+             require('./adalConfig').authContext.clearCache();\n",
+        ),
+        write(
+            dir.path(),
+            "src/auth/index.ts",
+            "declare var AuthenticationContext: any;\n\
+             module.exports = { context: new AuthenticationContext({ clientId: 'x' }) };\n",
+        ),
+        write(
+            dir.path(),
+            "src/unrelated.js",
+            "import { authContext } from './notAdal';\n\
+             authContext.logOut();\n",
+        ),
+        write(
+            dir.path(),
+            "src/notAdal.js",
+            "export const authContext = { logOut() {} };\n",
+        ),
+    ];
+    let found = findings(dir.path(), files);
+    assert_eq!(
+        found,
+        [
+            "src/adalConfig.js:1 react-adal-import",
+            "src/adalConfig.js:3 adal-js-authentication-context",
+            "src/auth/index.ts:2 adal-js-authentication-context",
+            "src/components/Header.jsx:5 adal-js-get-cached-user",
+            "src/components/Header.jsx:6 adal-js-log-out",
+            "src/legacy.js:2 adal-js-login",
+            "src/legacy.js:3 adal-js-clear-cache",
+        ]
+    );
+}
