@@ -408,17 +408,21 @@ impl<'r> Selection<'r> {
         let automaton = |set: HashSet<&str>| {
             let mut literals: Vec<&str> = set.into_iter().collect();
             literals.sort_unstable();
-            (!literals.is_empty())
-                .then(|| AhoCorasick::new(&literals).expect("literal patterns compile"))
+            (!literals.is_empty()).then(|| {
+                // A DFA: a few dozen literals make a small one, and it scans without the
+                // rare-byte prefilter, which literals full of `0` and `-` would defeat.
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .prefilter(false)
+                    .build(&literals)
+                    .expect("literal patterns compile")
+            })
         };
         let prefilters = by_language
             .into_iter()
             .map(|(language, set)| (language, automaton(set)))
             .collect();
-        let mut triggers: Vec<&str> = triggers.into_iter().collect();
-        triggers.sort_unstable();
-        let prefilter = (!triggers.is_empty())
-            .then(|| AhoCorasick::new(&triggers).expect("literal patterns compile"));
+        let prefilter = automaton(triggers);
         Selection {
             registry,
             enabled,
@@ -488,15 +492,25 @@ impl<'r> Selection<'r> {
     }
 }
 
-/// True when `bytes` contain one of the automaton's literals as a whole word.
+/// True when `bytes` contain one of the automaton's literals as a whole word. A match that
+/// is part of a longer word is skipped one byte at a time, so no later match is missed.
 fn whole_word_match(prefilter: Option<&AhoCorasick>, bytes: &[u8]) -> bool {
     let Some(prefilter) = prefilter else {
         return false;
     };
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    prefilter.find_overlapping_iter(bytes).any(|found| {
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(found) = prefilter.find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
+        else {
+            return false;
+        };
         let before = found.start().checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(found.end()).copied();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
+        if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
+            return true;
+        }
+        at = found.start() + 1;
+    }
+    false
 }
