@@ -15,6 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::language::Language;
 use crate::registry::Selection;
 use crate::rewrite::{self, Match};
+use crate::rule::module_matches;
 use crate::rule::{Calls, Condition, Filter, Matcher, NamePattern, Rule, TemplateValues};
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
@@ -454,14 +455,6 @@ fn most_specific<'r>(candidates: Vec<&'r Rule>, name: &str) -> Vec<&'r Rule> {
                 .any(|other| other.pack == rule.pack && specificity(other) > specificity(rule))
         })
         .collect()
-}
-
-/// `adal` matches `adal` and `adal.constants`; `adal-node` matches `adal-node/lib/adal`.
-fn module_matches(pattern: &str, module: &str) -> bool {
-    module == pattern
-        || module
-            .strip_prefix(pattern)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
 }
 
 #[cfg(test)]

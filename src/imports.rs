@@ -10,6 +10,7 @@ use tree_sitter::Node;
 use crate::fix::Edit;
 use crate::language::Family;
 use crate::rule::ImportDef;
+use crate::rule::module_matches;
 use crate::semantic::{BindingValue, Model, ModuleKind, chain_root};
 use crate::source::SourceText;
 
@@ -252,13 +253,6 @@ fn unread_aliases(model: &Model<'_>, modules: &[String]) -> Vec<Range<usize>> {
         }
     }
     aliases
-}
-
-fn module_matches(pattern: &str, module: &str) -> bool {
-    module == pattern
-        || module
-            .strip_prefix(pattern)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
 }
 
 /// An edit that deletes a statement with its line (keeping a trailing comment).

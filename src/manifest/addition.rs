@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::edit::insertion;
-use super::project::{SourceUse, State, Values, diagnostic, module_matches, successor};
+use super::project::{SourceUse, State, Values, diagnostic, successor};
 use super::{ManifestKind, Parsed, normalize, parse};
 use crate::fix::{Applicability, Fix, FixThreshold, apply_fixes};
+use crate::rule::module_matches;
 use crate::rule::{PackageDef, Rule};
 
 /// Manifests new declarations may go to, best first: the formats that define the package's

@@ -12,6 +12,7 @@
 //!
 //! Edited manifests must still read as their format, or they are left unchanged.
 
+use crate::rule::module_matches;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -57,13 +58,6 @@ pub(super) struct State {
     pub(super) fixes_applied: usize,
     /// False when this run must not edit it (its code was fixed as a source file).
     pub(super) editable: bool,
-}
-
-pub(super) fn module_matches(pattern: &str, module: &str) -> bool {
-    module == pattern
-        || module
-            .strip_prefix(pattern)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
 }
 
 fn imports_any(modules: &[String], patterns: &[String]) -> bool {

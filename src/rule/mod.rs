@@ -281,6 +281,16 @@ impl ImportDef {
     }
 }
 
+/// True when `module` is the module `pattern` names or one of its submodules: `adal`
+/// matches `adal` and `adal.constants`, `adal-node` matches `adal-node/lib/adal`, and
+/// neither matches `adalib` or `adal-node-extra`.
+pub(crate) fn module_matches(pattern: &str, module: &str) -> bool {
+    module == pattern
+        || module
+            .strip_prefix(pattern)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
+}
+
 /// A glob over qualified names: `*` matches any run of characters but `#`, so
 /// `Class#*` names the members of an instance and not the members of what they return.
 #[derive(Clone, Debug)]
