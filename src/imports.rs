@@ -14,11 +14,6 @@ use crate::rule::module_matches;
 use crate::semantic::{BindingValue, Model, ModuleKind, chain_root};
 use crate::source::SourceText;
 
-/// The statement that holds `node`.
-pub(crate) fn statement_range(model: &Model<'_>, node: Node<'_>) -> Range<usize> {
-    model.statement_of(node)
-}
-
 /// An edit that makes `import` visible where `anchor` (a callee the fix rewrites) is, or
 /// `None` when it already is; `Err` says why this file cannot take an import (a script of
 /// an HTML page, or a browser script with no module system).
@@ -56,11 +51,7 @@ pub(crate) fn add(
                 .copied()
         })
         .and_then(|binding| model.import_statement_of(binding));
-    let quote = if model.source.matches('\'').count() > model.source.matches('"').count() {
-        '\''
-    } else {
-        '"'
-    };
+    let quote = crate::rewrite::preferred_quote(model.source);
     match statement {
         Some(statement) => {
             let statement_text = &model.source[statement.clone()];

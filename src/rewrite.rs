@@ -550,7 +550,7 @@ pub(crate) fn literal_end(node: Node<'_>) -> Option<usize> {
 }
 
 /// The quote a file uses most for strings.
-fn preferred_quote(source: &str) -> char {
+pub(crate) fn preferred_quote(source: &str) -> char {
     if source.matches('\'').count() > source.matches('"').count() {
         '\''
     } else {
@@ -731,7 +731,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         edits.push(Edit::replace(range, source.with_newlines(&text)));
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
-        let statement = imports::statement_range(model, call.node);
+        let statement = model.statement_of(call.node);
         let at = end_of_line_after(model, statement.end);
         let indent = source.indentation_at(statement.start).to_string();
         let rendered = template.render(&values).ok()?;
