@@ -145,7 +145,7 @@ fn indentation(source: &str, offset: usize) -> &str {
 }
 
 /// Re-indents every line but the first from `from` to `to`.
-fn reindent(text: &str, from: &str, to: &str) -> String {
+pub(crate) fn reindent(text: &str, from: &str, to: &str) -> String {
     let mut lines = text.split('\n');
     let mut out = lines.next().unwrap_or_default().to_string();
     for line in lines {
@@ -161,7 +161,27 @@ fn reindent(text: &str, from: &str, to: &str) -> String {
     out
 }
 
-fn split(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String> {
+/// A callback's two paths, as promise handlers' parts.
+struct Branches<'s, 't> {
+    error: &'s str,
+    /// The result parameter's name (`result` when the callback has none).
+    result: &'s str,
+    /// The error path: a block, or one statement or expression.
+    on_error: String,
+    /// The success path: a block, or one expression.
+    on_success: String,
+    /// The statements of the success path, in order (the expression, for a ternary).
+    success: Vec<Node<'t>>,
+    /// Where the success path's block closes, and whether its statements sit one level
+    /// deeper than the callback's own (an `else` block).
+    success_close: Option<(usize, bool)>,
+}
+
+fn branches<'s, 't>(
+    model: &Model<'s>,
+    function: Node<'t>,
+    edits: &[Edit],
+) -> Option<Branches<'s, 't>> {
     let (error, result) = parameter_names(model, function)?;
     let result_name = result.unwrap_or("result");
     let body = function.child_by_field_name("body")?;
@@ -182,11 +202,14 @@ fn split(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String
         {
             return None;
         }
-        return Some(format!(
-            ".then(({result_name}) => {}, ({error}) => {})",
-            slice(model.source, on_success.byte_range(), edits),
-            slice(model.source, on_error.byte_range(), edits)
-        ));
+        return Some(Branches {
+            error,
+            result: result_name,
+            on_error: slice(model.source, on_error.byte_range(), edits),
+            on_success: slice(model.source, on_success.byte_range(), edits),
+            success: vec![on_success],
+            success_close: None,
+        });
     }
     let mut cursor = body.walk();
     let statements: Vec<Node<'_>> = body
@@ -211,34 +234,188 @@ fn split(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String
     let from = indentation(source, first.start_byte());
     let to = indentation(source, function.start_byte());
     let branch = |node: Node<'_>| reindent(&slice(source, node.byte_range(), edits), from, to);
-    let (on_error, on_success) = match (alternative, statements.len()) {
-        (Some(alternative), 1) => (branch(consequence), branch(alternative)),
-        (None, _) if always_exits(consequence) => {
-            let rest = if statements.len() > 1 {
-                let start = source[..statements[1].start_byte()]
-                    .rfind('\n')
-                    .map_or(statements[1].start_byte(), |i| i + 1);
-                let end = statements.last().map_or(start, Node::end_byte);
-                let close = source[..body.end_byte() - 1]
-                    .rfind('\n')
-                    .map_or(body.end_byte() - 1, |i| i + 1);
-                let closing_indent = &source[close..body.end_byte() - 1];
-                format!(
-                    "{{\n{}\n{closing_indent}}}",
-                    slice(source, start..end, edits)
-                )
+    match (alternative, statements.len()) {
+        (Some(alternative), 1) => {
+            let mut cursor = alternative.walk();
+            let success = if alternative.kind() == "statement_block" {
+                alternative
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
             } else {
-                "{}".to_string()
+                vec![alternative]
             };
-            (branch(consequence), rest)
+            Some(Branches {
+                error,
+                result: result_name,
+                on_error: branch(consequence),
+                on_success: branch(alternative),
+                success,
+                success_close: (alternative.kind() == "statement_block")
+                    .then(|| (alternative.end_byte() - 1, true)),
+            })
         }
-        _ => return None,
+        (None, _) if always_exits(consequence) => {
+            let rest = &statements[1..];
+            let close = body.end_byte() - 1;
+            Some(Branches {
+                error,
+                result: result_name,
+                on_error: branch(consequence),
+                on_success: block(source, rest, close, edits),
+                success: rest.to_vec(),
+                success_close: Some((close, false)),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A block of `statements` (whole lines) closed at `close` (the offset of its `}`).
+fn block(source: &str, statements: &[Node<'_>], close: usize, edits: &[Edit]) -> String {
+    let (Some(first), Some(last)) = (statements.first(), statements.last()) else {
+        return "{}".to_string();
     };
+    let start = source[..first.start_byte()]
+        .rfind('\n')
+        .map_or(first.start_byte(), |i| i + 1);
+    let line = source[..close].rfind('\n').map_or(close, |i| i + 1);
+    let closing_indent = &source[line..close];
+    if !closing_indent.trim().is_empty() {
+        // `{ a(); b(); }` on one line.
+        return format!(
+            "{{ {} }}",
+            slice(source, first.start_byte()..last.end_byte(), edits)
+        );
+    }
+    format!(
+        "{{\n{}\n{closing_indent}}}",
+        slice(source, start..last.end_byte(), edits)
+    )
+}
+
+fn split(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String> {
+    let branches = branches(model, function, edits)?;
+    if function
+        .child_by_field_name("body")
+        .is_some_and(|body| body.kind() != "statement_block")
+    {
+        return Some(format!(
+            ".then(({}) => {}, ({}) => {})",
+            branches.result, branches.on_success, branches.error, branches.on_error
+        ));
+    }
     Some(format!(
         ".then({}, {})",
-        handler(function, result_name, &on_success),
-        handler(function, error, &on_error)
+        handler(function, branches.result, &branches.on_success),
+        handler(function, branches.error, &branches.on_error)
     ))
+}
+
+/// The error path of a callback passed where a promise now settles: its parameter and code.
+fn error_path<'s>(
+    model: &Model<'s>,
+    callback: Node<'_>,
+    edits: &[Edit],
+) -> Option<(&'s str, String)> {
+    match callback.kind() {
+        "identifier" | "member_expression" => {
+            Some(("error", format!("{}(error)", model.text(callback))))
+        }
+        "function_expression" | "function" | "arrow_function" => {
+            let branches = branches(model, callback, edits)?;
+            Some((branches.error, branches.on_error))
+        }
+        _ => None,
+    }
+}
+
+/// Code compared for meaning, roughly: the error parameter renamed, `return`, semicolons,
+/// braces and spacing ignored (`{ return done(err); }` and `done(error)` agree).
+fn normalized(code: &str, error: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match word.as_str() {
+            "" | "return" => {}
+            w if w == error => out.push_str("\u{0}error"),
+            w => out.push_str(w),
+        }
+        word.clear();
+    };
+    for c in code.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '$' {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out);
+        if !(c.is_whitespace() || matches!(c, ';' | '{' | '}')) {
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A one-parameter handler holding what `callback`'s success path does before it hands
+/// its result to `next` (the last statement of that path), for a merged two-step call.
+/// Errors when the callback does not have that shape. The handler comes with a blocker when
+/// the callback's error path differs from the one `next` reports to: the merged call
+/// settles once, so both must handle errors alike.
+pub(crate) fn prelude(
+    model: &Model<'_>,
+    callback: Node<'_>,
+    next: Node<'_>,
+    next_callback: Option<Node<'_>>,
+    edits: &[Edit],
+) -> Result<(String, Option<String>), String> {
+    const SHAPE: &str = "the second call is not the last step of the first call's callback";
+    if !matches!(
+        callback.kind(),
+        "function_expression" | "function" | "arrow_function"
+    ) {
+        return Err("the first call's callback is not a function here".to_string());
+    }
+    let branches = branches(model, callback, edits)
+        .ok_or("the first call's callback does not test its error first")?;
+    let (last, before) = branches.success.split_last().ok_or(SHAPE)?;
+    let mut statement = *last;
+    if matches!(
+        statement.kind(),
+        "expression_statement" | "return_statement"
+    ) {
+        statement = statement.named_child(0).ok_or(SHAPE)?;
+    }
+    while statement.kind() == "parenthesized_expression" {
+        statement = statement.named_child(0).ok_or(SHAPE)?;
+    }
+    if statement != next {
+        return Err(SHAPE.to_string());
+    }
+    let same_errors = next_callback
+        .and_then(|c| error_path(model, c, edits))
+        .is_some_and(|(name, code)| {
+            normalized(&code, name) == normalized(&branches.on_error, branches.error)
+        });
+    let blocker = (!same_errors).then(|| {
+        "the two callbacks handle errors differently, and the merged call reports every error once: merge the error paths by hand".to_string()
+    });
+    let source = model.source;
+    let body = match branches.success_close {
+        Some((close, deeper)) => {
+            let text = block(source, before, close, edits);
+            if deeper {
+                let first = branches.success.first().map_or(0, Node::start_byte);
+                let from = indentation(source, first);
+                let from = &from[..from.len().min(indentation(source, close).len())];
+                reindent(&text, from, indentation(source, callback.start_byte()))
+            } else {
+                text
+            }
+        }
+        None => "{}".to_string(),
+    };
+    Ok((handler(callback, branches.result, &body), blocker))
 }
 
 #[cfg(test)]

@@ -149,6 +149,8 @@ impl Registry {
         };
         let mut errors = Vec::new();
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
+        // (method, class, module) of the packs' `implicit-receivers`.
+        let mut implicit: Vec<(String, String, String)> = Vec::new();
         for (path, text) in sources {
             let file: PackFile = match toml::from_str(&text) {
                 Ok(file) => file,
@@ -220,6 +222,12 @@ impl Registry {
                 .vocabulary
                 .signatures
                 .extend(pack.signatures.clone());
+            implicit.extend(pack.implicit_receivers.iter().flat_map(|(class, module)| {
+                pack.signatures.keys().filter_map(move |name| {
+                    let method = name.strip_prefix(class.as_str())?.strip_prefix('#')?;
+                    Some((method.to_string(), class.clone(), module.clone()))
+                })
+            }));
             for package in &pack.packages {
                 if let Some(replacement) = &package.replacement {
                     let known = pack.packages.iter().any(|p| {
@@ -255,6 +263,22 @@ impl Registry {
                 inventory: pack.inventory,
                 copies: pack.copies,
             });
+        }
+        // A method name two classes share says nothing about its object.
+        implicit.sort();
+        implicit.dedup();
+        for (method, class, module) in &implicit {
+            let shared = implicit
+                .iter()
+                .filter(|(m, c, _)| m == method && c != class)
+                .count()
+                > 0;
+            if !shared {
+                registry
+                    .vocabulary
+                    .implicit_methods
+                    .insert(method.clone(), (class.clone(), module.clone()));
+            }
         }
         if errors.is_empty() {
             Ok(registry)

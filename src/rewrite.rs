@@ -70,8 +70,9 @@ struct Draft {
 struct OriginProposal {
     range: Range<usize>,
     text: String,
-    /// The receiver expression at the call site whose rewrite needs this origin.
-    receiver: Range<usize>,
+    /// The receiver expressions at the call sites whose rewrite needs this origin (two
+    /// for a merged two-step call).
+    receivers: Vec<Range<usize>>,
     movable: bool,
     /// When the call's arguments are not defined yet where the object is created, the
     /// statement that creates it can move down to just before the call instead:
@@ -87,11 +88,22 @@ pub(crate) fn plan(
     target: FixTarget,
 ) -> Vec<Diagnostic> {
     // Calls whose own fix rewrites them: passing a result to one of them is not an escape.
-    let rewritten: HashSet<Range<usize>> = matches
-        .iter()
-        .filter(|m| m.rule.recipe(target).is_some_and(|r| r.replace.is_some()))
-        .filter_map(|m| m.call.as_ref().map(|(call, _)| call.node.byte_range()))
-        .collect();
+    // (A continuation is rewritten with the call whose callback holds it.)
+    let mut rewritten: HashSet<Range<usize>> = HashSet::new();
+    for found in &matches {
+        let (Some(recipe), Some((call, arguments))) = (found.rule.recipe(target), &found.call)
+        else {
+            continue;
+        };
+        if recipe.replace.is_some() {
+            rewritten.insert(call.node.byte_range());
+        }
+        if let Some(continuation) = &recipe.continuation {
+            if let Some(next) = continuation_call(model, &continuation.symbol, call, arguments) {
+                rewritten.insert(next.node.byte_range());
+            }
+        }
+    }
     let context = PlanContext {
         model,
         source,
@@ -229,12 +241,23 @@ struct FixValues<'a, 't> {
     model: &'a Model<'t>,
     arguments: &'a BoundArguments<'t>,
     origin: Option<&'a BoundArguments<'t>>,
+    next: Option<NextValues<'a, 't>>,
     receiver: Option<String>,
     result: Option<String>,
     quote: char,
     /// Edits inside the matched call (key renames in its callback), applied to code that
     /// templates copy from it.
     inner_edits: Vec<Edit>,
+}
+
+/// What templates read of a fix's `continuation` call.
+struct NextValues<'a, 't> {
+    arguments: &'a BoundArguments<'t>,
+    /// The handler `{{callback|prelude}}` gives.
+    prelude: String,
+    /// The indentation of the continuation's line and of the matched call's: code copied
+    /// from the continuation moves out by the difference.
+    indents: (String, String),
 }
 
 /// A template name split into the argument it starts from and the keys it goes into:
@@ -247,9 +270,10 @@ struct TemplatePath<'a> {
 
 impl<'a> TemplatePath<'a> {
     fn parse(name: &'a str) -> TemplatePath<'a> {
-        let (prefix, rest) = match name.strip_prefix("origin.") {
-            Some(rest) => ("origin.".len(), rest),
-            None => (0, name),
+        let (prefix, rest) = match (name.strip_prefix("origin."), name.strip_prefix("next.")) {
+            (Some(rest), _) => ("origin.".len(), rest),
+            (_, Some(rest)) => ("next.".len(), rest),
+            (None, None) => (0, name),
         };
         let mut segments = rest.split('.');
         let first = segments.next().unwrap_or_default();
@@ -271,9 +295,10 @@ struct Found<'t> {
 
 impl<'t> FixValues<'_, 't> {
     fn argument(&self, root: &str) -> Option<Node<'t>> {
-        match root.strip_prefix("origin.") {
-            Some(parameter) => self.origin?.values.get(parameter).copied(),
-            None => self.arguments.values.get(root).copied(),
+        match (root.strip_prefix("origin."), root.strip_prefix("next.")) {
+            (Some(parameter), _) => self.origin?.values.get(parameter).copied(),
+            (_, Some(parameter)) => self.next.as_ref()?.arguments.values.get(parameter).copied(),
+            (None, None) => self.arguments.values.get(root).copied(),
         }
     }
 
@@ -350,7 +375,18 @@ impl TemplateValues for FixValues<'_, '_> {
             Some(Filter::Tenant) => authority::tenant(self.model, found.node),
             Some(Filter::V2Tenant) => Some(v2_tenant(self.model, found.node).unwrap_or(found.text)),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, found.node)),
-            Some(Filter::Then) => callback::then_clause(self.model, found.node, &self.inner_edits),
+            Some(Filter::Then) => {
+                let clause = callback::then_clause(self.model, found.node, &self.inner_edits)?;
+                match (&self.next, name.starts_with("next.")) {
+                    (Some(next), true) => Some(callback::reindent(
+                        &clause,
+                        &next.indents.0,
+                        &next.indents.1,
+                    )),
+                    _ => Some(clause),
+                }
+            }
+            Some(Filter::Prelude) => self.next.as_ref().map(|next| next.prelude.clone()),
             Some(other) => other.apply_to_text(&found.text),
             None => Some(found.text),
         }
@@ -573,6 +609,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             model,
             arguments: found.captures.as_ref().unwrap_or(&empty),
             origin: None,
+            next: None,
             receiver: None,
             result: None,
             quote,
@@ -606,11 +643,17 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     let mut requires = Vec::new();
     let mut origin_call: Option<CallSite<'_>> = None;
     if recipe.origin.is_some() || recipe.with_origin {
+        // The class whose method matched: an object made by anything else (a helper of
+        // another module, whose methods were recognised by name) has no origin to rewrite.
+        let class = match model.evaluate(call.callee) {
+            Value::Symbol(name) => name.rsplit_once('#').map(|(class, _)| class.to_string()),
+            _ => None,
+        };
         match receiver.map(|r| model.evaluate(r)) {
             Some(Value::Object {
                 origin: Some(range),
-                ..
-            }) => {
+                of,
+            }) if class.is_some_and(|class| class == of) => {
                 origin_call = model
                     .facts
                     .calls
@@ -618,8 +661,12 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
                     .find(|c| c.node.byte_range() == range)
                     .cloned();
             }
-            _ => blockers
+            Some(Value::Object { origin: None, .. }) => blockers
                 .push("the object this is called on is created in more than one place".to_string()),
+            _ => blockers.push(
+                "the object this is called on cannot be traced to where it is created (only its method names it)"
+                    .to_string(),
+            ),
         }
     }
     // The origin's own signature when a pack declares it (an object may be made by several
@@ -639,11 +686,40 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
     }
 
+    // A two-step API merged into one: the second call, inside this one's callback.
+    let next_call = match &recipe.continuation {
+        Some(continuation) => {
+            let next = continuation_call(model, &continuation.symbol, call, arguments)?;
+            let bound = bind_arguments(model.source, &next, &continuation.parameters);
+            if bound.has_splat {
+                return None;
+            }
+            // Arguments both calls take must agree (the callbacks differ by design).
+            let mut names: Vec<&String> = bound
+                .values
+                .keys()
+                .filter(|name| name.as_str() != "callback")
+                .collect();
+            names.sort();
+            for name in names {
+                let same = arguments
+                    .values
+                    .get(name)
+                    .is_none_or(|own| model.text(*own) == model.text(bound.values[name]));
+                if !same {
+                    blockers.push(format!("the two calls pass different `{name}` values"));
+                }
+            }
+            Some((next, bound))
+        }
+        None => None,
+    };
     let result = result_name(model, call.node);
     let mut values = FixValues {
         model,
         arguments,
         origin: origin_arguments.as_ref(),
+        next: None,
         receiver: receiver.map(|r| model.text(r).to_string()),
         result: result.clone(),
         quote,
@@ -699,7 +775,14 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             origin = Some(OriginProposal {
                 range: origin_range,
                 text,
-                receiver: receiver.byte_range(),
+                receivers: std::iter::once(receiver.byte_range())
+                    .chain(
+                        next_call
+                            .iter()
+                            .filter_map(|(n, _)| n.receiver)
+                            .map(|r| r.byte_range()),
+                    )
+                    .collect(),
                 movable: movable || relocation.is_some(),
                 relocation,
             });
@@ -713,7 +796,24 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             blockers: &mut blockers,
             requires: &mut requires,
         };
-        result_edits(context, recipe, call.node, quote, &mut result);
+        let own = ResultRecipe {
+            keys: &recipe.keys,
+            methods: recipe.methods.as_ref(),
+        };
+        result_edits(context, own, call.node, quote, &mut result);
+    }
+    if let (Some(continuation), Some((next, bound))) = (&recipe.continuation, &next_call) {
+        let mut result = ResultEdits {
+            callback: bound.values.get("callback").copied(),
+            edits: &mut edits,
+            blockers: &mut blockers,
+            requires: &mut requires,
+        };
+        let keys = ResultRecipe {
+            keys: &continuation.keys,
+            methods: None,
+        };
+        result_edits(context, keys, next.node, quote, &mut result);
     }
     if let Some(template) = &recipe.replace {
         // Renames inside the call (its callback's body) are carried by the replacement.
@@ -723,6 +823,28 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             .partition(|e| range.start <= e.range.start && e.range.end <= range.end);
         edits = outer;
         values.inner_edits = inner;
+        if let (Some((next, bound)), Some(callback)) =
+            (&next_call, arguments.values.get("callback"))
+        {
+            let next_callback = bound.values.get("callback").copied();
+            let (prelude, blocker) = callback::prelude(
+                model,
+                *callback,
+                next.node,
+                next_callback,
+                &values.inner_edits,
+            )
+            .ok()?;
+            blockers.extend(blocker);
+            values.next = Some(NextValues {
+                arguments: bound,
+                prelude,
+                indents: (
+                    source.indentation_at(next.node.start_byte()).to_string(),
+                    source.indentation_at(call.node.start_byte()).to_string(),
+                ),
+            });
+        }
         let indent = source.indentation_at(call.node.start_byte());
         let text = template.render_indented(&values, indent).ok()?;
         if needs_async(&text) && !model.allows_await(call.node) {
@@ -763,6 +885,38 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         requires,
         imports: added,
     })
+}
+
+/// The one call of `symbol` inside the callback of `call`, on the same object, that is
+/// handed `call`'s result: the second step of a two-step API.
+fn continuation_call<'t>(
+    model: &Model<'t>,
+    symbol: &str,
+    call: &CallSite<'t>,
+    arguments: &BoundArguments<'t>,
+) -> Option<CallSite<'t>> {
+    let callback = arguments.values.get("callback")?.byte_range();
+    let object = |node: Option<Node<'t>>| match node.map(|n| model.evaluate(n)) {
+        Some(Value::Object {
+            origin: Some(origin),
+            ..
+        }) => Some(origin),
+        _ => None,
+    };
+    let receiver = object(call.receiver)?;
+    let made = call.node.byte_range();
+    let mut found = model.facts.calls.iter().filter(|site| {
+        callback.start <= site.node.start_byte()
+            && site.node.end_byte() <= callback.end
+            && matches!(model.evaluate(site.callee), Value::Symbol(name) if name == symbol)
+    });
+    let next = found.next()?;
+    let handed_over = next
+        .arguments
+        .iter()
+        .any(|a| object(Some(a.value)).is_some_and(|o| o == made));
+    (found.next().is_none() && object(next.receiver) == Some(receiver) && handed_over)
+        .then(|| next.clone())
 }
 
 /// The reasons of the recipe's `conflicts` that uses of the object made by `call` run into:
@@ -991,6 +1145,14 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     None
 }
 
+/// How a fix treats a call's result: the recipe's `keys` and `methods`, or its
+/// `continuation-keys` for the continuation's result.
+#[derive(Clone, Copy)]
+struct ResultRecipe<'a> {
+    keys: &'a HashMap<String, String>,
+    methods: Option<&'a Vec<String>>,
+}
+
 /// What following a call's result adds to its draft.
 struct ResultEdits<'a, 't> {
     /// The argument bound to the parameter `callback`, if any.
@@ -1025,7 +1187,7 @@ fn kept_method_call(
 /// `methods` on the result become requirements.
 fn result_edits(
     context: &PlanContext<'_, '_>,
-    recipe: &FixRecipe,
+    recipe: ResultRecipe<'_>,
     call: Node<'_>,
     quote: char,
     out: &mut ResultEdits<'_, '_>,
@@ -1061,8 +1223,7 @@ fn result_edits(
         escapes |= match site.kind {
             UseKind::Escape => !is_argument_of(site.node, context.rewritten),
             UseKind::Receiver => {
-                match kept_method_call(model, site.node, recipe.methods.as_ref(), context.rewritten)
-                {
+                match kept_method_call(model, site.node, recipe.methods, context.rewritten) {
                     Some(kept) => {
                         out.requires.push(kept);
                         false
@@ -1545,7 +1706,7 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             .filter_map(|&i| drafts[i].as_ref().and_then(|d| d.origin.as_ref()))
             .collect();
         let receivers: HashSet<Range<usize>> =
-            proposals.iter().map(|p| p.receiver.clone()).collect();
+            proposals.iter().flat_map(|p| p.receivers.clone()).collect();
         let mut reasons = Vec::new();
         if proposals.iter().any(|p| p.text != proposals[0].text) {
             reasons.push(

@@ -57,6 +57,12 @@ pub(crate) struct PackDef {
     /// of the callback receives it: `"adal-node:AuthenticationContext#acquireToken" = 1`.
     #[serde(default)]
     pub(crate) callback_results: HashMap<String, usize>,
+    /// Classes whose methods (from `signatures`) are recognised by name on an object the
+    /// file cannot trace (`getContext().acquireTokenWithDeviceCode(...)`,
+    /// `entry.context.acquireToken(...)`), in files that import the given module:
+    /// `{ "adal-node:AuthenticationContext" = "adal-node" }`.
+    #[serde(default)]
+    pub(crate) implicit_receivers: HashMap<String, String>,
     /// Packages dependency manifests may name: retired ones (with a `replacement`) and the
     /// successors fixes import (with a `requirement`).
     #[serde(default)]
@@ -232,6 +238,14 @@ pub(crate) struct FixDef {
     /// (`azure.graphrbac.GraphRbacManagementClient`). Any such use makes the fix display-only.
     #[serde(default)]
     pub(crate) conflicts: HashMap<String, String>,
+    /// A second API that the matched call's callback hands its result to, as the last step
+    /// of its success path (`acquireUserCode` then `acquireTokenWithDeviceCode`): the
+    /// replacement takes both, `{{next.name}}` reads the second call's arguments and
+    /// `{{callback|prelude}}` the statements between the two.
+    pub(crate) continuation: Option<String>,
+    /// `keys` for the result of the `continuation` call.
+    #[serde(default)]
+    pub(crate) continuation_keys: HashMap<String, String>,
 }
 
 /// One name or several: `import = "adal"`, `call = ["pkg.A", "pkg.B"]`.
@@ -400,6 +414,18 @@ pub(crate) struct FixRecipe {
     pub(crate) reject: Vec<(String, Vec<NamePattern>)>,
     /// Sorted by pattern.
     pub(crate) conflicts: Vec<(NamePattern, String)>,
+    pub(crate) continuation: Option<Continuation>,
+}
+
+/// The second call of a two-step API that a fix merges into one (`FixDef::continuation`).
+#[derive(Debug)]
+pub(crate) struct Continuation {
+    /// Qualified name of the second call.
+    pub(crate) symbol: String,
+    /// Its parameters, from the pack's signatures.
+    pub(crate) parameters: Vec<String>,
+    /// Renames of keys read on its result.
+    pub(crate) keys: HashMap<String, String>,
 }
 
 /// What fixes migrate to.
@@ -594,10 +620,11 @@ impl Rule {
                     .collect(),
                 _ => Vec::new(),
             },
+            signatures: &pack.signatures,
         };
         let summary = definition.message.get_ref().clone();
         let message = Template::parse(definition.message.get_ref())
-            .and_then(|t| scope.check(&t).map(|()| t))
+            .and_then(|t| scope.check(&t, &[]).map(|()| t))
             .map_err(|error| DefinitionError::new(definition.message.span(), error))?;
         if matches!(matcher, Matcher::Dependency(_)) && definition.fix.is_some() {
             return Err(DefinitionError::new(
@@ -793,18 +820,19 @@ struct TemplateScope<'a> {
     parameters: &'a [String],
     origin_parameters: &'a [String],
     captures: Vec<String>,
+    /// The pack's signatures, for the parameters of a fix's `continuation`.
+    signatures: &'a HashMap<String, Vec<String>>,
 }
 
 impl TemplateScope<'_> {
-    fn check(&self, template: &Template) -> Result<(), String> {
+    fn check(&self, template: &Template, next_parameters: &[String]) -> Result<(), String> {
         for name in template.names() {
             // `config.clientId` and `origin.config.clientId` go into the `config` argument.
-            let known = match name.strip_prefix("origin.") {
-                Some(path) => {
-                    let parameter = path.split('.').next().unwrap_or_default();
-                    self.origin_parameters.iter().any(|p| p == parameter)
-                }
-                None => {
+            let first = |path: &str| path.split('.').next().unwrap_or_default().to_string();
+            let known = match (name.strip_prefix("origin."), name.strip_prefix("next.")) {
+                (Some(path), _) => self.origin_parameters.contains(&first(path)),
+                (_, Some(path)) => next_parameters.contains(&first(path)),
+                (None, None) => {
                     let parameter = name.split('.').next().unwrap_or_default();
                     matches!(name, "receiver" | "result")
                         || self.parameters.iter().any(|p| p == parameter)
@@ -827,11 +855,36 @@ fn compile_fix(
     matcher: &Matcher,
     match_span: Range<usize>,
 ) -> Result<FixRecipe, DefinitionError> {
+    let continuation = match definition.continuation {
+        Some(symbol) => {
+            let Some(parameters) = scope.signatures.get(&symbol).cloned() else {
+                return Err(DefinitionError::new(
+                    match_span,
+                    format!(
+                        "`fix.continuation` names `{symbol}`, which is not in the pack's `signatures`"
+                    ),
+                ));
+            };
+            Some(Continuation {
+                symbol,
+                parameters,
+                keys: definition.continuation_keys,
+            })
+        }
+        None if !definition.continuation_keys.is_empty() => {
+            return Err(DefinitionError::new(
+                match_span,
+                "`fix.continuation-keys` needs a `fix.continuation`",
+            ));
+        }
+        None => None,
+    };
+    let next_parameters = continuation.as_ref().map_or(&[][..], |c| &c.parameters[..]);
     let compile = |source: Option<Spanned<String>>| -> Result<Option<Template>, DefinitionError> {
         source
             .map(|source| {
                 Template::parse(source.get_ref())
-                    .and_then(|t| scope.check(&t).map(|()| t))
+                    .and_then(|t| scope.check(&t, next_parameters).map(|()| t))
                     .map_err(|error| DefinitionError::new(source.span(), error))
             })
             .transpose()
@@ -888,6 +941,7 @@ fn compile_fix(
             .into_iter()
             .map(|(pattern, reason)| (NamePattern::new(&pattern), reason))
             .collect(),
+        continuation,
     };
     if origin_needed
         && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))

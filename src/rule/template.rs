@@ -28,6 +28,10 @@ pub(crate) enum Filter {
     /// A Node-style callback as the promise handlers that replace it:
     /// `.then(onSuccess, onError)`.
     Then,
+    /// A Node-style callback whose success path ends by handing its result to the fix's
+    /// `continuation` call, as a one-parameter handler holding the statements before that
+    /// call: `(info) => { console.log(info.message); }`.
+    Prelude,
     /// Every occurrence of `from` in the source text becomes `to`: replaces part of a string
     /// literal (a host in a URL) and keeps its quotes, prefix and the rest.
     Replace { from: String, to: String },
@@ -45,6 +49,7 @@ impl Filter {
             ("v2-tenant", None) => Ok(Filter::V2Tenant),
             ("organizations", None) => Ok(Filter::Organizations),
             ("then", None) => Ok(Filter::Then),
+            ("prelude", None) => Ok(Filter::Prelude),
             ("replace", Some(argument)) => match argument.split_once("=>") {
                 Some((from, to)) if !from.is_empty() => Ok(Filter::Replace {
                     from: from.to_string(),
@@ -55,7 +60,7 @@ impl Filter {
                 )),
             },
             _ => Err(format!(
-                "unknown template filter `{spec}` (known: `scope`, `tenant`, `v2-tenant`, `organizations`, `then`, `replace:old=>new`, `or:\"literal\"`)"
+                "unknown template filter `{spec}` (known: `scope`, `tenant`, `v2-tenant`, `organizations`, `then`, `prelude`, `replace:old=>new`, `or:\"literal\"`)"
             )),
         }
     }

@@ -326,6 +326,10 @@ pub(crate) struct Vocabulary {
     /// Dependency-injection names (AngularJS services), by the qualified name of the
     /// object the framework injects.
     pub(crate) injected: HashMap<String, String>,
+    /// Method names recognised on objects a file cannot trace, with their class's qualified
+    /// name and the module whose import in the file enables them (a name two classes share
+    /// is left out).
+    pub(crate) implicit_methods: HashMap<String, (String, String)>,
 }
 
 impl Vocabulary {
@@ -731,8 +735,18 @@ impl<'t> Model<'t> {
                 _ => Value::Unknown,
             },
             Shape::Member(object, name) => {
-                let object = self.evaluate_at(object, depth + 1);
-                self.member(&object, &name, depth)
+                let value = self.evaluate_at(object, depth + 1);
+                // Untraced: unknown here, or made by the project's own modules (relative
+                // imports) that this file does not show.
+                let untraced = match &value {
+                    Value::Unknown => self.untraceable(object, 0),
+                    Value::Object { of, .. } | Value::Symbol(of) => of.starts_with('.'),
+                    _ => false,
+                };
+                match self.implicit_method(&name) {
+                    implicit @ Value::Symbol(_) if untraced => implicit,
+                    _ => self.member(&value, &name, depth),
+                }
             }
             Shape::Call(callee) => match self.evaluate_at(callee, depth + 1) {
                 Value::Symbol(symbol) => Value::Object {
@@ -840,6 +854,88 @@ impl<'t> Model<'t> {
                 None => self.global_member(name),
             },
             Value::Unknown | Value::Null => Value::Unknown,
+        }
+    }
+
+    /// True when `node` stands for an object that comes from outside what this file shows:
+    /// the result of a call (the file does not follow what functions return), a parameter,
+    /// a member of one of those, a global. Something the file builds (an object literal, an
+    /// instance of its own class, `new Local()`) is traced: its members are its own.
+    fn untraceable(&self, node: Node<'t>, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match node.kind() {
+            // An element of a container: what was put in is not followed.
+            "this" | "self" | "subscript_expression" | "subscript" => true,
+            "call_expression" | "call" => {
+                node.child_by_field_name("function").is_some_and(|callee| {
+                    callee.kind() != "identifier"
+                        || !self
+                            .lookup(self.text(callee), callee.start_byte())
+                            .iter()
+                            .any(|&id| {
+                                self.defines(
+                                    id,
+                                    &["class_definition", "class_declaration", "class"],
+                                )
+                            })
+                })
+            }
+            "await_expression" | "await" | "parenthesized_expression" | "non_null_expression" => {
+                node.named_child(0)
+                    .is_some_and(|inner| self.untraceable(inner, depth + 1))
+            }
+            "member_expression" | "attribute" => node
+                .child_by_field_name("object")
+                .is_some_and(|object| self.untraceable(object, depth + 1)),
+            "identifier" => {
+                let ids = self.lookup(self.text(node), node.start_byte());
+                ids.iter().all(|&id| match &self.facts.bindings[id].value {
+                    BindingValue::Unknown => !self.defines(
+                        id,
+                        &[
+                            "class_definition",
+                            "class_declaration",
+                            "class",
+                            "function_definition",
+                            "function_declaration",
+                        ],
+                    ),
+                    BindingValue::Parameter(..) | BindingValue::Uninitialized => true,
+                    BindingValue::Expr(value) | BindingValue::Member(value, _) => {
+                        self.untraceable(*value, depth + 1)
+                    }
+                    _ => false,
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// True when binding `id` is the name of a definition of one of these kinds.
+    fn defines(&self, id: usize, kinds: &[&str]) -> bool {
+        let range = &self.facts.bindings[id].range;
+        self.root
+            .descendant_for_byte_range(range.start, range.end)
+            .and_then(|name| name.parent())
+            .is_some_and(|parent| kinds.contains(&parent.kind()))
+    }
+
+    /// A method of a library class called on an object this file cannot trace, when the
+    /// file imports that library and no other class of the packs has a method of that name.
+    fn implicit_method(&self, name: &str) -> Value {
+        match self.vocabulary.implicit_methods.get(name) {
+            Some((class, module))
+                if self
+                    .facts
+                    .imports
+                    .iter()
+                    .any(|site| crate::rule::module_matches(module, &site.module)) =>
+            {
+                Value::Symbol(format!("{class}#{name}"))
+            }
+            _ => Value::Unknown,
         }
     }
 

@@ -34,6 +34,7 @@ fn vocabulary() -> Vocabulary {
         signatures: HashMap::new(),
         globals: HashMap::new(),
         injected: HashMap::new(),
+        implicit_methods: HashMap::new(),
     }
 }
 
