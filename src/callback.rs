@@ -170,7 +170,8 @@ struct Branches<'s, 't> {
     on_error: String,
     /// The success path: a block, or one expression.
     on_success: String,
-    /// The statements of the success path, in order (the expression, for a ternary).
+    /// The statements of the success path with the comments among them, in order (the
+    /// expression, for a ternary).
     success: Vec<Node<'t>>,
     /// Where the success path's block closes, and whether its statements sit one level
     /// deeper than the callback's own (an `else` block).
@@ -238,10 +239,7 @@ fn branches<'s, 't>(
         (Some(alternative), 1) => {
             let mut cursor = alternative.walk();
             let success = if alternative.kind() == "statement_block" {
-                alternative
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind() != "comment")
-                    .collect()
+                alternative.named_children(&mut cursor).collect()
             } else {
                 vec![alternative]
             };
@@ -258,12 +256,17 @@ fn branches<'s, 't>(
         (None, _) if always_exits(consequence) => {
             let rest = &statements[1..];
             let close = body.end_byte() - 1;
+            let mut cursor = body.walk();
+            let success = body
+                .named_children(&mut cursor)
+                .filter(|c| c.start_byte() >= first.end_byte())
+                .collect();
             Some(Branches {
                 error,
                 result: result_name,
                 on_error: branch(consequence),
                 on_success: block(source, rest, close, edits),
-                success: rest.to_vec(),
+                success,
                 success_close: Some((close, false)),
             })
         }
@@ -378,8 +381,21 @@ pub(crate) fn prelude(
     }
     let branches = branches(model, callback, edits)
         .ok_or("the first call's callback does not test its error first")?;
-    let (last, before) = branches.success.split_last().ok_or(SHAPE)?;
-    let mut statement = *last;
+    let steps: Vec<Node<'_>> = branches
+        .success
+        .iter()
+        .copied()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let last = *steps.last().ok_or(SHAPE)?;
+    // What runs before the continuation, with its comments.
+    let before: Vec<Node<'_>> = branches
+        .success
+        .iter()
+        .copied()
+        .filter(|n| n.end_byte() <= last.start_byte())
+        .collect();
+    let mut statement = last;
     if matches!(
         statement.kind(),
         "expression_statement" | "return_statement"
@@ -403,7 +419,7 @@ pub(crate) fn prelude(
     let source = model.source;
     let body = match branches.success_close {
         Some((close, deeper)) => {
-            let text = block(source, before, close, edits);
+            let text = block(source, &before, close, edits);
             if deeper {
                 let first = branches.success.first().map_or(0, Node::start_byte);
                 let from = indentation(source, first);

@@ -99,6 +99,18 @@ impl Fix {
     ) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
+        // Two insertions at one offset by the same fix (a moved statement and a comment kept
+        // above it) are one insertion, in the order the fix made them.
+        let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
+        for edit in edits {
+            match merged.last_mut() {
+                Some(last) if last.range.is_empty() && last.range == edit.range => {
+                    last.content.push_str(&edit.content);
+                }
+                _ => merged.push(edit),
+            }
+        }
+        let edits = merged;
         Fix {
             title,
             applicability,

@@ -512,6 +512,70 @@ fn e2e_node_refresh_token_before_after() {
     node_adal_before_after("node/adal_refresh_token.js", "refresh_token", &env);
 }
 
+/// adal-node's device-code pair, merged by the rewrite into one `acquireTokenByDeviceCode`:
+/// the user code requested for the resource (v1) or exactly `resource + "/.default"` (v2),
+/// the message shown on stderr by the code that ran between the two ADAL calls (now the
+/// `deviceCodeCallback`), and the device-code grant's token printed.
+fn node_device_check(
+    version: &str,
+    sku: &'static str,
+) -> impl Fn(&Output, &[LoggedRequest]) -> Result<(), String> {
+    let version = version.to_string();
+    move |out, reqs| {
+        assert_success(out)?;
+        let grant = want("device_code", sku);
+        if version == "v1" {
+            assert_v1_device_code(reqs, RESOURCE, &want("", sku))?;
+            assert_no_request(reqs, "v2-token")?;
+        } else {
+            assert_v2_device_code(reqs, &v2_scope(), &want("", ""))?;
+            assert_no_request(reqs, "v1-token")?;
+        }
+        assert_stderr_contains(out, "https://microsoft.com/devicelogin")?;
+        let kind = if version == "v1" {
+            "v1-token"
+        } else {
+            "v2-token"
+        };
+        assert_printed_token_from(out, reqs, kind, &grant, RESOURCE)
+    }
+}
+
+#[test]
+fn e2e_node_device_code_before_after() {
+    // The fake approves the code on the first poll.
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_RESOURCE", RESOURCE),
+    ];
+    let before = program("node/adal_device_code.js");
+    let fake = Fake::start();
+    let out = fake.run_node(&before, &env);
+    ok_or_panic(
+        node_device_check("v1", SKU_ADAL_NODE)(&out, &fake.requests()),
+        "node/adal_device_code.js (before)",
+        None,
+    );
+
+    let fixed = fix_copy(&before);
+    assert_node_check(&fixed);
+    assert_no_require(&fixed, "adal-node");
+    assert_rewrite_uses(&fixed, "acquireTokenByDeviceCode");
+    assert!(
+        !fixed.after.contains("acquireUserCode") && fixed.after.contains("deviceCodeCallback"),
+        "the two ADAL calls were not merged into one:\n{}",
+        fixed.after
+    );
+    let mark = fake.mark();
+    let out = fake.run_node(&fixed.path, &env);
+    ok_or_panic(
+        node_device_check("v2", SKU_MSAL_NODE)(&out, &fake.requests_since(mark)),
+        "node/adal_device_code.js (after)",
+        Some(&fixed.after),
+    );
+}
+
 /// A data-plane resource with a trailing slash: ms-rest skips its subscription listing for
 /// non-management audiences, and the scope must still end in `//.default`.
 const DATA_RESOURCE: &str = "https://storage.azure.com/";

@@ -874,7 +874,7 @@ fn find_token_request(
             && r.status == Some(200)
             && (want.grant.is_empty() || grant_matches(r.grant_type.as_deref(), want.grant))
             && r.client_id.as_deref() == Some(want.client_id)
-            && r.sku.as_deref() == Some(want.sku)
+            && (want.sku.is_empty() || r.sku.as_deref() == Some(want.sku))
             && audience_ok(r)
     });
     if ok {
@@ -888,7 +888,7 @@ fn find_token_request(
                 want.grant
             },
             want.client_id,
-            want.sku,
+            if want.sku.is_empty() { "any" } else { want.sku },
             log_text(reqs)
         ))
     }
@@ -958,6 +958,7 @@ pub(crate) fn assert_v1_device_code(
 
 /// A successful v2 device-code request (`/oauth2/v2.0/devicecode`) whose scopes, ignoring the
 /// OIDC scopes, are exactly `[scope]` (the v2 token request that redeems it carries no scope).
+/// An empty `want.sku` is not checked: msal-node sends its SKU only with token requests.
 pub(crate) fn assert_v2_device_code(
     reqs: &[LoggedRequest],
     scope: &str,
