@@ -207,7 +207,12 @@ pub fn lint_manifests(
 /// imports and globals resolve. Unreadable files are left to the second pass to report.
 fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
     let vocabulary = &selection.registry.vocabulary;
-    type Found<'p> = (&'p Path, HashMap<String, Value>, HashMap<String, Value>);
+    type Found<'p> = (
+        &'p Path,
+        HashMap<String, Value>,
+        HashMap<String, Value>,
+        Vec<String>,
+    );
     let found: Vec<Found<'_>> = files
         .par_iter()
         .filter(|file| file.language.family() == Family::JavaScript)
@@ -230,14 +235,16 @@ fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
                 file.path.as_path(),
                 model.exported_values(),
                 model.script_globals(),
+                model.imported_libraries(),
             ))
         })
         .flatten()
         .collect();
     let mut exports = Exports::default();
-    for (path, values, globals) in found {
+    for (path, values, globals, libraries) in found {
         exports.insert(path, values);
         exports.insert_globals(globals);
+        exports.insert_libraries(path, libraries);
     }
     exports.finish();
     exports

@@ -155,3 +155,66 @@ fn a_context_exported_by_one_module_is_found_where_others_use_it() {
         ]
     );
 }
+
+#[test]
+fn modules_that_reach_adal_node_through_a_project_module_name_its_calls() {
+    // A helper module creates the context; the others call it on what the helper returns,
+    // or through a base class defined in the helper's module (compiled TypeScript). The
+    // method names identify the context there; a module that imports neither adal-node nor
+    // such a helper keeps its own look-alike methods.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = vec![
+        write(
+            dir.path(),
+            "lib/auth/adalAuth.js",
+            "var adal = require('adal-node');\n\
+             function createAuthenticationContext(config) {\n\
+             \x20 return new adal.AuthenticationContext(config.authority);\n\
+             }\n\
+             module.exports = { createAuthenticationContext: createAuthenticationContext };\n",
+        ),
+        write(
+            dir.path(),
+            "lib/auth/forUser.js",
+            "var adalAuth = require('./adalAuth');\n\
+             exports.token = function (config, userId, done) {\n\
+             \x20 var context = adalAuth.createAuthenticationContext(config);\n\
+             \x20 context.acquireToken(config.resource, userId, config.clientId, done);\n\
+             };\n",
+        ),
+        write(
+            dir.path(),
+            "lib/auth/appCredentials.js",
+            "const appCredentials_1 = require(\"./adalAuth\");\n\
+             class MicrosoftAppCredentials extends appCredentials_1.Base {\n\
+             \x20 refresh() {\n\
+             \x20   this.authenticationContext.acquireTokenWithClientCredentials(this.scope, this.appId, this.password, (err, res) => {});\n\
+             \x20 }\n\
+             }\n\
+             exports.MicrosoftAppCredentials = MicrosoftAppCredentials;\n",
+        ),
+        write(
+            dir.path(),
+            "lib/other.js",
+            "const client = require('./client');\n\
+             client.get().acquireToken('r', 'u', 'c', () => {});\n",
+        ),
+        write(
+            dir.path(),
+            "lib/login.js",
+            "const nodeauth = require('@azure/ms-rest-nodeauth');\n\
+             (0, nodeauth.loginWithVmMSI)({ resource: 'https://vault.azure.net' }, () => {});\n",
+        ),
+    ];
+    assert_eq!(
+        findings(dir.path(), files),
+        [
+            "lib/auth/adalAuth.js:1 adal-node-import",
+            "lib/auth/adalAuth.js:3 adal-node-authentication-context",
+            "lib/auth/appCredentials.js:4 adal-node-acquire-token-with-client-credentials",
+            "lib/auth/forUser.js:4 adal-node-acquire-token",
+            "lib/login.js:1 ms-rest-nodeauth-import",
+            "lib/login.js:2 ms-rest-login-with-vm-msi",
+        ]
+    );
+}

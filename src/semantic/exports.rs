@@ -31,6 +31,9 @@ pub(crate) struct Exports {
     /// Objects classic scripts define globally, by name; a name two scripts define with
     /// different kinds of object is unknown.
     globals: HashMap<String, Option<Value>>,
+    /// The libraries of the packs' implicit receivers each module imports (`adal-node`), so
+    /// a module that imports one of them reaches it through this one.
+    libraries: HashMap<PathBuf, Vec<String>>,
     /// The names importers spell these modules with (file stems, or the directory of an
     /// `index` file), for the prefilter: a file that names none cannot import them.
     names: Option<AhoCorasick>,
@@ -42,6 +45,26 @@ impl Exports {
         if !values.is_empty() {
             self.modules.insert(normalize(path), values);
         }
+    }
+
+    /// Records the libraries (of the packs' implicit receivers) the module at `path` imports.
+    pub(crate) fn insert_libraries(&mut self, path: &Path, libraries: Vec<String>) {
+        if !libraries.is_empty() {
+            self.libraries.insert(normalize(path), libraries);
+        }
+    }
+
+    /// True when the module that `specifier`, relative to `directory`, names imports
+    /// `library`.
+    pub(crate) fn imports_library(&self, directory: &Path, specifier: &str, library: &str) -> bool {
+        if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+            return false;
+        }
+        let base = normalize(&directory.join(specifier));
+        candidates(&base)
+            .into_iter()
+            .find_map(|path| self.libraries.get(&path))
+            .is_some_and(|libraries| libraries.iter().any(|l| l == library))
     }
 
     /// Records the globals a classic script defines.
@@ -64,7 +87,7 @@ impl Exports {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.modules.is_empty() && self.globals.is_empty()
+        self.modules.is_empty() && self.globals.is_empty() && self.libraries.is_empty()
     }
 
     /// Prepares the prefilter once every module is recorded.
@@ -72,6 +95,7 @@ impl Exports {
         let mut names: Vec<String> = self
             .modules
             .keys()
+            .chain(self.libraries.keys())
             .filter_map(|path| {
                 let stem = path.file_stem()?.to_string_lossy().into_owned();
                 if stem == "index" {

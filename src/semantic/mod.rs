@@ -475,6 +475,26 @@ impl<'t> Model<'t> {
 
     /// The values this module exports, evaluated here, by export name; objects lose their
     /// origin (another file cannot rewrite it).
+    /// The libraries of the packs' implicit receivers that this file imports.
+    pub(crate) fn imported_libraries(&self) -> Vec<String> {
+        let mut libraries: Vec<String> = self
+            .vocabulary
+            .implicit_methods
+            .values()
+            .map(|(_, module)| module)
+            .filter(|module| {
+                self.facts
+                    .imports
+                    .iter()
+                    .any(|site| crate::rule::module_matches(module, &site.module))
+            })
+            .cloned()
+            .collect();
+        libraries.sort();
+        libraries.dedup();
+        libraries
+    }
+
     pub(crate) fn exported_values(&self) -> HashMap<String, Value> {
         let mut values = HashMap::new();
         for (name, node) in &self.facts.exports {
@@ -923,19 +943,22 @@ impl<'t> Model<'t> {
     }
 
     /// A method of a library class called on an object this file cannot trace, when the
-    /// file imports that library and no other class of the packs has a method of that name.
+    /// file imports that library (itself, or through a module of the project that does) and
+    /// no other class of the packs has a method of that name.
     fn implicit_method(&self, name: &str) -> Value {
-        match self.vocabulary.implicit_methods.get(name) {
-            Some((class, module))
-                if self
-                    .facts
-                    .imports
-                    .iter()
-                    .any(|site| crate::rule::module_matches(module, &site.module)) =>
-            {
-                Value::Symbol(format!("{class}#{name}"))
-            }
-            _ => Value::Unknown,
+        let Some((class, module)) = self.vocabulary.implicit_methods.get(name) else {
+            return Value::Unknown;
+        };
+        let imported = self.facts.imports.iter().any(|site| {
+            crate::rule::module_matches(module, &site.module)
+                || self.project.as_ref().is_some_and(|(exports, directory)| {
+                    exports.imports_library(directory, &site.module, module)
+                })
+        });
+        if imported {
+            Value::Symbol(format!("{class}#{name}"))
+        } else {
+            Value::Unknown
         }
     }
 
