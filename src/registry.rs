@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 use crate::error::RuleFileError;
 use crate::language::Language;
 use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, Rule};
-use crate::semantic::Vocabulary;
+use crate::semantic::{ImplicitMethod, Vocabulary};
 
 /// The packs compiled into the binary.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -149,8 +149,8 @@ impl Registry {
         };
         let mut errors = Vec::new();
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
-        // (method, class, module) of the packs' `implicit-receivers`.
-        let mut implicit: Vec<(String, String, String)> = Vec::new();
+        // The methods of the packs' `implicit-receivers`, by name.
+        let mut implicit: Vec<(String, ImplicitMethod)> = Vec::new();
         for (path, text) in sources {
             let file: PackFile = match toml::from_str(&text) {
                 Ok(file) => file,
@@ -222,12 +222,44 @@ impl Registry {
                 .vocabulary
                 .signatures
                 .extend(pack.signatures.clone());
-            implicit.extend(pack.implicit_receivers.iter().flat_map(|(class, module)| {
-                pack.signatures.keys().filter_map(move |name| {
-                    let method = name.strip_prefix(class.as_str())?.strip_prefix('#')?;
-                    Some((method.to_string(), class.clone(), module.clone()))
-                })
-            }));
+            for (class, receiver) in &pack.implicit_receivers {
+                let named = receiver.methods.iter().map(|m| (m, Vec::new()));
+                let generic = receiver
+                    .generic_methods
+                    .iter()
+                    .map(|m| (m, receiver.receiver_names.clone()));
+                if !receiver.generic_methods.is_empty() && receiver.receiver_names.is_empty() {
+                    errors.push(RuleFileError::new(
+                        &path,
+                        &text,
+                        pack.name.span(),
+                        format!("`implicit-receivers` of `{class}` has `generic-methods` but no `receiver-names`"),
+                    ));
+                }
+                for (method, receiver_names) in named.chain(generic) {
+                    let name = format!("{class}#{method}");
+                    if !pack.signatures.contains_key(&name)
+                        && !pack.callback_results.contains_key(&name)
+                    {
+                        errors.push(RuleFileError::new(
+                            &path,
+                            &text,
+                            pack.name.span(),
+                            format!(
+                                "`implicit-receivers` names `{name}`, which is neither in the pack's `signatures` nor in its `callback-results`"
+                            ),
+                        ));
+                    }
+                    implicit.push((
+                        method.clone(),
+                        ImplicitMethod {
+                            class: class.clone(),
+                            module: receiver.module.clone(),
+                            receiver_names,
+                        },
+                    ));
+                }
+            }
             for package in &pack.packages {
                 if let Some(replacement) = &package.replacement {
                     let known = pack.packages.iter().any(|p| {
@@ -265,19 +297,15 @@ impl Registry {
             });
         }
         // A method name two classes share says nothing about its object.
-        implicit.sort();
-        implicit.dedup();
-        for (method, class, module) in &implicit {
+        for (method, found) in &implicit {
             let shared = implicit
                 .iter()
-                .filter(|(m, c, _)| m == method && c != class)
-                .count()
-                > 0;
+                .any(|(m, other)| m == method && other.class != found.class);
             if !shared {
                 registry
                     .vocabulary
                     .implicit_methods
-                    .insert(method.clone(), (class.clone(), module.clone()));
+                    .insert(method.clone(), found.clone());
             }
         }
         if errors.is_empty() {

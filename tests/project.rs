@@ -177,9 +177,9 @@ fn modules_that_reach_adal_node_through_a_project_module_name_its_calls() {
             dir.path(),
             "lib/auth/forUser.js",
             "var adalAuth = require('./adalAuth');\n\
-             exports.token = function (config, userId, done) {\n\
+             exports.token = function (config, userId, password, done) {\n\
              \x20 var context = adalAuth.createAuthenticationContext(config);\n\
-             \x20 context.acquireToken(config.resource, userId, config.clientId, done);\n\
+             \x20 context.acquireTokenWithUsernamePassword(config.resource, userId, password, config.clientId, done);\n\
              };\n",
         ),
         write(
@@ -212,7 +212,7 @@ fn modules_that_reach_adal_node_through_a_project_module_name_its_calls() {
             "lib/auth/adalAuth.js:1 adal-node-import",
             "lib/auth/adalAuth.js:3 adal-node-authentication-context",
             "lib/auth/appCredentials.js:4 adal-node-acquire-token-with-client-credentials",
-            "lib/auth/forUser.js:4 adal-node-acquire-token",
+            "lib/auth/forUser.js:4 adal-node-acquire-token-with-username-password",
             "lib/login.js:1 ms-rest-nodeauth-import",
             "lib/login.js:2 ms-rest-login-with-vm-msi",
         ]

@@ -57,12 +57,11 @@ pub(crate) struct PackDef {
     /// of the callback receives it: `"adal-node:AuthenticationContext#acquireToken" = 1`.
     #[serde(default)]
     pub(crate) callback_results: HashMap<String, usize>,
-    /// Classes whose methods (from `signatures`) are recognised by name on an object the
-    /// file cannot trace (`getContext().acquireTokenWithDeviceCode(...)`,
-    /// `entry.context.acquireToken(...)`), in files that import the given module:
-    /// `{ "adal-node:AuthenticationContext" = "adal-node" }`.
+    /// Classes some of whose methods are recognised by name on an object the file cannot
+    /// trace (`getContext().acquireTokenWithDeviceCode(...)`), in files that import the
+    /// given module.
     #[serde(default)]
-    pub(crate) implicit_receivers: HashMap<String, String>,
+    pub(crate) implicit_receivers: HashMap<String, ImplicitReceiver>,
     /// Packages dependency manifests may name: retired ones (with a `replacement`) and the
     /// successors fixes import (with a `requirement`).
     #[serde(default)]
@@ -246,6 +245,24 @@ pub(crate) struct FixDef {
     /// `keys` for the result of the `continuation` call.
     #[serde(default)]
     pub(crate) continuation_keys: HashMap<String, String>,
+}
+
+/// `[pack.implicit-receivers."adal-node:AuthenticationContext"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct ImplicitReceiver {
+    /// The module a file must import (itself, or through a project module) for the names
+    /// to count.
+    pub(crate) module: String,
+    /// Method names no other object is likely to have (`acquireTokenWithClientCredentials`).
+    pub(crate) methods: Vec<String>,
+    /// Method names wrappers of every kind define too (`acquireToken`): recognised only on
+    /// a receiver whose name contains one of `receiver-names`.
+    #[serde(default)]
+    pub(crate) generic_methods: Vec<String>,
+    /// Lower-case parts of receiver names (`context`, `ctx`) for `generic-methods`.
+    #[serde(default)]
+    pub(crate) receiver_names: Vec<String>,
 }
 
 /// One name or several: `import = "adal"`, `call = ["pkg.A", "pkg.B"]`.

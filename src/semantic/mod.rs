@@ -329,7 +329,19 @@ pub(crate) struct Vocabulary {
     /// Method names recognised on objects a file cannot trace, with their class's qualified
     /// name and the module whose import in the file enables them (a name two classes share
     /// is left out).
-    pub(crate) implicit_methods: HashMap<String, (String, String)>,
+    pub(crate) implicit_methods: HashMap<String, ImplicitMethod>,
+}
+
+/// A library method recognised by name on an object a file cannot trace.
+#[derive(Clone, Debug)]
+pub(crate) struct ImplicitMethod {
+    /// The qualified name of its class.
+    pub(crate) class: String,
+    /// The module a file must import (itself, or through a project module).
+    pub(crate) module: String,
+    /// For a name other objects use too: lower-case parts one of which the receiver's name
+    /// must contain (`context`); empty for a distinctive name.
+    pub(crate) receiver_names: Vec<String>,
 }
 
 impl Vocabulary {
@@ -481,7 +493,7 @@ impl<'t> Model<'t> {
             .vocabulary
             .implicit_methods
             .values()
-            .map(|(_, module)| module)
+            .map(|method| &method.module)
             .filter(|module| {
                 self.facts
                     .imports
@@ -763,7 +775,7 @@ impl<'t> Model<'t> {
                     Value::Object { of, .. } | Value::Symbol(of) => of.starts_with('.'),
                     _ => false,
                 };
-                match self.implicit_method(&name) {
+                match self.implicit_method(node, &name, depth) {
                     implicit @ Value::Symbol(_) if untraced => implicit,
                     _ => self.member(&value, &name, depth),
                 }
@@ -945,10 +957,54 @@ impl<'t> Model<'t> {
     /// A method of a library class called on an object this file cannot trace, when the
     /// file imports that library (itself, or through a module of the project that does) and
     /// no other class of the packs has a method of that name.
-    fn implicit_method(&self, name: &str) -> Value {
-        let Some((class, module)) = self.vocabulary.implicit_methods.get(name) else {
+    /// A call that is handed an object of the class itself (`sp_auth.acquire_token(context,
+    /// ...)`) is some other object's method that uses one.
+    fn implicit_method(&self, member: Node<'t>, name: &str, depth: usize) -> Value {
+        let Some(ImplicitMethod {
+            class,
+            module,
+            receiver_names,
+        }) = self.vocabulary.implicit_methods.get(name)
+        else {
             return Value::Unknown;
         };
+        if !receiver_names.is_empty() {
+            // The receiver's own name: `context` of `self.context` or `context`.
+            let receiver = member
+                .child_by_field_name("object")
+                .map(|object| match object.kind() {
+                    "member_expression" => object.child_by_field_name("property"),
+                    "attribute" => object.child_by_field_name("attribute"),
+                    "identifier" => Some(object),
+                    _ => None,
+                })
+                .unwrap_or_default()
+                .map(|n| self.text(n).to_lowercase());
+            let named = receiver
+                .is_some_and(|r| receiver_names.iter().any(|part| r.contains(part.as_str())));
+            if !named {
+                return Value::Unknown;
+            }
+        }
+        let arguments = member
+            .parent()
+            .filter(|call| call.child_by_field_name("function") == Some(member))
+            .and_then(|call| call.child_by_field_name("arguments"));
+        if let Some(arguments) = arguments {
+            let mut cursor = arguments.walk();
+            let given_one = arguments.named_children(&mut cursor).any(|argument| {
+                let value = match argument.kind() {
+                    "keyword_argument" => argument.child_by_field_name("value"),
+                    _ => Some(argument),
+                };
+                value.is_some_and(|v| {
+                    matches!(self.evaluate_at(v, depth + 1), Value::Object { of, .. } if of == *class)
+                })
+            });
+            if given_one {
+                return Value::Unknown;
+            }
+        }
         let imported = self.facts.imports.iter().any(|site| {
             crate::rule::module_matches(module, &site.module)
                 || self.project.as_ref().is_some_and(|(exports, directory)| {
