@@ -789,31 +789,30 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
     }
 
+    // The keys read on the call's result, and on its continuation's.
+    let mut results = Vec::new();
     if !recipe.keys.is_empty() || recipe.methods.is_some() {
-        let mut result = ResultEdits {
-            callback: arguments.values.get("callback").copied(),
-            edits: &mut edits,
-            blockers: &mut blockers,
-            requires: &mut requires,
-        };
         let own = ResultRecipe {
             keys: &recipe.keys,
             methods: recipe.methods.as_ref(),
         };
-        result_edits(context, own, call.node, quote, &mut result);
+        results.push((call.node, arguments.values.get("callback").copied(), own));
     }
     if let (Some(continuation), Some((next, bound))) = (&recipe.continuation, &next_call) {
-        let mut result = ResultEdits {
-            callback: bound.values.get("callback").copied(),
-            edits: &mut edits,
-            blockers: &mut blockers,
-            requires: &mut requires,
-        };
         let keys = ResultRecipe {
             keys: &continuation.keys,
             methods: None,
         };
-        result_edits(context, keys, next.node, quote, &mut result);
+        results.push((next.node, bound.values.get("callback").copied(), keys));
+    }
+    for (node, callback, keys) in results {
+        let mut result = ResultEdits {
+            callback,
+            edits: &mut edits,
+            blockers: &mut blockers,
+            requires: &mut requires,
+        };
+        result_edits(context, keys, node, quote, &mut result);
     }
     if let Some(template) = &recipe.replace {
         // Renames inside the call (its callback's body) are carried by the replacement.
