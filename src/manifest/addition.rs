@@ -119,7 +119,6 @@ fn nearest(states: &[State], source: &SourceUse<'_>, package: &PackageDef) -> Op
             .enumerate()
             .filter(|(_, s)| {
                 s.source.is_some()
-                    && s.editable
                     && s.kind.ecosystem() == source.ecosystem
                     && s.path.parent() == Some(dir)
                     && preference(s).is_some()

@@ -56,8 +56,6 @@ pub(super) struct State {
     /// The text after the replacements of this run (then after additions).
     pub(super) text: String,
     pub(super) fixes_applied: usize,
-    /// False when this run must not edit it (its code was fixed as a source file).
-    pub(super) editable: bool,
 }
 
 fn imports_any(modules: &[String], patterns: &[String]) -> bool {
@@ -176,6 +174,20 @@ pub(crate) fn lint_manifests(
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
     };
 
+    // A `setup.py` is a source and a manifest: when its code was fixed in this run, its
+    // dependencies are fixed on the fixed code (written or not, with `--diff`).
+    let fixed_sources: Vec<(&Path, &SourceText, &str)> = files
+        .iter()
+        .zip(reports)
+        .filter_map(|(file, report)| {
+            Some((
+                file.path.as_path(),
+                report.source.as_ref()?,
+                report.fixed.as_deref()?,
+            ))
+        })
+        .collect();
+
     let mut states: Vec<State> = Vec::new();
     let mut queue: Vec<ManifestPath> = manifests.to_vec();
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
@@ -183,7 +195,14 @@ pub(crate) fn lint_manifests(
         if !seen.insert(manifest.path.clone()) {
             continue;
         }
-        let state = read(&manifest, selection);
+        let fixed = fixed_sources
+            .iter()
+            .find(|(path, _, _)| *path == manifest.path.as_path())
+            .map(|&(_, source, text)| (source, text));
+        let state = match fixed {
+            Some((source, text)) => read_fixed(&manifest, source, text, selection),
+            None => read(&manifest, selection),
+        };
         // Requirement files included with `-r` / `-c` are manifests too, whatever their name.
         if let (ManifestKind::Requirements, Some(parsed)) =
             (manifest.kind, parse(manifest.kind, &state.text))
@@ -203,14 +222,6 @@ pub(crate) fn lint_manifests(
     }
     states.sort_by(|a, b| a.path.cmp(&b.path));
 
-    // A `setup.py` whose code fixes changed it is not edited again as a manifest.
-    let rewritten: BTreeSet<&Path> = files
-        .iter()
-        .zip(reports)
-        .filter(|(_, report)| report.fixed.is_some())
-        .map(|(file, _)| file.path.as_path())
-        .collect();
-
     // 1. Retired packages: findings, and the replacements this run applies.
     for state in &mut states {
         if state.source.is_none() || !state.report.parsed {
@@ -227,19 +238,6 @@ pub(crate) fn lint_manifests(
             continue;
         }
         let findings = findings(state, &rules, packages, &sources);
-        let threshold = threshold.filter(|_| {
-            let fixed_as_source = rewritten.contains(state.path.as_path());
-            if fixed_as_source {
-                state.report.errors.push(FileError {
-                    message:
-                        "its code was fixed in this run; its dependencies are fixed in the next"
-                            .to_string(),
-                    severity: Severity::Notice,
-                });
-                state.editable = false;
-            }
-            !fixed_as_source
-        });
         let Some(threshold) = threshold else {
             state.report.diagnostics = findings;
             continue;
@@ -263,6 +261,28 @@ pub(crate) fn lint_manifests(
         .collect()
 }
 
+/// A manifest that is also a source file this run fixed: its text is the fixed code, in
+/// the file's encoding (its byte-order mark).
+fn read_fixed(
+    manifest: &ManifestPath,
+    original: &SourceText,
+    fixed: &str,
+    selection: &Selection<'_>,
+) -> State {
+    let mut report = FileReport::new(&manifest.path, None);
+    let bytes = original.encode(fixed);
+    report.parsed = selection.may_match(&bytes);
+    let source = SourceText::decode(&bytes).unwrap_or_else(|_| SourceText::new(fixed));
+    State {
+        path: manifest.path.clone(),
+        kind: manifest.kind,
+        report,
+        text: source.text().to_string(),
+        source: Some(source),
+        fixes_applied: 0,
+    }
+}
+
 fn read(manifest: &ManifestPath, selection: &Selection<'_>) -> State {
     let report = FileReport::new(&manifest.path, None);
     let mut state = State {
@@ -272,7 +292,6 @@ fn read(manifest: &ManifestPath, selection: &Selection<'_>) -> State {
         source: None,
         text: String::new(),
         fixes_applied: 0,
-        editable: true,
     };
     let bytes = match std::fs::metadata(&manifest.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
@@ -529,7 +548,6 @@ fn finish(
                 source: None,
                 text: state.text.clone(),
                 fixes_applied: 0,
-                editable: false,
             };
             state.report.diagnostics = findings(&fixed, rules, packages, sources);
             state.report.fixes_applied = state.fixes_applied;
