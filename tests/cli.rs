@@ -1094,6 +1094,23 @@ fn setup_py_code_and_dependencies_are_fixed_in_one_run() {
     assert_eq!(fx.read_text("setup.py"), fixed);
 }
 
+/// pip rejects a requirement without hashes in a hash-pinned file: such a file is never
+/// edited, and what it would need is shown.
+#[test]
+fn hash_pinned_requirements_are_shown_never_edited() {
+    let pinned = "adal==1.2.7 --hash=sha256:00000000000000000000000000000000000000000000000000000000000000aa\n";
+    let fx = Fixture::with(&[
+        ("app.py", PY_CLIENT_CREDENTIALS),
+        ("requirements.txt", pinned),
+    ]);
+    fx.run(&["--fix", "--unsafe-fixes"])
+        .expect_code(1)
+        .stdout_contains("Declare `msal>=1.23.0`")
+        .stdout_contains("pins hashes");
+    assert_eq!(fx.read_text("requirements.txt"), pinned);
+    assert!(fx.read_text("app.py").contains("import msal\n"));
+}
+
 #[test]
 fn diff_and_fix_cannot_be_combined() {
     let fx = Fixture::with(&[("app.py", PY_CLIENT_CREDENTIALS)]);

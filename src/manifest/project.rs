@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 use super::addition::add_successors;
 use super::edit::removal;
-use super::{ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell};
+use super::{
+    Channel, ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell,
+};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, apply_fixes};
 use crate::language::{Family, Language};
@@ -426,9 +428,19 @@ fn findings(
             continue;
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
-        let (applicability, note) = applicability(state, entry.hashed, package, sources);
+        let (applicability, note) =
+            applicability(state, entry.channel, package, successor, sources);
         let duplicate = !declared.insert(normalize(ecosystem, replacement));
-        let (title, edit) = if duplicate {
+        let (title, edit) = if state.kind == ManifestKind::BowerJson {
+            // Bower cannot install the successor: the entry goes, and the successor is npm's.
+            (
+                format!(
+                    "Remove `{}` from `bower.json`; declare `{replacement}` in `package.json`",
+                    entry.name
+                ),
+                removal(&state.text, entry.item.clone()),
+            )
+        } else if duplicate {
             (
                 format!(
                     "Remove `{}`; `{replacement}` is already declared",
@@ -458,25 +470,42 @@ fn findings(
     out
 }
 
-/// How far a replacement of `package` in this manifest can be trusted, and why.
+/// How far a replacement in this manifest (of `package` by `successor`) can be trusted,
+/// and why.
 fn applicability(
     state: &State,
-    hashed: bool,
+    channel: Channel,
     package: &PackageDef,
+    successor: &PackageDef,
     sources: &[SourceUse<'_>],
 ) -> (Applicability, String) {
     if state.kind == ManifestKind::BowerJson {
         return (
             Applicability::DisplayOnly,
-            "Bower cannot install the MSAL packages; move the dependency to `package.json`."
-                .to_string(),
+            format!(
+                "Bower's registry has no MSAL package: `{name}` is published on npm only. Declare it in `package.json` (`npm install {name}@{requirement}`) and load it from there.",
+                name = successor.name,
+                requirement = successor.requirement.as_deref().unwrap_or_default()
+            ),
         );
     }
-    if hashed {
-        return (
-            Applicability::DisplayOnly,
-            "The file pins hashes (`--hash`): regenerate it (`pip-compile --generate-hashes`) instead of editing it.".to_string(),
-        );
+    match channel {
+        Channel::HashChecked => {
+            return (
+                Applicability::DisplayOnly,
+                "The file pins hashes (`--hash`), and pip rejects a requirement without them: change the file it is compiled from and regenerate it (`pip-compile --generate-hashes`).".to_string(),
+            );
+        }
+        Channel::CondaOther => {
+            return (
+                Applicability::DisplayOnly,
+                format!(
+                    "`{}` is published on conda-forge, which this environment's channels do not include: add `conda-forge` to `channels:`, or declare it under `pip:`.",
+                    successor.name
+                ),
+            );
+        }
+        Channel::Registry | Channel::CondaForge => {}
     }
     let ecosystem = state.kind.ecosystem();
     let still_imports = |source: &SourceUse<'_>| {
