@@ -88,14 +88,27 @@ pub(crate) fn parse_requirements(text: &str) -> Parsed {
         let (start, line, range) = all[index].clone();
         // A logical line runs on while physical lines end with `\`.
         let mut logical_end = range.end;
+        let mut text_end = start + line.len();
         let mut continued = line.trim_end().ends_with('\\');
         while continued && index + 1 < all.len() {
             index += 1;
-            let (_, next, next_range) = &all[index];
+            let (next_start, next, next_range) = &all[index];
             logical_end = next_range.end;
+            text_end = next_start + next.len();
             continued = next.trim_end().ends_with('\\');
         }
         index += 1;
+        // pip-compile writes what pulled a requirement in on indented comment lines below
+        // it (`    # via -r requirements.in`): they belong to it.
+        while let Some((next_start, next, next_range)) = all.get(index) {
+            let annotation = next.starts_with([' ', '\t']) && next.trim_start().starts_with('#');
+            if !annotation {
+                break;
+            }
+            logical_end = next_range.end;
+            text_end = next_start + next.len();
+            index += 1;
+        }
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -122,7 +135,7 @@ pub(crate) fn parse_requirements(text: &str) -> Parsed {
         }
         if let Some(entry) = entry_on_line(line, start, range.start..logical_end, channel) {
             parsed.entries.push(entry);
-            last_line_end = Some(start + line.len());
+            last_line_end = Some(text_end);
         }
     }
     let after = last_line_end.unwrap_or_else(|| text.trim_end().len());
@@ -422,6 +435,28 @@ mod tests {
         assert!(!parse_requirements("adal==1.2.7  # no --hash here\n").is_hash_checked());
         assert!(parse_requirements("--require-hashes\nadal==1.2.7\n").is_hash_checked());
         assert_eq!(parsed.includes, vec!["base.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn compiled_annotations_and_continuations_belong_to_their_requirement() {
+        let text = "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\nrequests==2.31.0 \\\n    --hash=sha256:00\n# trailing\n";
+        let parsed = parse_requirements(text);
+        assert_eq!(
+            &text[parsed.entries[0].item.clone()],
+            "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\n"
+        );
+        assert_eq!(
+            &text[parsed.entries[1].item.clone()],
+            "requests==2.31.0 \\\n    --hash=sha256:00\n"
+        );
+        // New lines go after the last requirement's last line.
+        let Some(Container::Lines { after, .. }) = parsed.main else {
+            panic!("a container");
+        };
+        assert_eq!(
+            &text[..after],
+            "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\nrequests==2.31.0 \\\n    --hash=sha256:00"
+        );
     }
 
     #[test]
