@@ -187,9 +187,16 @@ pub fn lint_manifests(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    let manifest_reports = project::lint_manifests(manifests, files, &sources, selection, options);
+    let mut sources = sources;
+    let mut manifest_reports =
+        project::lint_manifests(manifests, files, &sources, selection, options);
     if manifest_reports.is_empty() {
         return sources;
+    }
+    for (path, manifest) in &mut manifest_reports {
+        if let Some(index) = files.iter().position(|f| f.path == *path) {
+            merge_manifest_edits(&files[index], &mut sources[index], manifest, selection);
+        }
     }
     let mut keyed: Vec<(PathBuf, usize, FileReport)> = files
         .iter()
@@ -200,6 +207,36 @@ pub fn lint_manifests(
         .collect();
     keyed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     keyed.into_iter().map(|(_, _, report)| report).collect()
+}
+
+/// A `setup.py` is both a source file and a manifest. When the manifest phase edited it on
+/// top of this run's code fixes, the source's report takes the final text, so the file has
+/// one change (one diff) from what was read, and its remaining findings are checked again
+/// on that text; the manifest's report keeps its own findings, which refer to it too.
+fn merge_manifest_edits(
+    file: &SourcePath,
+    source: &mut FileReport,
+    manifest: &mut FileReport,
+    selection: &Selection<'_>,
+) {
+    let (Some(_), Some(text)) = (&source.fixed, &manifest.fixed) else {
+        return;
+    };
+    let mut parsers = Parsers::default();
+    let Some(parsed) = parsers
+        .parse_file(file.language, text)
+        .filter(|p| !p.script.root_node().has_error())
+    else {
+        return;
+    };
+    let vocabulary = &selection.registry.vocabulary;
+    let model =
+        Model::build(parsed.language, &parsed.script, text, vocabulary).in_file(file.language);
+    source.diagnostics = check(&model, &parsed.layers(), &SourceText::new(text), selection);
+    source.fixes_applied += manifest.fixes_applied;
+    manifest.fixes_applied = 0;
+    manifest.source = Some(SourceText::new(text));
+    source.fixed = manifest.fixed.take();
 }
 
 /// The first pass: what each JavaScript or TypeScript module that may use a selected rule

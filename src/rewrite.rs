@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
 use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
-use crate::semantic::{BindingValue, CallSite, Key, Model, UseKind, Value};
+use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
 use crate::source::SourceText;
 
 /// A finding before its fix is planned.
@@ -50,6 +50,21 @@ struct PlanContext<'a, 't> {
     model: &'a Model<'t>,
     source: &'a SourceText,
     rewritten: &'a HashSet<Range<usize>>,
+    carried: &'a [Carried<'t>],
+}
+
+/// An attribute read that its own fix rewrites together with the call that created its
+/// object (`with-origin` on a reference rule: `credentials.token["access_token"]` becomes
+/// `credentials.get_token(scope).token` when `ServicePrincipalCredentials(...)` becomes a
+/// `ClientSecretCredential`). The origin's fix then requires it instead of conflicting with
+/// it, and may leave to it the arguments it carries over.
+struct Carried<'t> {
+    /// The attribute read (`credentials.token`).
+    range: Range<usize>,
+    /// The object it is read on (`credentials`).
+    object: Node<'t>,
+    /// The origin's parameters its templates use (`resource` for `{{origin.resource}}`).
+    arguments: Vec<String>,
 }
 
 /// A fix being planned.
@@ -104,10 +119,15 @@ pub(crate) fn plan(
             }
         }
     }
+    let carried: Vec<Carried<'_>> = matches
+        .iter()
+        .filter_map(|m| carried_read(m, target))
+        .collect();
     let context = PlanContext {
         model,
         source,
         rewritten: &rewritten,
+        carried: &carried,
     };
     // A rule whose fix for the chosen target cannot be rendered here (the tenant of the
     // authority is not known statically, say) falls back to its default (MSAL) fix.
@@ -155,9 +175,18 @@ pub(crate) fn plan(
             }
         }
     }
+    // What requirements name a finding by: its call, or the attribute read it carries.
     let calls: Vec<Option<Range<usize>>> = matches
         .iter()
-        .map(|m| m.call.as_ref().map(|(call, _)| call.node.byte_range()))
+        .map(|m| {
+            m.call
+                .as_ref()
+                .map(|(call, _)| call.node.byte_range())
+                .or_else(|| {
+                    let range = m.node?.byte_range();
+                    carried.iter().any(|c| c.range == range).then_some(range)
+                })
+        })
         .collect();
     agree_on_requirements(model, &calls, &mut drafts);
     let groups = requirement_groups(&calls, &drafts);
@@ -602,6 +631,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     let quote = preferred_quote(model.source);
 
     let Some((call, arguments)) = &found.call else {
+        if recipe.with_origin {
+            return carried_draft(context, found, recipe);
+        }
         // Reference and query rules: only `replace` applies, with the captures.
         let node = found.node?;
         let empty = BoundArguments::default();
@@ -726,10 +758,24 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         inner_edits: Vec::new(),
     };
 
+    // Attribute reads on the object this call makes that their own fixes rewrite with it.
+    let carried = if recipe.replace.is_some() {
+        carried_uses(context, call.node)
+    } else {
+        CarriedUses::default()
+    };
+    requires.extend(carried.reads.iter().cloned());
+
     // Arguments the templates do not carry over would be lost.
     // (The arguments of an origin rewritten by its own rule are that rule's business.)
     let own_origin = origin_arguments.as_ref().filter(|_| !recipe.with_origin);
-    unused_arguments(recipe, arguments, own_origin, &mut blockers);
+    unused_arguments(
+        recipe,
+        arguments,
+        own_origin,
+        &carried.arguments,
+        &mut blockers,
+    );
     for (name, reason) in &recipe.require {
         if !values.is_present(name) {
             blockers.push(reason.clone());
@@ -745,7 +791,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             ));
         }
     }
-    blockers.extend(conflicting_uses(model, recipe, call.node));
+    blockers.extend(conflicting_uses(model, recipe, call.node, &carried.reads));
     unused_keys(recipe, &values, &mut blockers);
 
     let origin_text = match (&recipe.origin, &origin_call) {
@@ -920,8 +966,14 @@ fn continuation_call<'t>(
 
 /// The reasons of the recipe's `conflicts` that uses of the object made by `call` run into:
 /// one of its methods or attributes named by a pattern, or a call named by a pattern that
-/// the object is passed to.
-fn conflicting_uses(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>) -> Vec<String> {
+/// the object is passed to. An attribute read in `carried` is rewritten with the call and
+/// conflicts with nothing.
+fn conflicting_uses(
+    model: &Model<'_>,
+    recipe: &FixRecipe,
+    call: Node<'_>,
+    carried: &[Range<usize>],
+) -> Vec<String> {
     if recipe.conflicts.is_empty() {
         return Vec::new();
     }
@@ -953,6 +1005,9 @@ fn conflicting_uses(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>) -> Ve
         }
     }
     for reference in &model.facts.references {
+        if carried.contains(&reference.node.byte_range()) {
+            continue;
+        }
         let object = reference
             .node
             .child_by_field_name("object")
@@ -1022,15 +1077,16 @@ fn keep_comments(model: &Model<'_>, source: &SourceText, edits: &mut Vec<Edit>) 
     edits.extend(moved);
 }
 
-/// Every argument passed at the call or the origin must appear in some template, or be
-/// dropped on purpose.
+/// Every argument passed at the call or the origin must appear in some template, be
+/// dropped on purpose, or be `carried` over by the fixes of every use of the object.
 fn unused_arguments(
     recipe: &FixRecipe,
     arguments: &BoundArguments<'_>,
     origin: Option<&BoundArguments<'_>>,
+    carried: &[String],
     blockers: &mut Vec<String>,
 ) {
-    let mut used: HashSet<&str> = HashSet::new();
+    let mut used: HashSet<&str> = carried.iter().map(String::as_str).collect();
     for name in template_names(recipe) {
         // `config.clientId` uses `config` (its other keys are checked by `unused_keys`), and
         // the argument a signature binds to the dotted name itself.
@@ -1258,17 +1314,7 @@ fn result_edits(
         };
         match recipe.keys.get(&name) {
             Some(renamed) if *renamed == name && matches!(read.key, Key::Literal(..)) => {}
-            // `.token`: the new result is an object, read by attribute.
-            Some(renamed) if renamed.starts_with('.') => edits.push(Edit::replace(
-                read.node.byte_range(),
-                format!("{}{renamed}", model.text(read.object)),
-            )),
-            Some(renamed) => edits.push(match &read.key {
-                Key::Literal(_, range) => Edit::replace(range.clone(), renamed.clone()),
-                Key::Expression(node) => {
-                    Edit::replace(node.byte_range(), format!("{quote}{renamed}{quote}"))
-                }
-            }),
+            Some(renamed) => edits.push(key_rename(read, renamed, quote)),
             None if targets.contains(name.as_str()) => {}
             None => {
                 let key = format!("`{name}`");
@@ -1284,6 +1330,219 @@ fn result_edits(
             unknown.join(", ")
         ));
     }
+}
+
+/// The edit that renames a key read: the key itself, or, for a renamed key that starts with
+/// `.` (`.token`: the new result is an object read by attribute), everything after the
+/// object, which another edit of the same fix may rewrite.
+fn key_rename(read: &KeyRead<'_>, renamed: &str, quote: char) -> Edit {
+    if renamed.starts_with('.') {
+        return Edit::replace(read.object.end_byte()..read.node.end_byte(), renamed);
+    }
+    match &read.key {
+        Key::Literal(_, range) => Edit::replace(range.clone(), renamed),
+        Key::Expression(node) => {
+            Edit::replace(node.byte_range(), format!("{quote}{renamed}{quote}"))
+        }
+    }
+}
+
+/// The attribute read a finding's fix rewrites together with its object's origin, when its
+/// rule is a reference rule with `with-origin`.
+fn carried_read<'t>(found: &Match<'_, 't>, target: FixTarget) -> Option<Carried<'t>> {
+    let recipe = found.rule.recipe(target)?;
+    if found.call.is_some() || !recipe.with_origin || recipe.replace.is_none() {
+        return None;
+    }
+    let node = found.node?;
+    let object = node
+        .child_by_field_name("object")
+        .filter(|_| matches!(node.kind(), "attribute" | "member_expression"))?;
+    let mut arguments: Vec<String> = template_names(recipe)
+        .into_iter()
+        .filter_map(|name| name.strip_prefix("origin."))
+        .map(|path| TemplatePath::parse(path).root.to_string())
+        .collect();
+    arguments.sort();
+    arguments.dedup();
+    Some(Carried {
+        range: node.byte_range(),
+        object,
+        arguments,
+    })
+}
+
+/// What the carried attribute reads on the object a call makes take over from its fix.
+#[derive(Default)]
+struct CarriedUses {
+    /// The reads, which the call's fix requires.
+    reads: Vec<Range<usize>>,
+    /// The call's arguments they carry over: only when every use of the object is one of
+    /// them (an argument a use that is not carried still needs would be lost).
+    arguments: Vec<String>,
+}
+
+fn carried_uses(context: &PlanContext<'_, '_>, call: Node<'_>) -> CarriedUses {
+    let model = context.model;
+    let made = call.byte_range();
+    let is_made = |node: Node<'_>| matches!(model.evaluate(node), Value::Object { origin: Some(o), .. } if o == made);
+    let carried: Vec<&Carried<'_>> = context
+        .carried
+        .iter()
+        .filter(|c| is_made(c.object))
+        .collect();
+    if carried.is_empty() {
+        return CarriedUses::default();
+    }
+    let only_carried = model.facts.uses.iter().all(|site| {
+        site.node == call
+            || !matches!(
+                site.kind,
+                UseKind::Receiver | UseKind::KeyRead | UseKind::Escape
+            )
+            || !is_made(site.node)
+            || carried.iter().any(|c| c.object == site.node)
+    });
+    let mut arguments: Vec<String> = if only_carried {
+        carried
+            .iter()
+            .flat_map(|c| c.arguments.iter().cloned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    arguments.sort();
+    arguments.dedup();
+    CarriedUses {
+        reads: carried.iter().map(|c| c.range.clone()).collect(),
+        arguments,
+    }
+}
+
+/// The fix of an attribute read on an object whose creating call its own rule rewrites
+/// (`with-origin` on a reference rule): `{{receiver}}` is the object and `{{origin.name}}`
+/// the creating call's arguments; `replace` rewrites the attribute, `keys` the keys read on
+/// it (any other use of it blocks the fix); it applies only together with the origin's fix.
+fn carried_draft(
+    context: &PlanContext<'_, '_>,
+    found: &Match<'_, '_>,
+    recipe: &FixRecipe,
+) -> Option<Draft> {
+    let (model, source) = (context.model, context.source);
+    let node = found.node?;
+    let carried = context
+        .carried
+        .iter()
+        .find(|c| c.range == node.byte_range())?;
+    let mut blockers = Vec::new();
+    let mut requires = Vec::new();
+    let origin_call = match model.evaluate(carried.object) {
+        Value::Object {
+            origin: Some(range),
+            ..
+        } => model
+            .facts
+            .calls
+            .iter()
+            .find(|c| c.node.byte_range() == range),
+        _ => None,
+    };
+    if origin_call.is_none() {
+        blockers.push("the object this is read on is created in more than one place".to_string());
+    }
+    let origin_arguments = origin_call.map(|c| {
+        let parameters = model
+            .signature_of(c)
+            .unwrap_or(&found.rule.origin_parameters);
+        bind_arguments(model.source, c, parameters)
+    });
+    if origin_arguments.as_ref().is_some_and(|a| a.has_splat) {
+        return None;
+    }
+    requires.extend(origin_call.map(|c| c.node.byte_range()));
+    let quote = preferred_quote(model.source);
+    let empty = BoundArguments::default();
+    let values = FixValues {
+        model,
+        arguments: &empty,
+        origin: origin_arguments.as_ref(),
+        next: None,
+        receiver: Some(model.text(carried.object).to_string()),
+        result: None,
+        quote,
+        inner_edits: Vec::new(),
+    };
+    let mut edits = Vec::new();
+    if !recipe.keys.is_empty() {
+        let reads: Vec<&KeyRead<'_>> = model
+            .facts
+            .key_reads
+            .iter()
+            .filter(|read| read.object == node)
+            .collect();
+        // `x.token.get("k")` uses the attribute as a receiver, `x.token["k"]` as a key read;
+        // anything else (assigned, passed, returned) cannot be followed.
+        let followed = model
+            .facts
+            .uses
+            .iter()
+            .filter(|site| site.node == node)
+            .all(|site| {
+                site.kind == UseKind::KeyRead
+                    || (site.kind == UseKind::Receiver
+                        && reads.iter().any(|read| read.node.kind() == "call"))
+            });
+        if !followed {
+            blockers.push(
+                "the result is used where its keys cannot be followed (returned, passed or stored)"
+                    .to_string(),
+            );
+        }
+        let mut unknown: Vec<String> = Vec::new();
+        for read in reads {
+            let name = model.key_name(&read.key);
+            match name.as_ref().and_then(|name| recipe.keys.get(name)) {
+                Some(renamed) => edits.push(key_rename(read, renamed, quote)),
+                None => {
+                    let key = format!(
+                        "`{}`",
+                        name.unwrap_or_else(|| model.text(read.node).to_string())
+                    );
+                    if !unknown.contains(&key) {
+                        unknown.push(key);
+                    }
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            blockers.push(format!(
+                "the result's {} has no counterpart in the new result",
+                unknown.join(", ")
+            ));
+        }
+    }
+    let replace = recipe.replace.as_ref()?.render(&values).ok()?;
+    edits.push(Edit::replace(
+        node.byte_range(),
+        source.with_newlines(&replace),
+    ));
+    let anchor = origin_call.map_or(node, |c| c.callee);
+    let mut added = Vec::new();
+    for import in &recipe.add_imports {
+        match imports::add(model, source, anchor, import) {
+            Ok(Some(edit)) => added.push(edit),
+            Ok(None) => {}
+            Err(reason) => blockers.push(reason),
+        }
+    }
+    Some(Draft {
+        fallback_from: None,
+        edits,
+        blockers,
+        origin: None,
+        requires,
+        imports: added,
+    })
 }
 
 /// The handler of an enclosing `try` that catches one of the recipe's exceptions.

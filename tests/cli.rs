@@ -1064,6 +1064,53 @@ fn diff_without_unsafe_fixes_shows_no_unsafe_change() {
     assert_eq!(fx.read_text("app.py"), PY_CLIENT_CREDENTIALS);
 }
 
+/// A `setup.py` is code and a manifest: one run fixes both, in one diff and one write.
+#[test]
+fn setup_py_code_and_dependencies_are_fixed_in_one_run() {
+    let setup = format!(
+        "{PY_CLIENT_CREDENTIALS}\nfrom setuptools import setup\n\nsetup(name=\"x\", install_requires=[\"adal>=1.2\"])\n"
+    );
+    let fx = Fixture::with(&[("setup.py", &setup)]);
+    let run = fx.run(&["--diff", "--unsafe-fixes"]);
+    run.expect_code(1)
+        .stdout_contains("\n-import adal\n+import msal\n")
+        .stdout_contains("\n+setup(name=\"x\", install_requires=[\"msal>=1.23.0\"])\n");
+    assert_eq!(
+        run.stdout.matches("+++ b/setup.py").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fx.read_text("setup.py"), setup);
+
+    fx.run(&["--fix", "--unsafe-fixes"]).expect_code(0);
+    let fixed = fx.read_text("setup.py");
+    assert!(fixed.contains("import msal\n"), "{fixed}");
+    assert!(
+        fixed.contains("install_requires=[\"msal>=1.23.0\"]"),
+        "{fixed}"
+    );
+    fx.run(&["--fix", "--unsafe-fixes"]).expect_code(0);
+    assert_eq!(fx.read_text("setup.py"), fixed);
+}
+
+/// pip rejects a requirement without hashes in a hash-pinned file: such a file is never
+/// edited, and what it would need is shown.
+#[test]
+fn hash_pinned_requirements_are_shown_never_edited() {
+    let pinned = "adal==1.2.7 --hash=sha256:00000000000000000000000000000000000000000000000000000000000000aa\n";
+    let fx = Fixture::with(&[
+        ("app.py", PY_CLIENT_CREDENTIALS),
+        ("requirements.txt", pinned),
+    ]);
+    fx.run(&["--fix", "--unsafe-fixes"])
+        .expect_code(1)
+        .stdout_contains("Declare `msal>=1.23.0`")
+        .stdout_contains("pins hashes");
+    assert_eq!(fx.read_text("requirements.txt"), pinned);
+    assert!(fx.read_text("app.py").contains("import msal\n"));
+}
+
 #[test]
 fn diff_and_fix_cannot_be_combined() {
     let fx = Fixture::with(&[("app.py", PY_CLIENT_CREDENTIALS)]);

@@ -157,6 +157,40 @@ fn e2e_python_client_credentials() {
     python_client_credentials_before_after("python/client_credentials.py");
 }
 
+/// msrestazure's `ServicePrincipalCredentials(..., resource=R).token["access_token"]` becomes
+/// azure-identity's `ClientSecretCredential(...).get_token(R + "/.default").token`: the same
+/// audience, asked of the v2 endpoint.
+#[test]
+fn e2e_python_msrestazure_token_read() {
+    let relative = "python/msrestazure_token.py";
+    let fake = Fake::start();
+    let out = fake.run_python(&program(relative), &client_credentials_env(CLIENT_SECRET));
+    ok_or_panic(
+        check_python_cc_before(&out, &fake.requests()),
+        "msrestazure program (before)",
+        None,
+    );
+
+    let fixed = fix_python(relative, &[]);
+    assert_rewrite_uses(&fixed, "ClientSecretCredential(");
+    assert_rewrite_uses(&fixed, ".get_token(");
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &client_credentials_env(CLIENT_SECRET));
+    ok_or_panic(
+        check_python_cc_after(&out, &fake.requests_since(mark)),
+        "rewritten program (after)",
+        Some(&fixed.after),
+    );
+
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &client_credentials_env(WRONG_SECRET));
+    ok_or_panic(
+        assert_failed_loudly(&out, &fake.requests_since(mark)),
+        "rewritten program with a wrong secret",
+        Some(&fixed.after),
+    );
+}
+
 #[test]
 fn e2e_python_client_credentials_token_provider_class() {
     python_client_credentials_before_after("python/client_credentials_provider.py");

@@ -76,17 +76,34 @@ pub(super) fn add_successors(
                 continue;
             };
             let requirement = package.requirement.as_deref().unwrap_or_default();
-            let Some(container) = parse(state.kind, &state.text).and_then(|p| p.main) else {
+            let Some(parsed) = parse(state.kind, &state.text) else {
+                continue;
+            };
+            let hash_checked = parsed.is_hash_checked();
+            let Some(container) = parsed.main else {
                 continue;
             };
             let Some((at, edits)) = insertion(&state.text, &container, name, requirement, newline)
             else {
                 continue;
             };
+            let (applicability, note) = if hash_checked {
+                (
+                    Applicability::DisplayOnly,
+                    format!(
+                        "`{file}` imports `{name}` after this run's fixes, and this file pins hashes (`--hash`), which pip requires of every requirement: add `{name}` to the file it is compiled from and regenerate it (`pip-compile --generate-hashes`)."
+                    ),
+                )
+            } else {
+                (
+                    Applicability::Safe,
+                    format!("`{file}` imports `{name}` after this run's fixes."),
+                )
+            };
             let fix = Fix::new(
                 format!("Declare `{name}{requirement}`"),
-                Applicability::Safe,
-                format!("`{file}` imports `{name}` after this run's fixes."),
+                applicability,
+                note,
                 edits,
             );
             let values = Values {
@@ -97,7 +114,7 @@ pub(super) fn add_successors(
                 file: Some(file),
             };
             let found = diagnostic(rule, &values, at..at, Some(fix));
-            if threshold.admits(Applicability::Safe) {
+            if threshold.admits(applicability) {
                 let fixes: Vec<&Fix> = found.fix.iter().collect();
                 let applied = apply_fixes(&state.text, &fixes, threshold);
                 state.fixes_applied += applied.applied.len();
@@ -119,7 +136,6 @@ fn nearest(states: &[State], source: &SourceUse<'_>, package: &PackageDef) -> Op
             .enumerate()
             .filter(|(_, s)| {
                 s.source.is_some()
-                    && s.editable
                     && s.kind.ecosystem() == source.ecosystem
                     && s.path.parent() == Some(dir)
                     && preference(s).is_some()
@@ -138,12 +154,17 @@ fn nearest(states: &[State], source: &SourceUse<'_>, package: &PackageDef) -> Op
             if declared {
                 return None;
             }
+            // A file in pip's hash-checking mode takes no new requirement by hand: another
+            // manifest here (the `requirements.in` it is compiled from) is better.
             return here
                 .into_iter()
-                .filter(|&i| {
-                    parse(states[i].kind, &states[i].text).is_some_and(|p| p.main.is_some())
+                .filter_map(|i| {
+                    let parsed = parse(states[i].kind, &states[i].text)?;
+                    parsed.main.as_ref()?;
+                    Some((i, parsed.is_hash_checked()))
                 })
-                .min_by_key(|&i| (preference(&states[i]), states[i].path.clone()));
+                .min_by_key(|&(i, hashed)| (hashed, preference(&states[i]), states[i].path.clone()))
+                .map(|(i, _)| i);
         }
         directory = dir.parent();
     }

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Container, Entry, Locked, Parsed, Spelling};
+use super::{Channel, Container, Entry, Locked, Parsed, Spelling};
 
 /// A JSON value with the bytes that spell it.
 #[derive(Debug)]
@@ -185,7 +185,7 @@ pub(crate) fn parse_package(text: &str) -> Option<Parsed> {
                 spec: package.key_range.start..package.value_range.end,
                 item: package.key_range.start..package.value_range.end,
                 spelling: Spelling::JsonMember,
-                hashed: false,
+                channel: Channel::Registry,
             });
         }
         if member.key == "dependencies" {

@@ -33,7 +33,7 @@ pub enum ManifestKind {
     /// `pyproject.toml`: PEP 621, PEP 735 groups and Poetry.
     Pyproject,
     Pipfile,
-    /// Conda's `environment.yml`: its `pip:` section.
+    /// Conda's `environment.yml`: its conda packages and its `pip:` section.
     CondaEnvironment,
     PackageJson,
     BowerJson,
@@ -167,8 +167,23 @@ pub(crate) struct Entry {
     /// The bytes a removal deletes: the list element, the member, the line.
     pub(crate) item: Range<usize>,
     pub(crate) spelling: Spelling,
-    /// Pinned with `--hash`: pip's hash-checking mode needs a regenerated file.
-    pub(crate) hashed: bool,
+    pub(crate) channel: Channel,
+}
+
+/// Where a declared package is installed from, which decides whether a replacement can be
+/// written in its place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Channel {
+    /// The package's registry, through pip, Poetry, Pipenv, npm or yarn.
+    Registry,
+    /// pip in hash-checking mode (a file that pins `--hash`es, or asks `--require-hashes`):
+    /// every requirement needs its hashes, so a new one means regenerating the file.
+    HashChecked,
+    /// A conda package, from channels that include conda-forge (which publishes `msal`,
+    /// `azure-identity` and `azure-ai-ml`).
+    CondaForge,
+    /// A conda package from other channels only.
+    CondaOther,
 }
 
 /// Where new declarations go.
@@ -201,6 +216,16 @@ pub(crate) struct Parsed {
     pub(crate) main: Option<Container>,
     /// Other requirement files it includes (`-r base.txt`, `-c constraints.txt`).
     pub(crate) includes: Vec<String>,
+}
+
+impl Parsed {
+    /// True when pip reads the file in hash-checking mode: an edit must not add a
+    /// requirement without hashes.
+    pub(crate) fn is_hash_checked(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.channel == Channel::HashChecked)
+    }
 }
 
 /// A package version a lock file pins.

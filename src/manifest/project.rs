@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 use super::addition::add_successors;
 use super::edit::removal;
-use super::{ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell};
+use super::{
+    Channel, ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell,
+};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, apply_fixes};
 use crate::language::{Family, Language};
@@ -56,8 +58,6 @@ pub(super) struct State {
     /// The text after the replacements of this run (then after additions).
     pub(super) text: String,
     pub(super) fixes_applied: usize,
-    /// False when this run must not edit it (its code was fixed as a source file).
-    pub(super) editable: bool,
 }
 
 fn imports_any(modules: &[String], patterns: &[String]) -> bool {
@@ -176,6 +176,20 @@ pub(crate) fn lint_manifests(
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
     };
 
+    // A `setup.py` is a source and a manifest: when its code was fixed in this run, its
+    // dependencies are fixed on the fixed code (written or not, with `--diff`).
+    let fixed_sources: Vec<(&Path, &SourceText, &str)> = files
+        .iter()
+        .zip(reports)
+        .filter_map(|(file, report)| {
+            Some((
+                file.path.as_path(),
+                report.source.as_ref()?,
+                report.fixed.as_deref()?,
+            ))
+        })
+        .collect();
+
     let mut states: Vec<State> = Vec::new();
     let mut queue: Vec<ManifestPath> = manifests.to_vec();
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
@@ -183,7 +197,14 @@ pub(crate) fn lint_manifests(
         if !seen.insert(manifest.path.clone()) {
             continue;
         }
-        let state = read(&manifest, selection);
+        let fixed = fixed_sources
+            .iter()
+            .find(|(path, _, _)| *path == manifest.path.as_path())
+            .map(|&(_, source, text)| (source, text));
+        let state = match fixed {
+            Some((source, text)) => read_fixed(&manifest, source, text, selection),
+            None => read(&manifest, selection),
+        };
         // Requirement files included with `-r` / `-c` are manifests too, whatever their name.
         if let (ManifestKind::Requirements, Some(parsed)) =
             (manifest.kind, parse(manifest.kind, &state.text))
@@ -203,14 +224,6 @@ pub(crate) fn lint_manifests(
     }
     states.sort_by(|a, b| a.path.cmp(&b.path));
 
-    // A `setup.py` whose code fixes changed it is not edited again as a manifest.
-    let rewritten: BTreeSet<&Path> = files
-        .iter()
-        .zip(reports)
-        .filter(|(_, report)| report.fixed.is_some())
-        .map(|(file, _)| file.path.as_path())
-        .collect();
-
     // 1. Retired packages: findings, and the replacements this run applies.
     for state in &mut states {
         if state.source.is_none() || !state.report.parsed {
@@ -227,19 +240,6 @@ pub(crate) fn lint_manifests(
             continue;
         }
         let findings = findings(state, &rules, packages, &sources);
-        let threshold = threshold.filter(|_| {
-            let fixed_as_source = rewritten.contains(state.path.as_path());
-            if fixed_as_source {
-                state.report.errors.push(FileError {
-                    message:
-                        "its code was fixed in this run; its dependencies are fixed in the next"
-                            .to_string(),
-                    severity: Severity::Notice,
-                });
-                state.editable = false;
-            }
-            !fixed_as_source
-        });
         let Some(threshold) = threshold else {
             state.report.diagnostics = findings;
             continue;
@@ -263,6 +263,28 @@ pub(crate) fn lint_manifests(
         .collect()
 }
 
+/// A manifest that is also a source file this run fixed: its text is the fixed code, in
+/// the file's encoding (its byte-order mark).
+fn read_fixed(
+    manifest: &ManifestPath,
+    original: &SourceText,
+    fixed: &str,
+    selection: &Selection<'_>,
+) -> State {
+    let mut report = FileReport::new(&manifest.path, None);
+    let bytes = original.encode(fixed);
+    report.parsed = selection.may_match(&bytes);
+    let source = SourceText::decode(&bytes).unwrap_or_else(|_| SourceText::new(fixed));
+    State {
+        path: manifest.path.clone(),
+        kind: manifest.kind,
+        report,
+        text: source.text().to_string(),
+        source: Some(source),
+        fixes_applied: 0,
+    }
+}
+
 fn read(manifest: &ManifestPath, selection: &Selection<'_>) -> State {
     let report = FileReport::new(&manifest.path, None);
     let mut state = State {
@@ -272,7 +294,6 @@ fn read(manifest: &ManifestPath, selection: &Selection<'_>) -> State {
         source: None,
         text: String::new(),
         fixes_applied: 0,
-        editable: true,
     };
     let bytes = match std::fs::metadata(&manifest.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
@@ -407,9 +428,19 @@ fn findings(
             continue;
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
-        let (applicability, note) = applicability(state, entry.hashed, package, sources);
+        let (applicability, note) =
+            applicability(state, entry.channel, package, successor, sources);
         let duplicate = !declared.insert(normalize(ecosystem, replacement));
-        let (title, edit) = if duplicate {
+        let (title, edit) = if state.kind == ManifestKind::BowerJson {
+            // Bower cannot install the successor: the entry goes, and the successor is npm's.
+            (
+                format!(
+                    "Remove `{}` from `bower.json`; declare `{replacement}` in `package.json`",
+                    entry.name
+                ),
+                removal(&state.text, entry.item.clone()),
+            )
+        } else if duplicate {
             (
                 format!(
                     "Remove `{}`; `{replacement}` is already declared",
@@ -439,25 +470,42 @@ fn findings(
     out
 }
 
-/// How far a replacement of `package` in this manifest can be trusted, and why.
+/// How far a replacement in this manifest (of `package` by `successor`) can be trusted,
+/// and why.
 fn applicability(
     state: &State,
-    hashed: bool,
+    channel: Channel,
     package: &PackageDef,
+    successor: &PackageDef,
     sources: &[SourceUse<'_>],
 ) -> (Applicability, String) {
     if state.kind == ManifestKind::BowerJson {
         return (
             Applicability::DisplayOnly,
-            "Bower cannot install the MSAL packages; move the dependency to `package.json`."
-                .to_string(),
+            format!(
+                "Bower's registry has no MSAL package: `{name}` is published on npm only. Declare it in `package.json` (`npm install {name}@{requirement}`) and load it from there.",
+                name = successor.name,
+                requirement = successor.requirement.as_deref().unwrap_or_default()
+            ),
         );
     }
-    if hashed {
-        return (
-            Applicability::DisplayOnly,
-            "The file pins hashes (`--hash`): regenerate it (`pip-compile --generate-hashes`) instead of editing it.".to_string(),
-        );
+    match channel {
+        Channel::HashChecked => {
+            return (
+                Applicability::DisplayOnly,
+                "The file pins hashes (`--hash`), and pip rejects a requirement without them: change the file it is compiled from and regenerate it (`pip-compile --generate-hashes`).".to_string(),
+            );
+        }
+        Channel::CondaOther => {
+            return (
+                Applicability::DisplayOnly,
+                format!(
+                    "`{}` is published on conda-forge, which this environment's channels do not include: add `conda-forge` to `channels:`, or declare it under `pip:`.",
+                    successor.name
+                ),
+            );
+        }
+        Channel::Registry | Channel::CondaForge => {}
     }
     let ecosystem = state.kind.ecosystem();
     let still_imports = |source: &SourceUse<'_>| {
@@ -529,7 +577,6 @@ fn finish(
                 source: None,
                 text: state.text.clone(),
                 fixes_applied: 0,
-                editable: false,
             };
             state.report.diagnostics = findings(&fixed, rules, packages, sources);
             state.report.fixes_applied = state.fixes_applied;

@@ -1,10 +1,11 @@
 //! pip's requirement syntax (PEP 508) and the line-based formats built on it:
 //! `requirements.txt` and constraints files, `setup.cfg`'s `install_requires` and
-//! `extras_require`, and the `pip:` section of Conda's `environment.yml`.
+//! `extras_require`, and Conda's `environment.yml` (its conda packages are match specs, its
+//! `pip:` section requirements).
 
 use std::ops::Range;
 
-use super::{Container, Entry, Parsed, Spelling};
+use super::{Channel, Container, Entry, Parsed, Spelling};
 
 /// The parts of a PEP 508 requirement in `text`: the name's range, and where the part a
 /// replacement rewrites ends (before a `; marker`, options and trailing space). `None` when
@@ -41,7 +42,7 @@ pub(crate) fn requirement_head(text: &str) -> Option<(Range<usize>, usize)> {
 }
 
 /// One declaration on the line `line` that starts at byte `start` of the file.
-fn entry_on_line(line: &str, start: usize, item: Range<usize>, hashed: bool) -> Option<Entry> {
+fn entry_on_line(line: &str, start: usize, item: Range<usize>, channel: Channel) -> Option<Entry> {
     let leading = line.len() - line.trim_start().len();
     let (name, end) = requirement_head(&line[leading..])?;
     Some(Entry {
@@ -49,7 +50,7 @@ fn entry_on_line(line: &str, start: usize, item: Range<usize>, hashed: bool) -> 
         spec: start + leading..start + leading + end,
         item,
         spelling: Spelling::Pep508,
-        hashed,
+        channel,
     })
 }
 
@@ -68,6 +69,18 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str, Range<usize>)> {
 /// (`-r`, `-c`, `--hash`, `-e`).
 pub(crate) fn parse_requirements(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
+    // Hash-checking mode is all or nothing: one `--hash` (or `--require-hashes`) puts every
+    // requirement of the install under it.
+    let hash_checked = lines(text).any(|(_, line, _)| {
+        let code = line.trim_start();
+        let code = code[..code.find(" #").unwrap_or(code.len())].trim_end();
+        !code.starts_with('#') && (code.contains("--hash") || code == "--require-hashes")
+    });
+    let channel = if hash_checked {
+        Channel::HashChecked
+    } else {
+        Channel::Registry
+    };
     let all: Vec<(usize, &str, Range<usize>)> = lines(text).collect();
     let mut last_line_end = None;
     let mut index = 0;
@@ -75,16 +88,27 @@ pub(crate) fn parse_requirements(text: &str) -> Parsed {
         let (start, line, range) = all[index].clone();
         // A logical line runs on while physical lines end with `\`.
         let mut logical_end = range.end;
-        let mut hashed = line.contains("--hash");
+        let mut text_end = start + line.len();
         let mut continued = line.trim_end().ends_with('\\');
         while continued && index + 1 < all.len() {
             index += 1;
-            let (_, next, next_range) = &all[index];
-            hashed |= next.contains("--hash");
+            let (next_start, next, next_range) = &all[index];
             logical_end = next_range.end;
+            text_end = next_start + next.len();
             continued = next.trim_end().ends_with('\\');
         }
         index += 1;
+        // pip-compile writes what pulled a requirement in on indented comment lines below
+        // it (`    # via -r requirements.in`): they belong to it.
+        while let Some((next_start, next, next_range)) = all.get(index) {
+            let annotation = next.starts_with([' ', '\t']) && next.trim_start().starts_with('#');
+            if !annotation {
+                break;
+            }
+            logical_end = next_range.end;
+            text_end = next_start + next.len();
+            index += 1;
+        }
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -109,9 +133,9 @@ pub(crate) fn parse_requirements(text: &str) -> Parsed {
             }
             continue;
         }
-        if let Some(entry) = entry_on_line(line, start, range.start..logical_end, hashed) {
+        if let Some(entry) = entry_on_line(line, start, range.start..logical_end, channel) {
             parsed.entries.push(entry);
-            last_line_end = Some(start + line.len());
+            last_line_end = Some(text_end);
         }
     }
     let after = last_line_end.unwrap_or_else(|| text.trim_end().len());
@@ -175,7 +199,9 @@ pub(crate) fn parse_setup_cfg(text: &str) -> Parsed {
         }
         // `a; b` on one line is setuptools' "list-semi"; markers also use `;`, so only the
         // value lines themselves are split.
-        if let Some(entry) = entry_on_line(value, start + value_start, range.clone(), false) {
+        if let Some(entry) =
+            entry_on_line(value, start + value_start, range.clone(), Channel::Registry)
+        {
             // A declaration that shares the key's line cannot be removed with its line.
             let item = if indented {
                 range.clone()
@@ -204,20 +230,24 @@ pub(crate) fn parse_setup_cfg(text: &str) -> Parsed {
     parsed
 }
 
-/// Conda's `environment.yml`: the items under `- pip:` in `dependencies:`.
+/// Conda's `environment.yml`: the conda packages of `dependencies:` and the items of its
+/// `- pip:` section. New declarations go to the `pip:` section, or, without one, to the
+/// conda list when the channels include conda-forge.
 pub(crate) fn parse_environment(text: &str) -> Parsed {
+    let conda_forge = environment_channels(text).iter().any(|c| is_conda_forge(c));
     let mut parsed = Parsed::default();
     let mut in_dependencies = false;
     // The indentation of the `- pip:` item, while in its list.
     let mut pip_indent: Option<usize> = None;
-    let mut last: Option<(usize, String)> = None;
+    let mut pip_last: Option<(usize, String)> = None;
+    let mut conda_last: Option<(usize, String)> = None;
     for (start, line, range) in lines(text) {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        if indent == 0 {
+        if indent == 0 && !trimmed.starts_with('-') {
             in_dependencies = trimmed.starts_with("dependencies:");
             pip_indent = None;
             continue;
@@ -239,10 +269,11 @@ pub(crate) fn parse_environment(text: &str) -> Parsed {
                             value,
                             start + item_start + quote_skip,
                             range.clone(),
-                            false,
+                            Channel::Registry,
                         ) {
                             parsed.entries.push(entry);
-                            last = Some((start + line.len(), line[..item_start - 2].to_string()));
+                            pip_last =
+                                Some((start + line.len(), line[..item_start - 2].to_string()));
                         }
                     }
                 }
@@ -250,11 +281,23 @@ pub(crate) fn parse_environment(text: &str) -> Parsed {
             }
             pip_indent = None;
         }
-        if trimmed == "- pip:" {
+        let item = trimmed.split(" #").next().unwrap_or_default().trim_end();
+        if item == "- pip:" {
             pip_indent = Some(indent);
-            last = Some((start + line.len(), format!("{}  ", &line[..indent])));
+            pip_last = Some((start + line.len(), format!("{}  ", &line[..indent])));
+            continue;
+        }
+        let channel = if conda_forge {
+            Channel::CondaForge
+        } else {
+            Channel::CondaOther
+        };
+        if let Some(entry) = conda_entry(line, start, range.clone(), channel) {
+            parsed.entries.push(entry);
+            conda_last = Some((start + line.len(), line[..indent].to_string()));
         }
     }
+    let last = pip_last.or(conda_last.filter(|_| conda_forge));
     if let Some((after, indent)) = last {
         parsed.main = Some(Container::Lines {
             after,
@@ -264,6 +307,87 @@ pub(crate) fn parse_environment(text: &str) -> Parsed {
         });
     }
     parsed
+}
+
+/// The channels an `environment.yml` lists.
+fn environment_channels(text: &str) -> Vec<&str> {
+    let mut channels = Vec::new();
+    let mut in_channels = false;
+    for (_, line, _) in lines(text) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with([' ', '\t', '-']) {
+            in_channels = trimmed.starts_with("channels:");
+            continue;
+        }
+        if let Some(channel) = trimmed.strip_prefix('-').filter(|_| in_channels) {
+            let channel = channel.split(" #").next().unwrap_or_default();
+            channels.push(channel.trim().trim_matches(['"', '\'']));
+        }
+    }
+    channels
+}
+
+/// `conda-forge`, a label of it, or its URL.
+fn is_conda_forge(channel: &str) -> bool {
+    let channel = channel.trim_end_matches('/');
+    channel == "conda-forge"
+        || channel.starts_with("conda-forge/")
+        || channel.ends_with("/conda-forge")
+        || channel.contains("/conda-forge/")
+}
+
+/// A conda package of `dependencies:` (a match spec: `adal`, `adal=1.2.7`,
+/// `msrestazure >=0.6`, `"conda-forge::azure-common==1.1.28"`), on the line `line` that
+/// starts at byte `start`. An entry's own channel (`conda-forge::`) overrides the file's.
+fn conda_entry(line: &str, start: usize, item: Range<usize>, channel: Channel) -> Option<Entry> {
+    let dash = line.len() - line.trim_start().len();
+    let after_dash = line[dash..].strip_prefix('-')?;
+    if !after_dash.starts_with([' ', '\t']) {
+        return None;
+    }
+    let mut value_start = line.len() - after_dash.trim_start().len();
+    let mut value = &line[value_start..];
+    match value.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            value_start += 1;
+            value = &value[1..];
+            value = &value[..value.find(quote)?];
+        }
+        _ => {
+            let comment = [" #", "\t#"]
+                .iter()
+                .filter_map(|c| value.find(c))
+                .min()
+                .unwrap_or(value.len());
+            value = value[..comment].trim_end();
+        }
+    }
+    let (channel, spec_start) = match value.find("::") {
+        Some(at) if is_conda_forge(&value[..at]) => (Channel::CondaForge, at + 2),
+        Some(at) => (Channel::CondaOther, at + 2),
+        None => (channel, 0),
+    };
+    let spec = &value[spec_start..];
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !spec.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let name_end = spec.find(|c: char| !is_name(c)).unwrap_or(spec.len());
+    let rest = &spec[name_end..];
+    if !(rest.is_empty() || rest.starts_with(['=', '<', '>', '!', '~', ' ', '[', '*'])) {
+        return None;
+    }
+    let offset = start + value_start + spec_start;
+    Some(Entry {
+        name: spec[..name_end].to_string(),
+        spec: offset..offset + spec.len(),
+        item,
+        spelling: Spelling::Pep508,
+        channel,
+    })
 }
 
 #[cfg(test)]
@@ -305,9 +429,34 @@ mod tests {
             names(&parsed, text),
             vec!["adal==1.2.7", "msal>=1.0", "requests"]
         );
-        assert!(parsed.entries[0].hashed);
-        assert!(!parsed.entries[1].hashed);
+        // One `--hash` puts the whole file in hash-checking mode.
+        assert!(parsed.is_hash_checked());
+        assert_eq!(parsed.entries[1].channel, Channel::HashChecked);
+        assert!(!parse_requirements("adal==1.2.7  # no --hash here\n").is_hash_checked());
+        assert!(parse_requirements("--require-hashes\nadal==1.2.7\n").is_hash_checked());
         assert_eq!(parsed.includes, vec!["base.txt", "c.txt"]);
+    }
+
+    #[test]
+    fn compiled_annotations_and_continuations_belong_to_their_requirement() {
+        let text = "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\nrequests==2.31.0 \\\n    --hash=sha256:00\n# trailing\n";
+        let parsed = parse_requirements(text);
+        assert_eq!(
+            &text[parsed.entries[0].item.clone()],
+            "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\n"
+        );
+        assert_eq!(
+            &text[parsed.entries[1].item.clone()],
+            "requests==2.31.0 \\\n    --hash=sha256:00\n"
+        );
+        // New lines go after the last requirement's last line.
+        let Some(Container::Lines { after, .. }) = parsed.main else {
+            panic!("a container");
+        };
+        assert_eq!(
+            &text[..after],
+            "adal==1.2.7\n    # via -r requirements.in\n    #   msrestazure\nrequests==2.31.0 \\\n    --hash=sha256:00"
+        );
     }
 
     #[test]
@@ -322,12 +471,58 @@ mod tests {
     }
 
     #[test]
-    fn environment_files_list_the_pip_section() {
+    fn environment_files_list_conda_packages_and_the_pip_section() {
         let text = "name: x\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n    - adal==1.2.7\n    - \"msrestazure>=0.6\"\n  - numpy\n";
         let parsed = parse_environment(text);
         assert_eq!(
             names(&parsed, text),
-            vec!["adal==1.2.7", "msrestazure>=0.6"]
+            vec![
+                "python=3.10",
+                "pip",
+                "adal==1.2.7",
+                "msrestazure>=0.6",
+                "numpy"
+            ]
+        );
+        let channels: Vec<Channel> = parsed.entries.iter().map(|e| e.channel).collect();
+        assert_eq!(channels[0], Channel::CondaOther);
+        assert_eq!(channels[2], Channel::Registry);
+    }
+
+    #[test]
+    fn conda_specs_keep_channels_quotes_and_comments_apart() {
+        let text = "channels:\n  - conda-forge\n  - defaults\ndependencies:\n  - adal=1.2.7  # auth\n  - msrestazure >=0.6,<0.7\n  - \"azure-common==1.1.28\"\n  - anaconda::azureml-core\n  - numpy 1.26.*\n";
+        let parsed = parse_environment(text);
+        assert_eq!(
+            names(&parsed, text),
+            vec![
+                "adal=1.2.7",
+                "msrestazure >=0.6,<0.7",
+                "azure-common==1.1.28",
+                "azureml-core",
+                "numpy 1.26.*"
+            ]
+        );
+        let channels: Vec<Channel> = parsed.entries.iter().map(|e| e.channel).collect();
+        assert_eq!(
+            channels,
+            vec![
+                Channel::CondaForge,
+                Channel::CondaForge,
+                Channel::CondaForge,
+                Channel::CondaOther,
+                Channel::CondaForge
+            ]
+        );
+        // No pip section: new packages join the conda list, on conda-forge.
+        assert!(matches!(
+            parsed.main,
+            Some(Container::Lines { prefix: "- ", .. })
+        ));
+        assert!(
+            parse_environment("dependencies:\n  - adal\n")
+                .main
+                .is_none()
         );
     }
 }

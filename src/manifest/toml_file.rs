@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::requirement::requirement_head;
-use super::{Container, Entry, Parsed, Spelling};
+use super::{Channel, Container, Entry, Parsed, Spelling};
 
 /// What kind of dependency declarations a table holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ fn scan(text: &str, classify: impl Fn(&str) -> Table) -> Parsed {
                         spec: key_at..spec_end,
                         item: pos..next,
                         spelling: Spelling::TomlKey,
-                        hashed: false,
+                        channel: Channel::Registry,
                     });
                     if main {
                         main_keys_after = Some(end);
@@ -205,7 +205,7 @@ pub(super) fn quoted_entry(text: &str, item: Range<usize>) -> Option<Entry> {
         spec: inner.start..inner.start + end,
         item,
         spelling: Spelling::Pep508,
-        hashed: false,
+        channel: Channel::Registry,
     })
 }
 

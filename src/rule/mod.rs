@@ -604,6 +604,26 @@ impl Rule {
                     .unwrap_or_default();
                 (parameters, origin)
             }
+            // An attribute of an object (`pkg.Class#token`, `pkg.*#token`): the parameters of
+            // every class that can make the object, for `{{origin.name}}`.
+            Matcher::Reference(patterns, _) => {
+                let mut origin: Vec<String> = Vec::new();
+                for (class, _) in patterns.iter().filter_map(|p| p.as_str().split_once('#')) {
+                    let class = NamePattern::new(class);
+                    let mut makers: Vec<(&String, &Vec<String>)> = pack
+                        .signatures
+                        .iter()
+                        .filter(|(name, _)| class.matches(name))
+                        .collect();
+                    makers.sort();
+                    for parameter in makers.into_iter().flat_map(|(_, parameters)| parameters) {
+                        if !origin.contains(parameter) {
+                            origin.push(parameter.clone());
+                        }
+                    }
+                }
+                (Vec::new(), origin)
+            }
             _ => (Vec::new(), Vec::new()),
         };
         if let Matcher::Call { conditions, .. } = &matcher {
@@ -960,12 +980,17 @@ fn compile_fix(
             .collect(),
         continuation,
     };
-    if origin_needed
-        && !matches!(matcher, Matcher::Call { patterns, .. } if patterns.iter().all(|p| p.as_str().contains('#')))
-    {
+    let on_members = |patterns: &[NamePattern]| patterns.iter().all(|p| p.as_str().contains('#'));
+    let origin_allowed = match matcher {
+        Matcher::Call { patterns, .. } => on_members(patterns),
+        // An attribute of an object, rewritten with the call that made it.
+        Matcher::Reference(patterns, _) => recipe.origin.is_none() && on_members(patterns),
+        _ => false,
+    };
+    if origin_needed && !origin_allowed {
         return Err(DefinitionError::new(
             match_span,
-            "`fix.origin` and `fix.with-origin` need a method-call match (`call = \"pkg.Class#method\"`)",
+            "`fix.origin` needs a method-call match (`call = \"pkg.Class#method\"`), and `fix.with-origin` a method-call or member-reference match (`reference = \"pkg.Class#attribute\"`)",
         ));
     }
     Ok(recipe)

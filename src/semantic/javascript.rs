@@ -82,17 +82,16 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
                 .find(|c| c.kind() != "comment");
             inner.map_or(Shape::Other, Shape::Inner)
         }
-        // `(0, module_1.login)(...)`, how Babel and TypeScript call an imported function
-        // without a `this`: the value of a sequence is its last expression.
-        "sequence_expression" => node
-            .child_by_field_name("right")
-            .or_else(|| {
-                let mut cursor = node.walk();
-                node.named_children(&mut cursor)
-                    .filter(|c| c.kind() != "comment")
-                    .last()
-            })
-            .map_or(Shape::Other, Shape::Inner),
+        // `(0, module.member)`, the call form Babel and TypeScript compile imports to: the
+        // value is the last expression.
+        "sequence_expression" => {
+            let mut cursor = node.walk();
+            let last = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .last();
+            last.map_or(Shape::Other, Shape::Inner)
+        }
         // `<T>value`: the value comes last.
         "type_assertion" => {
             let mut cursor = node.walk();

@@ -346,7 +346,12 @@ impl<'t> Collector<'t> {
         let is_object_of_attribute = parent.is_some_and(|p| {
             p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
         });
-        if matches!(node.kind(), "identifier" | "attribute") && !is_object_of_attribute {
+        // `credentials.token.get("access_token")` reads a key of `credentials.token`, as
+        // `credentials.token["access_token"]` does: the chain before `.get` is a reference too.
+        let read_with_get = node.kind() == "attribute" && is_read_with_get(node, self.source);
+        if matches!(node.kind(), "identifier" | "attribute")
+            && (!is_object_of_attribute || read_with_get)
+        {
             let called = parent.is_some_and(|p| {
                 p.kind() == "call" && p.child_by_field_name("function") == Some(node)
             });
@@ -752,6 +757,23 @@ impl<'t> Collector<'t> {
             self.facts.key_reads.push(KeyRead { node, object, key });
         }
     }
+}
+
+/// True when `node` is the object of a `.get(key)` call that reads a key of it.
+fn is_read_with_get(node: Node<'_>, source: &str) -> bool {
+    let Some(attribute) = node.parent() else {
+        return false;
+    };
+    let is_get = attribute
+        .child_by_field_name("attribute")
+        .is_some_and(|name| &source[name.byte_range()] == "get");
+    let call = attribute.parent().filter(|call| {
+        call.kind() == "call" && call.child_by_field_name("function") == Some(attribute)
+    });
+    let first = call
+        .and_then(|call| call.child_by_field_name("arguments"))
+        .and_then(|arguments| arguments.named_child(0));
+    is_get && first.is_some_and(|argument| key_of(argument, source).is_some())
 }
 
 /// How the expression `node` is used by its parent.
