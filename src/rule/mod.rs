@@ -160,7 +160,7 @@ pub(crate) struct MatchDef {
     /// Only calls with an argument that is an object made by (or a member of an object made
     /// by) one of these qualified names.
     pub(crate) arguments: Option<Names>,
-    /// A reference (called or not) to this qualified name, or to any of a list of them.
+    /// A reference that is not called to this qualified name, or to any of a list of them.
     pub(crate) reference: Option<Names>,
     /// With `reference`: also a reference that is called (`raise adal.AdalError(...)`).
     pub(crate) called: Option<bool>,
