@@ -792,6 +792,11 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
     }
     blockers.extend(conflicting_uses(model, recipe, call.node, &carried.reads));
+    if let Some(reason) = &recipe.returned {
+        if is_returned(model, call.node) {
+            blockers.push(reason.clone());
+        }
+    }
     unused_keys(recipe, &values, &mut blockers);
 
     let origin_text = match (&recipe.origin, &origin_call) {
@@ -1020,6 +1025,29 @@ fn conflicting_uses(
     }
     reasons.sort();
     reasons
+}
+
+/// True when the object `call` makes is returned from a function: the call itself, or a
+/// name holding the object, is what a `return` gives back.
+fn is_returned(model: &Model<'_>, call: Node<'_>) -> bool {
+    let made = call.byte_range();
+    let returns = |node: Node<'_>| {
+        let mut current = node;
+        while let Some(parent) = current.parent() {
+            match parent.kind() {
+                "parenthesized_expression" => current = parent,
+                "return_statement" => return true,
+                _ => return false,
+            }
+        }
+        false
+    };
+    returns(call)
+        || model.facts.uses.iter().any(|site| {
+            site.kind == UseKind::Escape
+                && returns(site.node)
+                && matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == made)
+        })
 }
 
 const AWAIT_BLOCKER: &str = "the rewrite awaits, and `await` is not allowed here (not in an async function or an ES module); make the code that creates the application asynchronous first";

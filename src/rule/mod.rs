@@ -245,6 +245,10 @@ pub(crate) struct FixDef {
     /// `keys` for the result of the `continuation` call.
     #[serde(default)]
     pub(crate) continuation_keys: HashMap<String, String>,
+    /// Why the object the matched call makes must not be returned to callers this file
+    /// does not show (they may hand it to an API the new object does not fit): when it is,
+    /// the fix is display-only with this reason.
+    pub(crate) returned: Option<String>,
 }
 
 /// `[pack.implicit-receivers."adal-node:AuthenticationContext"]`.
@@ -432,6 +436,7 @@ pub(crate) struct FixRecipe {
     /// Sorted by pattern.
     pub(crate) conflicts: Vec<(NamePattern, String)>,
     pub(crate) continuation: Option<Continuation>,
+    pub(crate) returned: Option<String>,
 }
 
 /// The second call of a two-step API that a fix merges into one (`FixDef::continuation`).
@@ -979,6 +984,7 @@ fn compile_fix(
             .map(|(pattern, reason)| (NamePattern::new(&pattern), reason))
             .collect(),
         continuation,
+        returned: definition.returned,
     };
     let on_members = |patterns: &[NamePattern]| patterns.iter().all(|p| p.as_str().contains('#'));
     let origin_allowed = match matcher {
