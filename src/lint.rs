@@ -22,7 +22,7 @@ use crate::manifest::ManifestPath;
 use crate::manifest::project;
 use crate::page;
 use crate::registry::Selection;
-use crate::semantic::{Exports, Model, Value};
+use crate::semantic::{Exports, Model, RelativeNames, Value};
 use crate::source::{SourceText, Undecodable};
 use crate::walk::{SourcePath, describe_io_error, display};
 
@@ -168,12 +168,13 @@ pub fn lint_sources(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    let exports = collect_exports(files, selection);
+    let (prepared, exports) = collect_exports(files, selection);
     files
         .par_iter()
+        .zip(prepared)
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
-            |parsers, file| lint_file(parsers, file, selection, options, &exports),
+            |parsers, (file, first)| lint_file(parsers, file, first, selection, options, &exports),
         )
         .collect()
 }
@@ -202,45 +203,104 @@ pub fn lint_manifests(
     keyed.into_iter().map(|(_, _, report)| report).collect()
 }
 
-/// The first pass: what each JavaScript or TypeScript module that may use a selected rule
-/// exports, and what each classic script or page defines globally, so that other files'
-/// imports and globals resolve. Unreadable files are left to the second pass to report.
-fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
+/// What the first pass kept of one file for the second, so that no file is read or
+/// prefiltered twice when once will do.
+/// (A file the first pass has no question about, Python, is not read before the second.)
+enum Prepared {
+    /// Read, and not to be parsed for its own sake.
+    Skipped(Skip),
+    /// A trigger of a selected rule matched: the bytes, kept for the second pass (only such
+    /// files are held in memory between the passes).
+    Matched(Vec<u8>),
+    /// The file could not be read: why, for the second pass to report.
+    Failed(String),
+}
+
+/// Why the first pass did not keep a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Skip {
+    /// No trigger of a selected rule: parsed only if another file links it in (it imports a
+    /// module of the project that exports an ADAL object, as its relative specifiers tell,
+    /// or names a global a script defines), and only then read again.
+    NoTrigger(RelativeNames),
+    /// A copy of a retired library's own source: never parsed.
+    LibraryCopy,
+}
+
+/// Reads a source file, refusing one over the size limit.
+fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
+            return Err(format!(
+                "file is {} MiB, over the {} MiB limit; skipped",
+                metadata.len() / (1024 * 1024),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ));
+        }
+        Ok(_) => {}
+        Err(error) => return Err(describe_io_error(path, &error)),
+    }
+    std::fs::read(path).map_err(|error| describe_io_error(path, &error))
+}
+
+/// Reads and prefilters a file.
+fn prepare(path: &Path, language: Language, selection: &Selection<'_>) -> Prepared {
+    let bytes = match read_source(path) {
+        Ok(bytes) => bytes,
+        Err(message) => return Prepared::Failed(message),
+    };
+    if selection.is_library_copy(path, &bytes) {
+        Prepared::Skipped(Skip::LibraryCopy)
+    } else if selection.may_match_in(language, &bytes) {
+        Prepared::Matched(bytes)
+    } else if language.family() == Family::JavaScript {
+        Prepared::Skipped(Skip::NoTrigger(RelativeNames::of(&bytes)))
+    } else {
+        Prepared::Skipped(Skip::NoTrigger(RelativeNames::default()))
+    }
+}
+
+/// The first pass: reads and prefilters every JavaScript, TypeScript and HTML file, and
+/// records what each module that may use a selected rule exports, and what each classic
+/// script or page defines globally, so that other files' imports and globals resolve. The
+/// second pass starts from what this one read.
+fn collect_exports(
+    files: &[SourcePath],
+    selection: &Selection<'_>,
+) -> (Vec<Option<Prepared>>, Exports) {
     let vocabulary = &selection.registry.vocabulary;
-    type Found<'p> = (&'p Path, HashMap<String, Value>, HashMap<String, Value>);
-    let found: Vec<Found<'_>> = files
+    type Found = Option<(HashMap<String, Value>, HashMap<String, Value>)>;
+    let read: Vec<(Option<Prepared>, Found)> = files
         .par_iter()
-        .filter(|file| file.language.family() == Family::JavaScript)
         .map_init(Parsers::default, |parsers, file| {
-            let metadata = std::fs::metadata(&file.path).ok()?;
-            if metadata.len() > MAX_FILE_SIZE {
-                return None;
+            if file.language.family() != Family::JavaScript {
+                return (None, None);
             }
-            let bytes = std::fs::read(&file.path).ok()?;
-            if !selection.may_match_in(file.language, &bytes)
-                || selection.is_library_copy(&file.path, &bytes)
-            {
-                return None;
-            }
-            let source = SourceText::decode(&bytes).ok()?;
-            let parsed = parsers.parse_file(file.language, source.text())?;
-            let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
-                .in_file(file.language);
-            Some((
-                file.path.as_path(),
-                model.exported_values(),
-                model.script_globals(),
-            ))
+            let prepared = prepare(&file.path, file.language, selection);
+            let Prepared::Matched(bytes) = &prepared else {
+                return (Some(prepared), None);
+            };
+            let found = SourceText::decode(bytes).ok().and_then(|source| {
+                let parsed = parsers.parse_file(file.language, source.text())?;
+                let model =
+                    Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
+                        .in_file(file.language);
+                Some((model.exported_values(), model.script_globals()))
+            });
+            (Some(prepared), found)
         })
-        .flatten()
         .collect();
     let mut exports = Exports::default();
-    for (path, values, globals) in found {
-        exports.insert(path, values);
-        exports.insert_globals(globals);
+    let mut prepared = Vec::with_capacity(read.len());
+    for (file, (first, found)) in files.iter().zip(read) {
+        if let Some((values, globals)) = found {
+            exports.insert(&file.path, values);
+            exports.insert_globals(globals);
+        }
+        prepared.push(first);
     }
     exports.finish();
-    exports
+    (prepared, exports)
 }
 
 /// One tree-sitter parser per language, per worker, and how long one parse may take.
@@ -364,33 +424,33 @@ pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(20);
 fn lint_file(
     parsers: &mut Parsers,
     file: &SourcePath,
+    first: Option<Prepared>,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
     exports: &Exports,
 ) -> FileReport {
     let report = FileReport::new(&file.path, Some(file.language));
-    match std::fs::metadata(&file.path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
-            return report.fail(format!(
-                "file is {} MiB, over the {} MiB limit; skipped",
-                metadata.len() / (1024 * 1024),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ));
+    let prepared = first.unwrap_or_else(|| prepare(&file.path, file.language, selection));
+    let bytes = match prepared {
+        Prepared::Failed(message) => return report.fail(message),
+        Prepared::Skipped(Skip::LibraryCopy) => return report,
+        Prepared::Matched(bytes) => bytes,
+        Prepared::Skipped(Skip::NoTrigger(names)) => {
+            // Only a file that may import a module of the project, or read a global one of
+            // its scripts defines, is read again.
+            let imports = exports.may_be_imported_through(&names);
+            if file.language.family() != Family::JavaScript
+                || !(imports || exports.defines_globals())
+            {
+                return report;
+            }
+            match read_source(&file.path) {
+                Ok(bytes) if imports || exports.may_read_globals(&bytes) => bytes,
+                Ok(_) => return report,
+                Err(message) => return report.fail(message),
+            }
         }
-        Ok(_) => {}
-        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
-    }
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
     };
-    let imports_project_module =
-        file.language.family() == Family::JavaScript && exports.may_be_imported_by(&bytes);
-    if (!selection.may_match_in(file.language, &bytes) && !imports_project_module)
-        || selection.is_library_copy(&file.path, &bytes)
-    {
-        return report;
-    }
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
         Err(Undecodable::Binary) => {

@@ -11,7 +11,7 @@ mod exports;
 mod javascript;
 mod python;
 
-pub(crate) use exports::Exports;
+pub(crate) use exports::{Exports, RelativeNames};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
