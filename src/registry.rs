@@ -60,6 +60,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-angular-wrappers.toml",
         include_str!("../rules/adal-angular-wrappers.toml"),
     ),
+    (
+        "rules/angular-templates.toml",
+        include_str!("../rules/angular-templates.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -243,6 +247,14 @@ impl Registry {
             registry.packages.extend(pack.packages.iter().cloned());
             registry.vocabulary.globals.extend(pack.globals.clone());
             registry.vocabulary.injected.extend(pack.injected.clone());
+            for (module, definition) in &pack.angularjs_modules {
+                registry
+                    .vocabulary
+                    .angularjs_modules
+                    .entry(module.clone())
+                    .or_default()
+                    .extend(definition.root_scope.clone());
+            }
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,

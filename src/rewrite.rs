@@ -579,6 +579,11 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             inner_edits: Vec::new(),
         };
         let replace = recipe.replace.as_ref()?.render(&values).ok()?;
+        // A replacement that changes nothing (a `replace:` filter with nothing to replace)
+        // is no fix.
+        if replace == model.text(node) {
+            return None;
+        }
         edits.push(Edit::replace(
             node.byte_range(),
             source.with_newlines(&replace),

@@ -808,9 +808,22 @@ impl<'t> Collector<'t> {
             .filter(|base| base.kind() == "identifier")
             .map(|base| self.text(base).to_string())
             .collect();
+        // `@Component({...}) export class X {}` decorates the export statement.
+        let exported = node.parent().filter(|p| p.kind() == "export_statement");
+        let decorators = exported
+            .into_iter()
+            .chain([node])
+            .flat_map(|owner| {
+                let mut cursor = owner.walk();
+                owner
+                    .children_by_field_name("decorator", &mut cursor)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         self.facts.classes.push(Class {
             name: name.map(|n| self.text(n).to_string()).unwrap_or_default(),
             bases,
+            decorators,
             ..Class::default()
         });
         let class = self.facts.classes.len() - 1;

@@ -34,6 +34,7 @@ fn vocabulary() -> Vocabulary {
         signatures: HashMap::new(),
         globals: HashMap::new(),
         injected: HashMap::new(),
+        angularjs_modules: HashMap::new(),
     }
 }
 
