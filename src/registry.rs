@@ -504,25 +504,39 @@ impl<'r> Selection<'r> {
     }
 }
 
-/// True when `bytes` contain one of the automaton's literals as a whole word. A match that
-/// is part of a longer word is skipped one byte at a time, so no later match is missed.
+/// True when `bytes` contain one of the automaton's literals as a whole word. Matches are
+/// found overlapping, so a literal that starts like another (`adalAuthenticationService`
+/// and `adal`) is not hidden by the other's partial-word match at the same place.
 fn whole_word_match(prefilter: Option<&AhoCorasick>, bytes: &[u8]) -> bool {
     let Some(prefilter) = prefilter else {
         return false;
     };
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut at = 0;
-    while at < bytes.len() {
-        let Some(found) = prefilter.find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
-        else {
-            return false;
-        };
+    prefilter.find_overlapping_iter(bytes).any(|found| {
         let before = found.start().checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(found.end()).copied();
-        if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
-            return true;
-        }
-        at = found.start() + 1;
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_match_as_whole_words_even_when_one_starts_another() {
+        let automaton = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(["adal", "adalAuthenticationService", "adal-angular"])
+            .expect("literals compile");
+        let matches = |text: &str| whole_word_match(Some(&automaton), text.as_bytes());
+        assert!(matches(
+            "['$scope', 'adalAuthenticationService', function () {}]"
+        ));
+        assert!(matches("import adal"));
+        assert!(matches("require('adal-angularjs')"));
+        assert!(!matches("adalias adalAuthenticationServiceProvider"));
+        assert!(!matches("the adalAuthenticationServices"));
     }
-    false
 }
