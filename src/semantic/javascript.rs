@@ -1493,9 +1493,16 @@ impl<'t> Collector<'t> {
         let parent = node.parent();
         let kind = use_kind(node, parent, self.source);
         self.facts.uses.push(UseSite { node, kind });
+        // `a.b[key]` with a computed key ends the chain at `a.b`.
         let is_object_of_member = parent.is_some_and(|p| {
-            matches!(p.kind(), "member_expression" | "subscript_expression")
-                && p.child_by_field_name("object") == Some(node)
+            let chained = match p.kind() {
+                "member_expression" => true,
+                "subscript_expression" => p
+                    .child_by_field_name("index")
+                    .is_some_and(|i| string_literal(i, self.source).is_some()),
+                _ => false,
+            };
+            chained && p.child_by_field_name("object") == Some(node)
         });
         if matches!(
             node.kind(),
