@@ -159,7 +159,19 @@ pub(super) fn require_module(node: Node<'_>, source: &str) -> Option<String> {
         .named_children(&mut cursor)
         .filter(|c| c.kind() != "comment");
     let first = named.next()?;
-    string_literal(first, source).map(|(module, _)| module)
+    string_literal(first, source).map(|(module, _)| loaded_module(&module).to_string())
+}
+
+/// The module a specifier loads: webpack's inline loaders are dropped
+/// (`expose-loader?AuthenticationContext!adal-angular/lib/adal.js`), and a path into
+/// `node_modules` is the package it reaches (`../../node_modules/adal-angular/lib/adal.js`
+/// is `adal-angular/lib/adal.js`).
+fn loaded_module(specifier: &str) -> &str {
+    let resource = specifier.rsplit('!').next().unwrap_or(specifier);
+    match resource.rfind("node_modules/") {
+        Some(at) => &resource[at + "node_modules/".len()..],
+        None => resource,
+    }
 }
 
 #[derive(Clone)]
@@ -1307,6 +1319,7 @@ impl<'t> Collector<'t> {
         let Some((module, _)) = string_literal(source_node, self.source) else {
             return;
         };
+        let module = loaded_module(&module);
         let module_name = format!("{module}:");
         let mut names = Vec::new();
         let mut cursor = node.walk();
@@ -1389,7 +1402,7 @@ impl<'t> Collector<'t> {
         }
         let count = names.len();
         self.facts.imports.push(ImportSite {
-            module,
+            module: module.to_string(),
             range: node.byte_range(),
             statement: node.byte_range(),
             names,
