@@ -282,6 +282,12 @@ fn findings<'t>(
     }
 
     for reference in &model.facts.references {
+        // In a template, a bare name is a member of the component, which its own code gave
+        // its value (and is reported there): the template uses the library when it reads
+        // into that value (`user.profile.name`) or calls it.
+        if language == Language::AngularTemplate && reference.node.kind() == "identifier" {
+            continue;
+        }
         let Value::Symbol(name) = model.evaluate(reference.node) else {
             continue;
         };

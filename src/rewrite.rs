@@ -231,6 +231,9 @@ struct FixValues<'a, 't> {
     origin: Option<&'a BoundArguments<'t>>,
     receiver: Option<String>,
     result: Option<String>,
+    /// For a reference rule: the chain after its `object` (`userInfo.profile.name` of
+    /// `adalService.userInfo.profile.name`).
+    member: Option<String>,
     quote: char,
     /// Edits inside the matched call (key renames in its callback), applied to code that
     /// templates copy from it.
@@ -337,6 +340,13 @@ impl TemplateValues for FixValues<'_, '_> {
         match name {
             "receiver" => return self.receiver.clone(),
             "result" => return self.result.clone(),
+            "member" => {
+                let member = self.member.clone()?;
+                return match filter {
+                    Some(filter) => filter.apply_to_text(&member),
+                    None => Some(member),
+                };
+            }
             _ => {}
         }
         let found = self.find(name)?;
@@ -360,6 +370,7 @@ impl TemplateValues for FixValues<'_, '_> {
         match name {
             "receiver" => self.receiver.is_some(),
             "result" => self.result.is_some(),
+            "member" => self.member.is_some(),
             _ => self
                 .find(name)
                 .is_some_and(|found| !found.verbatim || !is_nothing(found.node)),
@@ -569,12 +580,19 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         // Reference and query rules: only `replace` applies, with the captures.
         let node = found.node?;
         let empty = BoundArguments::default();
+        let captures = found.captures.as_ref().unwrap_or(&empty);
+        let member = captures.values.get("object").map(|object| {
+            model.source[object.end_byte()..node.end_byte()]
+                .trim_start_matches(['?', '!', '.'])
+                .to_string()
+        });
         let values = FixValues {
             model,
-            arguments: found.captures.as_ref().unwrap_or(&empty),
+            arguments: captures,
             origin: None,
             receiver: None,
             result: None,
+            member,
             quote,
             inner_edits: Vec::new(),
         };
@@ -651,6 +669,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         origin: origin_arguments.as_ref(),
         receiver: receiver.map(|r| model.text(r).to_string()),
         result: result.clone(),
+        member: None,
         quote,
         inner_edits: Vec::new(),
     };

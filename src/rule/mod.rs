@@ -804,9 +804,10 @@ fn compile_matcher(
 pub(crate) const DEPENDENCY_PLACEHOLDERS: &[&str] =
     &["package", "replacement", "requirement", "version", "file"];
 
-/// What a reference rule's templates may name: the matched name or chain, and the part of
-/// it that is an object (`adalService` in `adalService.userInfo.userName`).
-pub(crate) const REFERENCE_PLACEHOLDERS: &[&str] = &["reference", "object"];
+/// What a reference rule's templates may name: the matched name or chain, the part of it
+/// that is an object (`adalService` in `adalService.userInfo.userName`), and the rest after
+/// that object (`userInfo.userName`).
+pub(crate) const REFERENCE_PLACEHOLDERS: &[&str] = &["reference", "object", "member"];
 
 /// The names a template may use.
 struct TemplateScope<'a> {

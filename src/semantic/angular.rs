@@ -137,6 +137,7 @@ impl<'t> Model<'t> {
             seen.push(current);
             let definition = &self.facts.classes[current];
             names.extend(definition.attributes.keys());
+            names.extend(definition.getters.keys());
             pending.extend(
                 self.facts
                     .classes
@@ -152,6 +153,10 @@ impl<'t> Model<'t> {
             .into_iter()
             .filter_map(|name| {
                 let value = match self.member(&Value::SelfOf(class), name, 0) {
+                    Value::Unknown => self.getter_value(class, name),
+                    value => value,
+                };
+                let value = match value {
                     Value::Object { of, .. } => Value::Object { of, origin: None },
                     symbol @ Value::Symbol(_) => symbol,
                     _ => return None,
@@ -159,6 +164,31 @@ impl<'t> Model<'t> {
                 Some((name.clone(), value))
             })
             .collect()
+    }
+
+    /// What a getter of the class (or of a class of this file it derives from) returns.
+    fn getter_value(&self, class: usize, name: &str) -> Value {
+        let mut pending = vec![class];
+        let mut seen = Vec::new();
+        while let Some(current) = pending.pop() {
+            if seen.contains(&current) {
+                continue;
+            }
+            seen.push(current);
+            let definition = &self.facts.classes[current];
+            if let Some(&value) = definition.getters.get(name) {
+                return self.evaluate(value);
+            }
+            pending.extend(
+                self.facts
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| definition.bases.contains(&c.name))
+                    .map(|(id, _)| id),
+            );
+        }
+        Value::Unknown
     }
 
     /// The AngularJS modules this file declares with a list of dependencies.

@@ -861,6 +861,9 @@ impl<'t> Collector<'t> {
                     for member in members {
                         match member.kind() {
                             "method_definition" => {
+                                if let Some((name, value)) = self.getter(member) {
+                                    self.facts.classes[class].getters.insert(name, value);
+                                }
                                 let parameters = self.method(member, &inner, class);
                                 let is_constructor = member
                                     .child_by_field_name("name")
@@ -882,6 +885,31 @@ impl<'t> Collector<'t> {
                 _ => self.visit(child, context),
             }
         }
+    }
+
+    /// `get user() { return this.adal.userInfo; }`: the getter's name and the expression it
+    /// returns, when its body is that one statement.
+    fn getter(&self, method: Node<'t>) -> Option<(String, Node<'t>)> {
+        let mut cursor = method.walk();
+        let is_getter = method
+            .children(&mut cursor)
+            .any(|c| !c.is_named() && c.kind() == "get");
+        let name = method
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "property_identifier")?;
+        let body = method.child_by_field_name("body")?;
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'t>> = body
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let [statement] = statements.as_slice() else {
+            return None;
+        };
+        let value = statement
+            .named_child(0)
+            .filter(|_| is_getter && statement.kind() == "return_statement")?;
+        Some((self.text(name).to_string(), value))
     }
 
     /// A class field: `ctx = new AuthenticationContext(config);` is an attribute assigned

@@ -120,6 +120,9 @@ pub(crate) struct Class<'t> {
     pub(crate) declared: HashMap<String, Node<'t>>,
     /// The class's decorators (`@Component({...})`, TypeScript), in order.
     pub(crate) decorators: Vec<Node<'t>>,
+    /// Getters that return one expression (`get user() { return this.adal.userInfo; }`), by
+    /// name: what a template reading the name reads.
+    pub(crate) getters: HashMap<String, Node<'t>>,
 }
 
 #[derive(Clone, Debug)]
