@@ -198,11 +198,9 @@ pub(crate) fn check<'t>(
             (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
         });
     }
-    let script = layers.first().map(|(_, tree)| *tree);
-    match script {
-        Some(tree) => crate::builtin::check(model, tree, source, selection, diagnostics),
-        None => diagnostics,
-    }
+    // Suppressions are read from the comments of the code and of a page's markup.
+    let trees: Vec<&Tree> = layers.iter().map(|&(_, tree)| tree).collect();
+    crate::builtin::check(model, &trees, source, selection, diagnostics)
 }
 
 /// The findings of one model, with their fixes planned.
