@@ -64,7 +64,7 @@ fn finding(
 /// Adds the built-in findings to the file's findings, then applies its suppressions.
 pub(crate) fn check(
     model: &Model<'_>,
-    tree: &Tree,
+    trees: &[&Tree],
     source: &SourceText,
     selection: &Selection<'_>,
     mut diagnostics: Vec<Diagnostic>,
@@ -82,7 +82,7 @@ pub(crate) fn check(
         }
     }
     sort(&mut diagnostics);
-    let mut directives = suppression::directives(tree, source);
+    let mut directives = suppression::directives(trees, source);
     if directives.is_empty() {
         return diagnostics;
     }

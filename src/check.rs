@@ -166,12 +166,45 @@ fn message(rule: &Rule, model: &Model<'_>, arguments: Option<&BoundArguments<'_>
         .unwrap_or_else(|_| rule.summary())
 }
 
+/// The binding expressions of a template in the file, resolved: their model (of the
+/// `angular-template` language) and the tree of their shadow program.
+pub(crate) type TemplateCode<'a, 'b> = (&'a Model<'b>, &'b Tree);
+
 /// Checks one file.
 ///
 /// `layers` are the file's syntax trees with their languages (the code, and for an HTML
 /// page the page itself); query rules run on the layers their pack covers, the others on
-/// the code's `model`.
+/// the code's `model`. `templates` are the file's template bindings (a component's
+/// template, or the inline templates of a component file), checked with the rules of
+/// their language; suppressions and adalint's own checks then apply to all findings.
 pub(crate) fn check<'t>(
+    model: &Model<'t>,
+    layers: &[(Language, &'t Tree)],
+    templates: &[TemplateCode<'_, '_>],
+    source: &SourceText,
+    selection: &Selection<'_>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = findings(model, layers, source, selection);
+    for &(template, tree) in templates {
+        diagnostics.extend(findings(
+            template,
+            &[(Language::AngularTemplate, tree)],
+            source,
+            selection,
+        ));
+    }
+    if !templates.is_empty() {
+        diagnostics.sort_by(|a, b| {
+            (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
+        });
+    }
+    // Suppressions are read from the comments of the code and of a page's markup.
+    let trees: Vec<&Tree> = layers.iter().map(|&(_, tree)| tree).collect();
+    crate::builtin::check(model, &trees, source, selection, diagnostics)
+}
+
+/// The findings of one model, with their fixes planned.
+fn findings<'t>(
     model: &Model<'t>,
     layers: &[(Language, &'t Tree)],
     source: &SourceText,
@@ -247,6 +280,12 @@ pub(crate) fn check<'t>(
     }
 
     for reference in &model.facts.references {
+        // In a template, a bare name is a member of the component, which its own code gave
+        // its value (and is reported there): the template uses the library when it reads
+        // into that value (`user.profile.name`) or calls it.
+        if language == Language::AngularTemplate && reference.node.kind() == "identifier" {
+            continue;
+        }
         let Value::Symbol(name) = model.evaluate(reference.node) else {
             continue;
         };
@@ -261,12 +300,23 @@ pub(crate) fn check<'t>(
             })
             .collect();
         for rule in most_specific(candidates, &name) {
+            // `{{reference}}` is the matched name or chain, `{{object}}` the part of it that
+            // is an object (`adalService` in `adalService.userInfo.userName`).
+            let mut values = HashMap::from([("reference".to_string(), reference.node)]);
+            if let Some(object) = object_of(model, reference.node) {
+                values.insert("object".to_string(), object);
+            }
+            let captures = BoundArguments {
+                values,
+                ..BoundArguments::default()
+            };
             let mut found = Match::new(
                 rule,
                 reference.node.byte_range(),
-                message(rule, model, None),
+                message(rule, model, Some(&captures)),
             );
             found.node = Some(reference.node);
+            found.captures = Some(captures);
             matches.push(found);
         }
     }
@@ -338,11 +388,18 @@ pub(crate) fn check<'t>(
         (a.range.start, a.range.end, &*a.rule.id).cmp(&(b.range.start, b.range.end, &*b.rule.id))
     });
     matches.dedup_by(|a, b| a.range == b.range && a.rule.id == b.rule.id);
-    let diagnostics = rewrite::plan(model, source, matches, selection.target);
-    let script = layers.first().map(|(_, tree)| *tree);
-    match script {
-        Some(tree) => crate::builtin::check(model, tree, source, selection, diagnostics),
-        None => diagnostics,
+    rewrite::plan(model, source, matches, selection.target)
+}
+
+/// The innermost part of a member chain that evaluates to an object: `adalService` in
+/// `adalService.userInfo.userName`.
+fn object_of<'t>(model: &Model<'t>, chain: Node<'t>) -> Option<Node<'t>> {
+    let mut part = chain.child_by_field_name("object")?;
+    loop {
+        if matches!(model.evaluate(part), Value::Object { .. }) {
+            return Some(part);
+        }
+        part = part.child_by_field_name("object")?;
     }
 }
 

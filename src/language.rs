@@ -6,6 +6,11 @@
 //! HTML page is markup whose `<script>` blocks are JavaScript: the page is parsed with the
 //! HTML grammar (for rules about the markup, such as `<script src>`), and its scripts with
 //! the JavaScript grammar at their page offsets (see `page.rs`).
+//!
+//! Angular templates are a language of their own that no file ending names: the binding
+//! expressions of a component's template (`(click)="adalService.login()"`, `{{ user.name }}`)
+//! and of an AngularJS view, found in HTML files and inline `template:` strings and read as
+//! a TypeScript program (see `template/`). Rules name it `angular-template`.
 
 use std::path::Path;
 
@@ -22,6 +27,9 @@ pub enum Language {
     Tsx,
     /// HTML pages, including server templates such as Razor (`.cshtml`).
     Html,
+    /// The binding expressions of Angular and AngularJS templates.
+    #[serde(rename = "angular-template")]
+    AngularTemplate,
 }
 
 /// Languages that share a front end and a naming scheme.
@@ -47,12 +55,13 @@ const EXTENSIONS: &[(Language, &[&str])] = &[
 
 impl Language {
     /// Every language, in a stable order.
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 6] = [
         Language::Python,
         Language::JavaScript,
         Language::TypeScript,
         Language::Tsx,
         Language::Html,
+        Language::AngularTemplate,
     ];
 
     /// The language of a file, from its name.
@@ -72,6 +81,7 @@ impl Language {
             Language::TypeScript => "typescript",
             Language::Tsx => "tsx",
             Language::Html => "html",
+            Language::AngularTemplate => "angular-template",
         }
     }
 
@@ -80,9 +90,11 @@ impl Language {
     pub(crate) fn family(self) -> Family {
         match self {
             Language::Python => Family::Python,
-            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Html => {
-                Family::JavaScript
-            }
+            Language::JavaScript
+            | Language::TypeScript
+            | Language::Tsx
+            | Language::Html
+            | Language::AngularTemplate => Family::JavaScript,
         }
     }
 
@@ -104,6 +116,7 @@ impl Language {
             Language::TypeScript => &[Language::TypeScript, Language::Tsx],
             Language::Tsx => &[Language::Tsx],
             Language::Html => &[Language::Html],
+            Language::AngularTemplate => &[Language::AngularTemplate],
         }
     }
 
@@ -114,6 +127,8 @@ impl Language {
             Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
             Language::Html => tree_sitter_html::LANGUAGE.into(),
+            // Binding expressions are read as TypeScript: `user!.name` is a non-null assertion.
+            Language::AngularTemplate => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         }
     }
 
@@ -122,7 +137,7 @@ impl Language {
         match self {
             Language::Python => "#",
             Language::JavaScript | Language::TypeScript | Language::Tsx => "//",
-            Language::Html => "<!--",
+            Language::Html | Language::AngularTemplate => "<!--",
         }
     }
 
@@ -132,7 +147,7 @@ impl Language {
         match self {
             Language::Python => &["#"],
             Language::JavaScript | Language::TypeScript | Language::Tsx => &["//"],
-            Language::Html => &["<!--", "//"],
+            Language::Html | Language::AngularTemplate => &["<!--", "//"],
         }
     }
 

@@ -31,6 +31,7 @@ mod semantic;
 pub mod settings;
 pub mod source;
 mod suppression;
+mod template;
 pub mod walk;
 
 use std::collections::BTreeMap;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
-use crate::check::check;
+use crate::check::{TemplateCode, check};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::identity::{self, InventoryItem};
@@ -22,8 +22,11 @@ use crate::manifest::ManifestPath;
 use crate::manifest::project;
 use crate::page;
 use crate::registry::Selection;
-use crate::semantic::{Exports, Model, Value};
+use crate::semantic::{
+    ComponentTemplate, Exports, Model, ModuleDeclaration, RelativeNames, TemplateScope, Value,
+};
 use crate::source::{SourceText, Undecodable};
+use crate::template::{self, TemplateContext, TemplateKind, Templates};
 use crate::walk::{SourcePath, describe_io_error, display};
 
 /// What a run does with fixes.
@@ -168,12 +171,13 @@ pub fn lint_sources(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    let exports = collect_exports(files, selection);
+    let (prepared, project) = collect_project(files, selection);
     files
         .par_iter()
+        .zip(prepared)
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
-            |parsers, file| lint_file(parsers, file, selection, options, &exports),
+            |parsers, (file, first)| lint_file(parsers, file, first, selection, options, &project),
         )
         .collect()
 }
@@ -232,59 +236,215 @@ fn merge_manifest_edits(
     let vocabulary = &selection.registry.vocabulary;
     let model =
         Model::build(parsed.language, &parsed.script, text, vocabulary).in_file(file.language);
-    source.diagnostics = check(&model, &parsed.layers(), &SourceText::new(text), selection);
+    source.diagnostics = check(
+        &model,
+        &parsed.layers(),
+        &[],
+        &SourceText::new(text),
+        selection,
+    );
     source.fixes_applied += manifest.fixes_applied;
     manifest.fixes_applied = 0;
     manifest.source = Some(SourceText::new(text));
     source.fixed = manifest.fixed.take();
 }
 
-/// The first pass: what each JavaScript or TypeScript module that may use a selected rule
-/// exports, and what each classic script or page defines globally, so that other files'
-/// imports and globals resolve. Unreadable files are left to the second pass to report.
-fn collect_exports(files: &[SourcePath], selection: &Selection<'_>) -> Exports {
+/// What the first pass kept of one file for the second, so that no file is read or
+/// prefiltered twice when once will do.
+/// (A file the first pass has no question about, Python, is not read before the second.)
+enum Prepared {
+    /// Read, and not to be parsed for its own sake.
+    Skipped(Skip),
+    /// A trigger of a selected rule matched: the bytes, kept for the second pass (only such
+    /// files are held in memory between the passes).
+    Matched(Vec<u8>),
+    /// The file could not be read: why, for the second pass to report.
+    Failed(String),
+}
+
+/// Why the first pass did not keep a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Skip {
+    /// No trigger of a selected rule: parsed only if another file links it in (it imports a
+    /// module of the project that exports an ADAL object, as its relative specifiers tell,
+    /// or names a global a script defines), and only then read again.
+    NoTrigger(RelativeNames),
+    /// A copy of a retired library's own source: never parsed.
+    LibraryCopy,
+}
+
+/// Reads a source file, refusing one over the size limit.
+fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
+            return Err(format!(
+                "file is {} MiB, over the {} MiB limit; skipped",
+                metadata.len() / (1024 * 1024),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ));
+        }
+        Ok(_) => {}
+        Err(error) => return Err(describe_io_error(path, &error)),
+    }
+    std::fs::read(path).map_err(|error| describe_io_error(path, &error))
+}
+
+/// Reads and prefilters a file.
+fn prepare(path: &Path, language: Language, selection: &Selection<'_>) -> Prepared {
+    match read_source(path) {
+        Ok(bytes) => classify(path, language, bytes, selection),
+        Err(message) => Prepared::Failed(message),
+    }
+}
+
+/// Prefilters a file's bytes.
+fn classify(
+    path: &Path,
+    language: Language,
+    bytes: Vec<u8>,
+    selection: &Selection<'_>,
+) -> Prepared {
+    if selection.is_library_copy(path, &bytes) {
+        Prepared::Skipped(Skip::LibraryCopy)
+    } else if selection.may_match_in(language, &bytes) {
+        Prepared::Matched(bytes)
+    } else if language.family() == Family::JavaScript {
+        Prepared::Skipped(Skip::NoTrigger(RelativeNames::of(&bytes)))
+    } else {
+        Prepared::Skipped(Skip::NoTrigger(RelativeNames::default()))
+    }
+}
+
+/// What the first pass learns about the project as a whole, for every file of the second.
+#[derive(Default)]
+struct Project {
+    /// What modules export and classic scripts define globally.
+    exports: Exports,
+    /// Which HTML files are templates of which components and AngularJS apps.
+    templates: Templates,
+}
+
+/// What the first pass finds in one file for the project.
+#[derive(Default)]
+struct Links {
+    exports: HashMap<String, Value>,
+    globals: HashMap<String, Value>,
+    /// Components' template URLs with the names they give.
+    components: Vec<(String, TemplateScope)>,
+    modules: Vec<ModuleDeclaration>,
+    /// The AngularJS modules a page bootstraps.
+    bootstraps: Vec<String>,
+    /// The libraries of the packs' implicit receivers the module imports.
+    libraries: Vec<String>,
+}
+
+/// The first pass: reads and prefilters every JavaScript, TypeScript and HTML file, and
+/// records what each module that may use a selected rule exports, what each classic script
+/// or page defines globally, and which templates components and AngularJS apps have, so
+/// that other files' imports, globals and templates resolve. The second pass starts from
+/// what this one read.
+fn collect_project(
+    files: &[SourcePath],
+    selection: &Selection<'_>,
+) -> (Vec<Option<Prepared>>, Project) {
     let vocabulary = &selection.registry.vocabulary;
-    type Found<'p> = (
-        &'p Path,
-        HashMap<String, Value>,
-        HashMap<String, Value>,
-        Vec<String>,
-    );
-    let found: Vec<Found<'_>> = files
+    let read: Vec<(Option<Prepared>, Option<Links>)> = files
         .par_iter()
-        .filter(|file| file.language.family() == Family::JavaScript)
         .map_init(Parsers::default, |parsers, file| {
-            let metadata = std::fs::metadata(&file.path).ok()?;
-            if metadata.len() > MAX_FILE_SIZE {
-                return None;
+            if file.language.family() != Family::JavaScript {
+                return (None, None);
             }
-            let bytes = std::fs::read(&file.path).ok()?;
-            if !selection.may_match_in(file.language, &bytes)
-                || selection.is_library_copy(&file.path, &bytes)
-            {
-                return None;
+            match read_source(&file.path) {
+                Ok(bytes) => {
+                    let (prepared, links) = first_pass(parsers, file, bytes, selection);
+                    (Some(prepared), links)
+                }
+                Err(message) => (Some(Prepared::Failed(message)), None),
             }
-            let source = SourceText::decode(&bytes).ok()?;
+        })
+        .collect();
+    let mut project = Project::default();
+    let mut prepared = Vec::with_capacity(read.len());
+    for (file, (first, links)) in files.iter().zip(read) {
+        if let Some(links) = links {
+            project.exports.insert(&file.path, links.exports);
+            project.exports.insert_globals(links.globals);
+            project
+                .exports
+                .insert_libraries(&file.path, links.libraries);
+            for (url, scope) in links.components {
+                project.templates.add_component(&file.path, &url, scope);
+            }
+            project.templates.add_modules(&file.path, links.modules);
+            project.templates.add_page(&file.path, links.bootstraps);
+        }
+        prepared.push(first);
+    }
+    project.exports.finish();
+    project.templates.finish(vocabulary);
+    (prepared, project)
+}
+
+/// What the first pass keeps of one JavaScript, TypeScript or HTML file, and finds in it for
+/// the project.
+fn first_pass(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    bytes: Vec<u8>,
+    selection: &Selection<'_>,
+) -> (Prepared, Option<Links>) {
+    // A page that bootstraps an AngularJS app need not name ADAL.
+    let bootstraps = match file.language {
+        Language::Html => bootstrapped_modules(parsers, &bytes),
+        _ => Vec::new(),
+    };
+    let prepared = classify(&file.path, file.language, bytes, selection);
+    let mut links = match &prepared {
+        Prepared::Matched(bytes) => SourceText::decode(bytes).ok().and_then(|source| {
+            let vocabulary = &selection.registry.vocabulary;
             let parsed = parsers.parse_file(file.language, source.text())?;
             let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
                 .in_file(file.language);
-            Some((
-                file.path.as_path(),
-                model.exported_values(),
-                model.script_globals(),
-                model.imported_libraries(),
-            ))
-        })
-        .flatten()
-        .collect();
-    let mut exports = Exports::default();
-    for (path, values, globals, libraries) in found {
-        exports.insert(path, values);
-        exports.insert_globals(globals);
-        exports.insert_libraries(path, libraries);
+            let components = model
+                .components()
+                .into_iter()
+                .filter_map(|c| match c.template {
+                    ComponentTemplate::Url(url) => Some((url, c.scope)),
+                    ComponentTemplate::Inline(_) => None,
+                })
+                .collect();
+            Some(Links {
+                exports: model.exported_values(),
+                globals: model.script_globals(),
+                components,
+                modules: model.angularjs_modules(),
+                bootstraps: Vec::new(),
+                libraries: model.imported_libraries(),
+            })
+        }),
+        _ => None,
+    };
+    if !bootstraps.is_empty() {
+        links.get_or_insert_with(Links::default).bootstraps = bootstraps;
     }
-    exports.finish();
-    exports
+    (prepared, links)
+}
+
+/// The AngularJS modules a page bootstraps (`ng-app`); parsed only when its text says so.
+fn bootstrapped_modules(parsers: &mut Parsers, bytes: &[u8]) -> Vec<String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    if !["ng-app", "ng:app", "ng_app"]
+        .iter()
+        .any(|a| text.contains(a))
+    {
+        return Vec::new();
+    }
+    parsers
+        .parse(Language::Html, text)
+        .map(|page| template::bootstrapped_modules(&page, text))
+        .unwrap_or_default()
 }
 
 /// One tree-sitter parser per language, per worker, and how long one parse may take.
@@ -402,39 +562,143 @@ impl Parsers {
     }
 }
 
+/// The binding expressions of one template of a file, as a shadow program (see `template`),
+/// with the names the template reads.
+struct TemplateLayer {
+    text: String,
+    tree: Tree,
+    scope: TemplateScope,
+}
+
+impl Parsers {
+    /// The template layers of a parsed file: the file itself when the project links it to
+    /// code (`context`), and the inline templates of the components `model` declares.
+    fn templates(
+        &mut self,
+        parsed: &Parsed,
+        model: &Model<'_>,
+        context: Option<&TemplateContext>,
+    ) -> Vec<TemplateLayer> {
+        let text = model.source;
+        let mut layers = Vec::new();
+        if let (Some(context), Some(page)) = (context, &parsed.page) {
+            layers.extend(self.template_layer(context.kind, page, text, context.scope.clone()));
+        }
+        if matches!(
+            parsed.language,
+            Language::TypeScript | Language::Tsx | Language::JavaScript
+        ) && parsed.page.is_none()
+        {
+            for component in model.components() {
+                let ComponentTemplate::Inline(range) = component.template else {
+                    continue;
+                };
+                if component.scope.is_empty() {
+                    continue;
+                }
+                let Some(markup) = self.parse_range(Language::Html, text, range) else {
+                    continue;
+                };
+                layers.extend(self.template_layer(
+                    TemplateKind::Angular,
+                    &markup,
+                    text,
+                    component.scope,
+                ));
+            }
+        }
+        layers
+    }
+
+    fn template_layer(
+        &mut self,
+        kind: TemplateKind,
+        markup: &Tree,
+        text: &str,
+        mut scope: TemplateScope,
+    ) -> Option<TemplateLayer> {
+        if scope.is_empty() {
+            return None;
+        }
+        let (shadow, locals) = template::shadow_program(kind, markup, text);
+        if shadow.trim().is_empty() {
+            return None;
+        }
+        scope.retain(|name, _| !locals.contains(name));
+        let tree = self.parse(Language::AngularTemplate, &shadow)?;
+        Some(TemplateLayer {
+            text: shadow,
+            tree,
+            scope,
+        })
+    }
+
+    /// Parses the bytes `range` of `text` only, at their offsets in it.
+    fn parse_range(
+        &mut self,
+        language: Language,
+        text: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<Tree> {
+        let point = |offset: usize| {
+            let before = &text[..offset];
+            let row = before.matches('\n').count();
+            let column = offset - before.rfind('\n').map_or(0, |n| n + 1);
+            tree_sitter::Point { row, column }
+        };
+        let included = tree_sitter::Range {
+            start_byte: range.start,
+            end_byte: range.end,
+            start_point: point(range.start),
+            end_point: point(range.end),
+        };
+        self.parser(language)
+            .set_included_ranges(&[included])
+            .ok()?;
+        let tree = self.parse_limited(language, text);
+        self.parser(language)
+            .set_included_ranges(&[])
+            .expect("the whole text is a valid range");
+        tree
+    }
+}
+
 /// How long one file may take to parse, by default, before it is reported and skipped.
 pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(20);
 
 fn lint_file(
     parsers: &mut Parsers,
     file: &SourcePath,
+    first: Option<Prepared>,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
-    exports: &Exports,
+    project: &Project,
 ) -> FileReport {
+    let exports = &project.exports;
     let report = FileReport::new(&file.path, Some(file.language));
-    match std::fs::metadata(&file.path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
-            return report.fail(format!(
-                "file is {} MiB, over the {} MiB limit; skipped",
-                metadata.len() / (1024 * 1024),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ));
+    let prepared = first.unwrap_or_else(|| prepare(&file.path, file.language, selection));
+    let bytes = match prepared {
+        Prepared::Failed(message) => return report.fail(message),
+        Prepared::Skipped(Skip::LibraryCopy) => return report,
+        Prepared::Matched(bytes) => bytes,
+        Prepared::Skipped(Skip::NoTrigger(names)) => {
+            // Only a file that may import a module of the project, read a global one of its
+            // scripts defines, or is a template of its code, is read again.
+            let linked = exports.may_be_imported_through(&names)
+                || (file.language == Language::Html
+                    && project.templates.context(&file.path).is_some());
+            if file.language.family() != Family::JavaScript
+                || !(linked || exports.defines_globals())
+            {
+                return report;
+            }
+            match read_source(&file.path) {
+                Ok(bytes) if linked || exports.may_read_globals(&bytes) => bytes,
+                Ok(_) => return report,
+                Err(message) => return report.fail(message),
+            }
         }
-        Ok(_) => {}
-        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
-    }
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(error) => return report.fail(describe_io_error(&file.path, &error)),
     };
-    let imports_project_module =
-        file.language.family() == Family::JavaScript && exports.may_be_imported_by(&bytes);
-    if (!selection.may_match_in(file.language, &bytes) && !imports_project_module)
-        || selection.is_library_copy(&file.path, &bytes)
-    {
-        return report;
-    }
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
         Err(Undecodable::Binary) => {
@@ -444,7 +708,7 @@ fn lint_file(
             );
         }
     };
-    lint_source(parsers, file, source, selection, options, exports, report)
+    lint_source(parsers, file, source, selection, options, project, report)
 }
 
 fn lint_source(
@@ -453,10 +717,15 @@ fn lint_source(
     source: SourceText,
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
-    exports: &Exports,
+    project: &Project,
     mut report: FileReport,
 ) -> FileReport {
     let directory = file.path.parent().unwrap_or(Path::new(""));
+    let exports = &project.exports;
+    let context = match file.language {
+        Language::Html => project.templates.context(&file.path),
+        _ => None,
+    };
     let Some(parsed) = parsers.parse_file(file.language, source.text()) else {
         return report.fail(format!(
             "parsing took longer than {:.1} s (tree-sitter is slow on this file's shape; see `--parse-timeout`); skipped",
@@ -468,7 +737,14 @@ fn lint_source(
     let model = Model::build(parsed.language, &parsed.script, source.text(), vocabulary)
         .in_file(file.language)
         .in_project(exports, directory);
-    report.diagnostics = check(&model, &parsed.layers(), &source, selection);
+    report.diagnostics = check_text(
+        parsers,
+        file,
+        (&parsed, &model),
+        context.as_ref(),
+        &source,
+        selection,
+    );
     let modules = imported_modules(&model);
     report.imports = Some(ImportChange {
         before: modules.clone(),
@@ -513,14 +789,13 @@ fn lint_source(
             });
         } else {
             unfixed = report.diagnostics.clone();
-            let project = (exports, directory);
             fix_file(
                 parsers,
                 file,
                 &source,
                 selection,
                 threshold,
-                project,
+                (exports, directory, context.as_ref()),
                 &mut report,
             );
         }
@@ -548,7 +823,7 @@ fn fix_file(
     source: &SourceText,
     selection: &Selection<'_>,
     threshold: FixThreshold,
-    (exports, directory): (&Exports, &Path),
+    (exports, directory, context): (&Exports, &Path, Option<&TemplateContext>),
     report: &mut FileReport,
 ) {
     let vocabulary = &selection.registry.vocabulary;
@@ -628,7 +903,14 @@ fn fix_file(
         let model = Model::build(parsed.language, &parsed.script, &text, vocabulary)
             .in_file(file.language)
             .in_project(exports, directory);
-        diagnostics = check(&model, &parsed.layers(), &next_source, selection);
+        diagnostics = check_text(
+            parsers,
+            file,
+            (&parsed, &model),
+            context,
+            &next_source,
+            selection,
+        );
         if let Some(imports) = report.imports.as_mut() {
             imports.after = imported_modules(&model);
         }
@@ -641,6 +923,40 @@ fn fix_file(
     } else {
         report.diagnostics = original;
     }
+}
+
+/// The findings of one text of a file: its code's, and its templates' (the file itself when
+/// the project links it to a component or an AngularJS app, `context`, and the inline
+/// templates of the components it declares).
+fn check_text(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    (parsed, model): (&Parsed, &Model<'_>),
+    context: Option<&TemplateContext>,
+    source: &SourceText,
+    selection: &Selection<'_>,
+) -> Vec<Diagnostic> {
+    let vocabulary = &selection.registry.vocabulary;
+    let layers = parsers.templates(parsed, model, context);
+    let models: Vec<Model<'_>> = layers
+        .iter()
+        .map(|layer| {
+            Model::build(
+                Language::AngularTemplate,
+                &layer.tree,
+                &layer.text,
+                vocabulary,
+            )
+            .in_file(file.language)
+            .in_template(&layer.scope)
+        })
+        .collect();
+    let templates: Vec<TemplateCode<'_, '_>> = models
+        .iter()
+        .zip(&layers)
+        .map(|(model, layer)| (model, &layer.tree))
+        .collect();
+    check(model, &parsed.layers(), &templates, source, selection)
 }
 
 /// The line of the first syntax error of the code (for a page, of its scripts).
@@ -730,7 +1046,7 @@ pub fn lint_text(
         SourceText::new(text),
         selection,
         &options,
-        &Exports::default(),
+        &Project::default(),
         report,
     )
 }

@@ -60,6 +60,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-angular-wrappers.toml",
         include_str!("../rules/adal-angular-wrappers.toml"),
     ),
+    (
+        "rules/angular-templates.toml",
+        include_str!("../rules/angular-templates.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -283,6 +287,14 @@ impl Registry {
             registry.packages.extend(pack.packages.iter().cloned());
             registry.vocabulary.globals.extend(pack.globals.clone());
             registry.vocabulary.injected.extend(pack.injected.clone());
+            for (module, definition) in &pack.angularjs_modules {
+                registry
+                    .vocabulary
+                    .angularjs_modules
+                    .entry(module.clone())
+                    .or_default()
+                    .extend(definition.root_scope.clone());
+            }
             registry.packs.push(PackInfo {
                 name: pack.name.into_inner(),
                 library: pack.library,
@@ -405,9 +417,9 @@ pub struct Selection<'r> {
     pub(crate) call_globs: Vec<usize>,
     /// What fixes migrate to.
     pub(crate) target: FixTarget,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Triggers>,
     /// The same, per language: only the triggers of rules that apply to it.
-    prefilters: HashMap<Language, Option<AhoCorasick>>,
+    prefilters: HashMap<Language, Option<Triggers>>,
 }
 
 impl<'r> Selection<'r> {
@@ -460,15 +472,7 @@ impl<'r> Selection<'r> {
         let automaton = |set: HashSet<&str>| {
             let mut literals: Vec<&str> = set.into_iter().collect();
             literals.sort_unstable();
-            (!literals.is_empty()).then(|| {
-                // A DFA: a few dozen literals make a small one, and it scans without the
-                // rare-byte prefilter, which literals full of `0` and `-` would defeat.
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(&literals)
-                    .expect("literal patterns compile")
-            })
+            (!literals.is_empty()).then(|| Triggers::new(&literals))
         };
         let prefilters = by_language
             .into_iter()
@@ -544,25 +548,92 @@ impl<'r> Selection<'r> {
     }
 }
 
-/// True when `bytes` contain one of the automaton's literals as a whole word. A match that
-/// is part of a longer word is skipped one byte at a time, so no later match is missed.
-fn whole_word_match(prefilter: Option<&AhoCorasick>, bytes: &[u8]) -> bool {
-    let Some(prefilter) = prefilter else {
+/// The trigger literals of a selection, compiled for the prefilter.
+struct Triggers {
+    /// A DFA: a few dozen literals make a small one, and it scans without the rare-byte
+    /// prefilter, which literals full of `0` and `-` would defeat. Leftmost-longest, so a
+    /// trigger that starts like another (`adalAuthenticationService`, `adal`) is found whole.
+    automaton: AhoCorasick,
+    /// For each literal, the lengths of the other literals it starts with, longest first:
+    /// where it is part of a longer word, one of those may still be a whole word
+    /// (`adal` in `adal-angularjs`).
+    prefixes: Vec<Vec<usize>>,
+}
+
+impl Triggers {
+    fn new(literals: &[&str]) -> Self {
+        let automaton = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .prefilter(false)
+            .build(literals)
+            .expect("literal patterns compile");
+        let prefixes = literals
+            .iter()
+            .map(|literal| {
+                let mut lengths: Vec<usize> = literals
+                    .iter()
+                    .filter(|other| other.len() < literal.len() && literal.starts_with(**other))
+                    .map(|other| other.len())
+                    .collect();
+                lengths.sort_unstable_by(|a, b| b.cmp(a));
+                lengths
+            })
+            .collect();
+        Triggers {
+            automaton,
+            prefixes,
+        }
+    }
+}
+
+/// True when `bytes` contain one of the trigger literals as a whole word. A match that is
+/// part of a longer word is skipped one byte at a time, so no later match is missed.
+fn whole_word_match(triggers: Option<&Triggers>, bytes: &[u8]) -> bool {
+    let Some(triggers) = triggers else {
         return false;
     };
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut at = 0;
     while at < bytes.len() {
-        let Some(found) = prefilter.find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
+        let Some(found) = triggers
+            .automaton
+            .find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
         else {
             return false;
         };
-        let before = found.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(found.end()).copied();
-        if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
-            return true;
+        let start = found.start();
+        if !start.checked_sub(1).is_some_and(|i| is_word(bytes[i])) {
+            let ends = std::iter::once(found.end()).chain(
+                triggers.prefixes[found.pattern().as_usize()]
+                    .iter()
+                    .map(|length| start + length),
+            );
+            for end in ends {
+                if !bytes.get(end).copied().is_some_and(is_word) {
+                    return true;
+                }
+            }
         }
-        at = found.start() + 1;
+        at = start + 1;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_match_as_whole_words_even_when_one_starts_another() {
+        let triggers = Triggers::new(&["adal", "adal-angular", "adalAuthenticationService"]);
+        let matches = |text: &str| whole_word_match(Some(&triggers), text.as_bytes());
+        assert!(matches(
+            "['$scope', 'adalAuthenticationService', function () {}]"
+        ));
+        assert!(matches("import adal"));
+        assert!(matches("require('adal-angularjs')"));
+        assert!(!matches("adalias adalAuthenticationServiceProvider"));
+        assert!(!matches("the adalAuthenticationServices"));
+    }
 }

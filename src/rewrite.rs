@@ -273,6 +273,9 @@ struct FixValues<'a, 't> {
     next: Option<NextValues<'a, 't>>,
     receiver: Option<String>,
     result: Option<String>,
+    /// For a reference rule: the chain after its `object` (`userInfo.profile.name` of
+    /// `adalService.userInfo.profile.name`).
+    member: Option<String>,
     quote: char,
     /// Edits inside the matched call (key renames in its callback), applied to code that
     /// templates copy from it.
@@ -391,6 +394,13 @@ impl TemplateValues for FixValues<'_, '_> {
         match name {
             "receiver" => return self.receiver.clone(),
             "result" => return self.result.clone(),
+            "member" => {
+                let member = self.member.clone()?;
+                return match filter {
+                    Some(filter) => filter.apply_to_text(&member),
+                    None => Some(member),
+                };
+            }
             _ => {}
         }
         let found = self.find(name)?;
@@ -425,6 +435,7 @@ impl TemplateValues for FixValues<'_, '_> {
         match name {
             "receiver" => self.receiver.is_some(),
             "result" => self.result.is_some(),
+            "member" => self.member.is_some(),
             _ => self
                 .find(name)
                 .is_some_and(|found| !found.verbatim || !is_nothing(found.node)),
@@ -637,17 +648,29 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         // Reference and query rules: only `replace` applies, with the captures.
         let node = found.node?;
         let empty = BoundArguments::default();
+        let captures = found.captures.as_ref().unwrap_or(&empty);
+        let member = captures.values.get("object").map(|object| {
+            model.source[object.end_byte()..node.end_byte()]
+                .trim_start_matches(['?', '!', '.'])
+                .to_string()
+        });
         let values = FixValues {
             model,
-            arguments: found.captures.as_ref().unwrap_or(&empty),
+            arguments: captures,
             origin: None,
             next: None,
             receiver: None,
             result: None,
+            member,
             quote,
             inner_edits: Vec::new(),
         };
         let replace = recipe.replace.as_ref()?.render(&values).ok()?;
+        // A replacement that changes nothing (a `replace:` filter with nothing to replace)
+        // is no fix.
+        if replace == model.text(node) {
+            return None;
+        }
         edits.push(Edit::replace(
             node.byte_range(),
             source.with_newlines(&replace),
@@ -754,6 +777,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         next: None,
         receiver: receiver.map(|r| model.text(r).to_string()),
         result: result.clone(),
+        member: None,
         quote,
         inner_edits: Vec::new(),
     };
@@ -1497,6 +1521,7 @@ fn carried_draft(
         next: None,
         receiver: Some(model.text(carried.object).to_string()),
         result: None,
+        member: None,
         quote,
         inner_edits: Vec::new(),
     };

@@ -1,9 +1,10 @@
 //! Suppression comments: `# adalint: ignore[rule-id, ...]` (or `//`, `/* */` in
-//! JavaScript) on a finding's first line or alone on the line above it, and
+//! JavaScript, `<!-- -->` in the markup of HTML pages and templates) on a finding's first
+//! line or alone on the line above it, and
 //! `adalint: ignore-file[rule-id, ...]` anywhere for the whole file, each optionally
 //! followed by `-- reason`.
 //!
-//! Directives are read only from the tree's `comment` nodes, so text in strings never
+//! Directives are read only from the trees' `comment` nodes, so text in strings never
 //! suppresses anything. This module parses directives, drops the findings they cover, and
 //! says which named rules suppressed nothing or do not exist (`builtin` reports those).
 
@@ -51,11 +52,12 @@ pub(crate) struct Directive {
 
 const MARKER: &str = "adalint:";
 
-/// Every directive in the file's comments, in file order.
-pub(crate) fn directives(tree: &Tree, source: &SourceText) -> Vec<Directive> {
+/// Every directive in the comments of the file's trees (its code, and a page's markup), in
+/// file order.
+pub(crate) fn directives(trees: &[&Tree], source: &SourceText) -> Vec<Directive> {
     let text = source.text();
     let mut found = Vec::new();
-    let mut stack = vec![tree.root_node()];
+    let mut stack: Vec<Node<'_>> = trees.iter().map(|tree| tree.root_node()).collect();
     while let Some(node) = stack.pop() {
         if node.kind() == "comment" {
             parse_comment(node, source, &mut found);
@@ -74,8 +76,11 @@ pub(crate) fn directives(tree: &Tree, source: &SourceText) -> Vec<Directive> {
 fn parse_comment(node: Node<'_>, source: &SourceText, found: &mut Vec<Directive>) {
     let text = source.text();
     let comment = node.byte_range();
-    let body_end = if text[comment.clone()].ends_with("*/") {
+    let body = &text[comment.clone()];
+    let body_end = if body.ends_with("*/") {
         comment.end - 2
+    } else if body.ends_with("-->") {
+        comment.end - 3
     } else {
         comment.end
     };
@@ -87,11 +92,12 @@ fn parse_comment(node: Node<'_>, source: &SourceText, found: &mut Vec<Directive>
         let start = from + offset;
         from = start + MARKER.len();
         let before = text[comment.start..start].trim_end();
-        if !(before.is_empty() || before.ends_with(['#', '/', '*'])) {
+        if !(before.is_empty() || before.ends_with(['#', '/', '*', '-'])) {
             continue;
         }
         let mut directive = parse_directive(text, start, body_end, comment.clone(), own_line);
-        let prefix = text[comment.start..start].trim_start_matches(['#', '/', '*', ' ', '\t']);
+        let prefix = text[comment.start..start]
+            .trim_start_matches(['#', '/', '*', '<', '!', '-', ' ', '\t']);
         directive.whole_comment = prefix.trim().is_empty();
         directive.scope = match directive.scope {
             Scope::File => Scope::File,
@@ -214,7 +220,21 @@ mod tests {
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&language.grammar()).expect("grammar");
         let tree = parser.parse(text, None).expect("tree");
-        directives(&tree, &SourceText::new(text))
+        directives(&[&tree], &SourceText::new(text))
+    }
+
+    #[test]
+    fn markup_comments_hold_directives() {
+        let found = parse(
+            Language::Html,
+            "<!-- adalint: ignore[rule-a] -- moved with the header -->\n<p>{{ a.b }}</p> <!-- adalint: ignore[rule-b] -->\n<!-- not adalint: ignore[rule-c] -->\n",
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].scope, Scope::Line(1));
+        assert!(found[0].whole_comment && found[0].own_line);
+        assert_eq!(found[1].scope, Scope::Line(1));
+        assert!(found[1].whole_comment && !found[1].own_line);
+        assert_eq!(found[1].rules[0].id, "rule-b");
     }
 
     #[test]

@@ -126,15 +126,37 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
     // The same file reached twice (`. a.py`, `a.py ./a.py`, a link to a file in the tree)
     // is scanned once, under the first path in sorted order.
     let mut seen = std::collections::HashSet::new();
-    walked.files.retain(|file| {
-        let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
-        seen.insert(key)
-    });
+    walked
+        .files
+        .retain(|file| seen.insert(FileIdentity::of(&file.path)));
     walked.manifests.sort();
     walked.manifests.dedup();
     walked.errors.sort();
     walked.errors.dedup();
     walked
+}
+
+/// What identifies a file whatever the path that reaches it: its device and inode (one
+/// `stat`; resolving the path would read every link of every component), or, where there
+/// are none, its canonical path.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum FileIdentity {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(metadata) = std::fs::metadata(path) {
+                return FileIdentity::Inode(metadata.dev(), metadata.ino());
+            }
+        }
+        FileIdentity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 fn walk_error(error: &ignore::Error) -> (PathBuf, String) {
@@ -187,7 +209,9 @@ pub(crate) fn describe_io_error(path: &Path, error: &std::io::Error) -> String {
 
 /// A path as shown to users: relative to the current directory when below it, with `/`.
 pub fn display(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    // Asked once per run: a file's report asks for every file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     let relative = cwd
         .as_ref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())

@@ -1,5 +1,10 @@
 //! Data-driven rule tests: every file under `fixtures/` is linted with every rule.
 //!
+//! The files directly in a language directory (`fixtures/typescript/*.ts`) are linted one
+//! by one; each directory below one (`fixtures/typescript/angular-app/`) is a project,
+//! linted as a whole as `adalint DIR` lints it, so that its files can see each other
+//! (imports, globals of classic scripts, a component's template).
+//!
 //! For each input (any file that is not a `.fixed.` twin):
 //! 1. the findings, as `(line, rule)`, equal the `expect:` markers in its comments;
 //! 2. fixing at the most permissive level gives, byte for byte, its `.fixed` twin (no twin:
@@ -16,24 +21,44 @@ use std::path::{Path, PathBuf};
 
 use adalint::fix::FixThreshold;
 use adalint::language::Language;
-use adalint::lint::{FixMode, has_syntax_errors, lint_text};
+use adalint::lint::{FixMode, LintOptions, has_syntax_errors, lint_sources, lint_text};
 use adalint::registry::Registry;
 use adalint::rule::FixTarget;
 use adalint::source::SourceText;
+use adalint::walk::{IgnoreFiles, SourcePath, walk};
 
-fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The single-file fixtures (in `fixtures/<language>/`) and the project directories (one
+/// level below).
+fn fixture_files(dir: &Path, files: &mut Vec<PathBuf>, projects: &mut Vec<PathBuf>) {
+    for language in sorted_entries(dir) {
+        // Whole-project fixtures with manifests run in tests/manifests.rs.
+        if !language.is_dir() || language.file_name().is_some_and(|n| n == "manifests") {
+            continue;
+        }
+        for path in sorted_entries(&language) {
+            if path.is_dir() {
+                projects.push(path);
+            } else if Language::from_path(&path).is_some() && !is_fixed_twin(&path) {
+                files.push(path);
+            }
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("fixtures directory is readable")
         .map(|e| e.expect("fixture entry").path())
         .collect();
     entries.sort();
-    for path in entries {
-        // Whole-project fixtures (sources with their manifests) run in tests/manifests.rs.
-        if path.is_dir() && path.file_name().is_some_and(|n| n == "manifests") {
-            continue;
-        }
+    entries
+}
+
+/// Every fixture input under `dir`, recursively.
+fn project_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for path in sorted_entries(dir) {
         if path.is_dir() {
-            fixture_files(&path, out);
+            project_files(&path, out);
         } else if Language::from_path(&path).is_some() && !is_fixed_twin(&path) {
             out.push(path);
         }
@@ -176,20 +201,159 @@ fn check_fixture(path: &Path, registry: &Registry) -> Vec<String> {
     failures
 }
 
+/// `(file, line, rule)` of every finding of a run over a project copied to `root`.
+fn project_findings(
+    root: &Path,
+    reports: &[adalint::lint::FileReport],
+    files: &[SourcePath],
+) -> BTreeSet<(String, usize, String)> {
+    let mut found = BTreeSet::new();
+    for (file, report) in files.iter().zip(reports) {
+        let name = file
+            .path
+            .strip_prefix(root)
+            .expect("inside the project")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let source = SourceText::new(report.diagnostic_text());
+        for diagnostic in &report.diagnostics {
+            found.insert((
+                name.clone(),
+                source.position(diagnostic.range().start).line,
+                diagnostic.rule().to_string(),
+            ));
+        }
+    }
+    found
+}
+
+fn lint_project(
+    root: &Path,
+    registry: &Registry,
+    mode: FixMode,
+) -> (Vec<SourcePath>, Vec<adalint::lint::FileReport>) {
+    let walked = walk(&[root.to_path_buf()], IgnoreFiles::Disregard, 1);
+    assert!(walked.errors.is_empty(), "{:?}", walked.errors);
+    let selection = registry.select(&[], &[]).expect("all rules");
+    let options = LintOptions {
+        mode,
+        parse_time_limit: adalint::lint::PARSE_TIME_LIMIT,
+        roots: &[],
+    };
+    let reports = lint_sources(&walked.files, &selection, &options);
+    (walked.files, reports)
+}
+
+/// A project fixture: markers in every file, fixed twins, re-parse, idempotence.
+fn check_project(project: &Path, registry: &Registry) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut inputs = Vec::new();
+    project_files(project, &mut inputs);
+    let temporary = tempfile::tempdir().expect("temporary directory");
+    let root = temporary.path();
+    let mut expected = BTreeSet::new();
+    for input in &inputs {
+        let relative = input.strip_prefix(project).expect("inside the project");
+        let target = root.join(relative);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("directory");
+        std::fs::copy(input, &target).expect("copy");
+        let language = Language::from_path(input).expect("fixture language");
+        let text = std::fs::read_to_string(input).expect("fixture is UTF-8");
+        let name = relative.to_string_lossy().replace('\\', "/");
+        for (line, rule) in expected_markers(&text, language) {
+            expected.insert((name.clone(), line, rule));
+        }
+    }
+    let title = project.display().to_string();
+    let (files, reports) = lint_project(root, registry, FixMode::Check);
+    let found = project_findings(root, &reports, &files);
+    for missing in expected.difference(&found) {
+        failures.push(format!(
+            "{title}/{}:{}: expected `{}`, not reported",
+            missing.0, missing.1, missing.2
+        ));
+    }
+    for extra in found.difference(&expected) {
+        failures.push(format!(
+            "{title}/{}:{}: reported `{}`, not expected",
+            extra.0, extra.1, extra.2
+        ));
+    }
+    let fix_mode = FixMode::Diff(FixThreshold::SafeAndUnsafe);
+    let (files, reports) = lint_project(root, registry, fix_mode);
+    let mut changed = false;
+    for (file, report) in files.iter().zip(&reports) {
+        for error in &report.errors {
+            failures.push(format!(
+                "{title}: {}: {}",
+                file.path.display(),
+                error.message
+            ));
+        }
+        let relative = file.path.strip_prefix(root).expect("inside the project");
+        let original = project.join(relative);
+        let twin = twin_of(&original);
+        let text = std::fs::read_to_string(&file.path).expect("fixture is UTF-8");
+        let fixed = report.fixed.clone().unwrap_or_else(|| text.clone());
+        if std::env::var_os("UPDATE_FIXTURES").is_some() && fixed != text {
+            std::fs::write(&twin, &fixed).expect("write the fixed twin");
+        }
+        match std::fs::read_to_string(&twin) {
+            Ok(expected_fixed) if expected_fixed != fixed => failures.push(format!(
+                "{}: fixed output differs from {}",
+                original.display(),
+                twin.display()
+            )),
+            Ok(_) => {}
+            Err(_) if fixed != text => failures.push(format!(
+                "{}: fixes change the file but there is no {} (run with UPDATE_FIXTURES=1 and review)",
+                original.display(),
+                twin.display()
+            )),
+            Err(_) => {}
+        }
+        if fixed != text {
+            changed = true;
+            if has_syntax_errors(file.language, &fixed) {
+                failures.push(format!(
+                    "{}: the fixed output does not parse",
+                    original.display()
+                ));
+            }
+            std::fs::write(&file.path, &fixed).expect("write the fixed file");
+        }
+    }
+    if changed {
+        let (files, reports) = lint_project(root, registry, fix_mode);
+        for (file, report) in files.iter().zip(&reports) {
+            if report.fixed.is_some() {
+                failures.push(format!(
+                    "{title}: {}: fixing the fixed output changes it again (not idempotent)",
+                    file.path.display()
+                ));
+            }
+        }
+    }
+    failures
+}
+
 #[test]
 fn every_fixture_matches_its_markers_and_fixed_twin() {
     let registry = Registry::embedded().expect("embedded rules load");
     let mut files = Vec::new();
+    let mut projects = Vec::new();
     fixture_files(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")
             .as_path(),
         &mut files,
+        &mut projects,
     );
     assert!(!files.is_empty(), "no fixtures found");
     let failures: Vec<String> = files
         .iter()
         .flat_map(|f| check_fixture(f, &registry))
+        .chain(projects.iter().flat_map(|p| check_project(p, &registry)))
         .collect();
     assert!(
         failures.is_empty(),

@@ -82,6 +82,18 @@ pub(crate) struct PackDef {
     pub(crate) injected: HashMap<String, String>,
     /// How to recognise a copy of the library itself committed to a project.
     pub(crate) copies: Option<CopiesDef>,
+    /// The library's AngularJS modules, by name (`AdalAngular`).
+    #[serde(default)]
+    pub(crate) angularjs_modules: HashMap<String, AngularJsModuleDef>,
+}
+
+/// An AngularJS module of a pack's library.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct AngularJsModuleDef {
+    /// Names the module puts on `$rootScope`, which every template of an app that depends
+    /// on it reads, by qualified name: `userInfo = "adal-angular:adalAuthenticationService#userInfo"`.
+    pub(crate) root_scope: HashMap<String, String>,
 }
 
 /// A package in a registry, as a pack describes it.
@@ -660,6 +672,10 @@ impl Rule {
                     .iter()
                     .map(|p| (*p).to_string())
                     .collect(),
+                Matcher::Reference(..) => REFERENCE_PLACEHOLDERS
+                    .iter()
+                    .map(|p| (*p).to_string())
+                    .collect(),
                 _ => Vec::new(),
             },
             signatures: &pack.signatures,
@@ -856,6 +872,11 @@ fn compile_matcher(
 /// successor's requirement), the version a lock file pins, and the file that needs it.
 pub(crate) const DEPENDENCY_PLACEHOLDERS: &[&str] =
     &["package", "replacement", "requirement", "version", "file"];
+
+/// What a reference rule's templates may name: the matched name or chain, the part of it
+/// that is an object (`adalService` in `adalService.userInfo.userName`), and the rest after
+/// that object (`userInfo.userName`).
+pub(crate) const REFERENCE_PLACEHOLDERS: &[&str] = &["reference", "object", "member"];
 
 /// The names a template may use.
 struct TemplateScope<'a> {

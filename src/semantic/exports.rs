@@ -12,9 +12,14 @@
 //! defines at its top level (`var authContext = new AuthenticationContext(config)`,
 //! `window.authContext = ...`) are globals of every other script, where the name is bound
 //! nowhere.
+//!
+//! A file the prefilter skips is parsed only when it may be linked in: it names one of these
+//! modules in a relative specifier (its [`RelativeNames`], taken in the first pass, so the
+//! file need not be read again to know), or one of these globals.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
@@ -35,8 +40,47 @@ pub(crate) struct Exports {
     /// a module that imports one of them reaches it through this one.
     libraries: HashMap<PathBuf, Vec<String>>,
     /// The names importers spell these modules with (file stems, or the directory of an
-    /// `index` file), for the prefilter: a file that names none cannot import them.
-    names: Option<AhoCorasick>,
+    /// `index` file): a file whose relative specifiers name none cannot import them.
+    module_names: HashSet<String>,
+    /// The globals' names, for the prefilter: a file that contains none cannot read them.
+    global_names: Option<AhoCorasick>,
+}
+
+/// The path components of the relative specifiers a file's text may hold (`auth` and
+/// `adalConfig.js` for `require("../auth")` and `"./adalConfig.js"`), without parsing:
+/// every run of path characters after a `./`. A superset of what the file imports by
+/// relative path, kept small (a file names few).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RelativeNames(Vec<Box<str>>);
+
+impl RelativeNames {
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        let is_path = |b: u8| b.is_ascii_alphanumeric() || b"_$.@-/".contains(&b) || b >= 0x80;
+        static DOT_SLASH: LazyLock<AhoCorasick> =
+            LazyLock::new(|| AhoCorasick::new(["./"]).expect("a literal pattern compiles"));
+        let mut names: Vec<Box<str>> = Vec::new();
+        let mut at = 0;
+        while let Some(found) =
+            DOT_SLASH.find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
+        {
+            let start = found.end();
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| !is_path(b))
+                .map_or(bytes.len(), |n| start + n);
+            for component in bytes[start..end].split(|&b| b == b'/') {
+                if component.is_empty() || component.iter().all(|&b| b == b'.') {
+                    continue;
+                }
+                let component: Box<str> = String::from_utf8_lossy(component).into();
+                if !names.contains(&component) {
+                    names.push(component);
+                }
+            }
+            at = end.max(start);
+        }
+        RelativeNames(names)
+    }
 }
 
 impl Exports {
@@ -90,9 +134,9 @@ impl Exports {
         self.modules.is_empty() && self.globals.is_empty() && self.libraries.is_empty()
     }
 
-    /// Prepares the prefilter once every module is recorded.
+    /// Prepares the prefilters once every module is recorded.
     pub(crate) fn finish(&mut self) {
-        let mut names: Vec<String> = self
+        self.module_names = self
             .modules
             .keys()
             .chain(self.libraries.keys())
@@ -104,17 +148,32 @@ impl Exports {
                     Some(stem)
                 }
             })
-            .chain(self.globals.keys().cloned())
             .collect();
-        names.sort();
-        names.dedup();
-        self.names = (!names.is_empty())
-            .then(|| AhoCorasick::new(&names).expect("literal patterns compile"));
+        let mut globals: Vec<&String> = self.globals.keys().collect();
+        globals.sort();
+        self.global_names = (!globals.is_empty())
+            .then(|| AhoCorasick::new(&globals).expect("literal patterns compile"));
     }
 
-    /// True when a file's bytes name one of the modules (so it may import them).
-    pub(crate) fn may_be_imported_by(&self, bytes: &[u8]) -> bool {
-        self.names
+    /// True when a file whose relative specifiers have these components may import one of
+    /// the modules (`adalConfig` or `adalConfig.js` for the module `adalConfig.js`).
+    pub(crate) fn may_be_imported_through(&self, names: &RelativeNames) -> bool {
+        names.0.iter().any(|name| {
+            self.module_names.contains(&**name)
+                || name
+                    .rsplit_once('.')
+                    .is_some_and(|(stem, _)| self.module_names.contains(stem))
+        })
+    }
+
+    /// True when classic scripts of the project define globals another file may read.
+    pub(crate) fn defines_globals(&self) -> bool {
+        self.global_names.is_some()
+    }
+
+    /// True when a file's bytes name one of the globals (so it may read them).
+    pub(crate) fn may_read_globals(&self, bytes: &[u8]) -> bool {
+        self.global_names
             .as_ref()
             .is_some_and(|names| names.is_match(bytes))
     }
@@ -159,7 +218,7 @@ fn candidates(base: &Path) -> Vec<PathBuf> {
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -208,5 +267,39 @@ mod tests {
         );
         assert_eq!(exports.resolve(here, "adalConfig", "authContext"), None);
         assert_eq!(exports.resolve(here, "./adalConfig", "authContext"), None);
+    }
+
+    #[test]
+    fn relative_specifiers_name_the_modules_a_file_may_import() {
+        let mut exports = Exports::default();
+        let context = Value::Object {
+            of: "adal-angular:AuthenticationContext".to_string(),
+            origin: None,
+        };
+        exports.insert(
+            Path::new("app/src/adalConfig.js"),
+            HashMap::from([("authContext".to_string(), context.clone())]),
+        );
+        exports.insert(
+            Path::new("app/src/auth/index.ts"),
+            HashMap::from([(String::new(), context)]),
+        );
+        exports.finish();
+        let may = |text: &str| exports.may_be_imported_through(&RelativeNames::of(text.as_bytes()));
+        assert!(may("import { authContext } from './adalConfig';"));
+        assert!(may(
+            "const c = require(\"../src/adalConfig.js\").authContext;"
+        ));
+        assert!(may("import auth from '../../auth';"));
+        assert!(may("import auth from '../auth/index.js';"));
+        assert!(!may(
+            "import { adalConfig } from 'adal-config'; // adalConfig"
+        ));
+        assert!(!may("import x from './adalConfigs';"));
+        assert!(!exports.defines_globals());
+        assert_eq!(
+            RelativeNames::of(b"a('./x/y.js'); b(\"../../z\"); c('./')"),
+            RelativeNames(vec!["x".into(), "y.js".into(), "z".into()])
+        );
     }
 }

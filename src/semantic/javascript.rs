@@ -169,7 +169,19 @@ pub(super) fn require_module(node: Node<'_>, source: &str) -> Option<String> {
         .named_children(&mut cursor)
         .filter(|c| c.kind() != "comment");
     let first = named.next()?;
-    string_literal(first, source).map(|(module, _)| module)
+    string_literal(first, source).map(|(module, _)| loaded_module(&module).to_string())
+}
+
+/// The module a specifier loads: webpack's inline loaders are dropped
+/// (`expose-loader?AuthenticationContext!adal-angular/lib/adal.js`), and a path into
+/// `node_modules` is the package it reaches (`../../node_modules/adal-angular/lib/adal.js`
+/// is `adal-angular/lib/adal.js`).
+fn loaded_module(specifier: &str) -> &str {
+    let resource = specifier.rsplit('!').next().unwrap_or(specifier);
+    match resource.rfind("node_modules/") {
+        Some(at) => &resource[at + "node_modules/".len()..],
+        None => resource,
+    }
 }
 
 #[derive(Clone)]
@@ -818,9 +830,22 @@ impl<'t> Collector<'t> {
             .filter(|base| base.kind() == "identifier")
             .map(|base| self.text(base).to_string())
             .collect();
+        // `@Component({...}) export class X {}` decorates the export statement.
+        let exported = node.parent().filter(|p| p.kind() == "export_statement");
+        let decorators = exported
+            .into_iter()
+            .chain([node])
+            .flat_map(|owner| {
+                let mut cursor = owner.walk();
+                owner
+                    .children_by_field_name("decorator", &mut cursor)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         self.facts.classes.push(Class {
             name: name.map(|n| self.text(n).to_string()).unwrap_or_default(),
             bases,
+            decorators,
             ..Class::default()
         });
         let class = self.facts.classes.len() - 1;
@@ -846,6 +871,9 @@ impl<'t> Collector<'t> {
                     for member in members {
                         match member.kind() {
                             "method_definition" => {
+                                if let Some((name, value)) = self.getter(member) {
+                                    self.facts.classes[class].getters.insert(name, value);
+                                }
                                 let parameters = self.method(member, &inner, class);
                                 let is_constructor = member
                                     .child_by_field_name("name")
@@ -867,6 +895,31 @@ impl<'t> Collector<'t> {
                 _ => self.visit(child, context),
             }
         }
+    }
+
+    /// `get user() { return this.adal.userInfo; }`: the getter's name and the expression it
+    /// returns, when its body is that one statement.
+    fn getter(&self, method: Node<'t>) -> Option<(String, Node<'t>)> {
+        let mut cursor = method.walk();
+        let is_getter = method
+            .children(&mut cursor)
+            .any(|c| !c.is_named() && c.kind() == "get");
+        let name = method
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "property_identifier")?;
+        let body = method.child_by_field_name("body")?;
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'t>> = body
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        let [statement] = statements.as_slice() else {
+            return None;
+        };
+        let value = statement
+            .named_child(0)
+            .filter(|_| is_getter && statement.kind() == "return_statement")?;
+        Some((self.text(name).to_string(), value))
     }
 
     /// A class field: `ctx = new AuthenticationContext(config);` is an attribute assigned
@@ -1304,6 +1357,7 @@ impl<'t> Collector<'t> {
         let Some((module, _)) = string_literal(source_node, self.source) else {
             return;
         };
+        let module = loaded_module(&module);
         let module_name = format!("{module}:");
         let mut names = Vec::new();
         let mut cursor = node.walk();
@@ -1386,7 +1440,7 @@ impl<'t> Collector<'t> {
         }
         let count = names.len();
         self.facts.imports.push(ImportSite {
-            module,
+            module: module.to_string(),
             range: node.byte_range(),
             statement: node.byte_range(),
             names,
@@ -1490,9 +1544,16 @@ impl<'t> Collector<'t> {
         let parent = node.parent();
         let kind = use_kind(node, parent, self.source);
         self.facts.uses.push(UseSite { node, kind });
+        // `a.b[key]` with a computed key ends the chain at `a.b`.
         let is_object_of_member = parent.is_some_and(|p| {
-            matches!(p.kind(), "member_expression" | "subscript_expression")
-                && p.child_by_field_name("object") == Some(node)
+            let chained = match p.kind() {
+                "member_expression" => true,
+                "subscript_expression" => p
+                    .child_by_field_name("index")
+                    .is_some_and(|i| string_literal(i, self.source).is_some()),
+                _ => false,
+            };
+            chained && p.child_by_field_name("object") == Some(node)
         });
         if matches!(
             node.kind(),

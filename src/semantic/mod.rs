@@ -7,11 +7,13 @@
 //! `adal`", "the symbol `adal.AuthenticationContext`" or "the object made by the call at
 //! bytes 120..180". It never reports anything; `check` turns sites and values into findings.
 
+mod angular;
 mod exports;
 mod javascript;
 mod python;
 
-pub(crate) use exports::Exports;
+pub(crate) use angular::{ComponentTemplate, ModuleDeclaration, TemplateScope};
+pub(crate) use exports::{Exports, RelativeNames, normalize};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -116,6 +118,11 @@ pub(crate) struct Class<'t> {
     /// Fields declared with a type and no value (`private ctx: AuthenticationContext;`),
     /// by name: their type annotations, used when the class assigns the field nowhere.
     pub(crate) declared: HashMap<String, Node<'t>>,
+    /// The class's decorators (`@Component({...})`, TypeScript), in order.
+    pub(crate) decorators: Vec<Node<'t>>,
+    /// Getters that return one expression (`get user() { return this.adal.userInfo; }`), by
+    /// name: what a template reading the name reads.
+    pub(crate) getters: HashMap<String, Node<'t>>,
 }
 
 #[derive(Clone, Debug)]
@@ -330,6 +337,9 @@ pub(crate) struct Vocabulary {
     /// name and the module whose import in the file enables them (a name two classes share
     /// is left out).
     pub(crate) implicit_methods: HashMap<String, ImplicitMethod>,
+    /// AngularJS modules of the packs' libraries (`AdalAngular`), with the names each puts
+    /// on `$rootScope` for every template of an app that depends on it, by qualified name.
+    pub(crate) angularjs_modules: HashMap<String, HashMap<String, String>>,
 }
 
 /// A library method recognised by name on an object a file cannot trace.
@@ -368,6 +378,9 @@ pub(crate) struct Model<'t> {
     callbacks: HashMap<usize, usize>,
     /// Other modules' exports, and the directory relative imports start from.
     project: Option<(&'t Exports, PathBuf)>,
+    /// For the binding expressions of a template: what its names hold (the component's
+    /// members, or what AngularJS puts on `$rootScope`). A template has no other globals.
+    template_scope: Option<&'t TemplateScope>,
     memo: RefCell<HashMap<(usize, usize), Value>>,
 }
 
@@ -472,6 +485,7 @@ impl<'t> Model<'t> {
             scope_index,
             callbacks,
             project: None,
+            template_scope: None,
             memo: RefCell::new(HashMap::new()),
         }
     }
@@ -581,6 +595,13 @@ impl<'t> Model<'t> {
             }
         }
         Value::Symbol(name)
+    }
+
+    /// The model of a template's binding expressions: a name they do not bind is a name of
+    /// `scope`, or nothing.
+    pub(crate) fn in_template(mut self, scope: &'t TemplateScope) -> Self {
+        self.template_scope = Some(scope);
+        self
     }
 
     /// The model of code embedded in a file of another language (a page's scripts).
@@ -821,6 +842,9 @@ impl<'t> Model<'t> {
     /// named `AuthenticationContext` is not ADAL's); an object another script of the project
     /// defines applies wherever the name is not bound.
     fn global(&self, name: &str) -> Value {
+        if let Some(scope) = self.template_scope {
+            return scope.get(name).cloned().unwrap_or(Value::Unknown);
+        }
         if !self.is_bound_anywhere(name) {
             return self.global_member(name);
         }

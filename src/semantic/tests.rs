@@ -35,6 +35,7 @@ fn vocabulary() -> Vocabulary {
         globals: HashMap::new(),
         injected: HashMap::new(),
         implicit_methods: HashMap::new(),
+        angularjs_modules: HashMap::new(),
     }
 }
 
