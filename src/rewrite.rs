@@ -1376,12 +1376,17 @@ fn result_edits(
             }
         }
     }
-    if !unknown.is_empty() {
-        blockers.push(format!(
+    blockers.extend(unknown_keys(&unknown));
+}
+
+/// The blocker for keys read on a result that the new result does not have.
+fn unknown_keys(unknown: &[String]) -> Option<String> {
+    (!unknown.is_empty()).then(|| {
+        format!(
             "the result's {} has no counterpart in the new result",
             unknown.join(", ")
-        ));
-    }
+        )
+    })
 }
 
 /// The edit that renames a key read: the key itself, or, for a renamed key that starts with
@@ -1567,12 +1572,7 @@ fn carried_draft(
                 }
             }
         }
-        if !unknown.is_empty() {
-            blockers.push(format!(
-                "the result's {} has no counterpart in the new result",
-                unknown.join(", ")
-            ));
-        }
+        blockers.extend(unknown_keys(&unknown));
     }
     let replace = recipe.replace.as_ref()?.render(&values).ok()?;
     edits.push(Edit::replace(

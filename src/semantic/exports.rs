@@ -238,8 +238,9 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn relative_specifiers_resolve_with_extensions_and_index_files() {
+    /// The ADAL.js context, exported by `app/src/adalConfig.js` as `authContext` and by
+    /// `app/src/auth/index.ts` as the module itself.
+    fn two_modules() -> (Exports, Value) {
         let mut exports = Exports::default();
         let context = Value::Object {
             of: "adal-angular:AuthenticationContext".to_string(),
@@ -253,6 +254,12 @@ mod tests {
             Path::new("app/src/auth/index.ts"),
             HashMap::from([(String::new(), context.clone())]),
         );
+        (exports, context)
+    }
+
+    #[test]
+    fn relative_specifiers_resolve_with_extensions_and_index_files() {
+        let (exports, context) = two_modules();
         let here = Path::new("app/src/components");
         assert_eq!(
             exports.resolve(here, "../adalConfig", "authContext"),
@@ -271,19 +278,7 @@ mod tests {
 
     #[test]
     fn relative_specifiers_name_the_modules_a_file_may_import() {
-        let mut exports = Exports::default();
-        let context = Value::Object {
-            of: "adal-angular:AuthenticationContext".to_string(),
-            origin: None,
-        };
-        exports.insert(
-            Path::new("app/src/adalConfig.js"),
-            HashMap::from([("authContext".to_string(), context.clone())]),
-        );
-        exports.insert(
-            Path::new("app/src/auth/index.ts"),
-            HashMap::from([(String::new(), context)]),
-        );
+        let (mut exports, _) = two_modules();
         exports.finish();
         let may = |text: &str| exports.may_be_imported_through(&RelativeNames::of(text.as_bytes()));
         assert!(may("import { authContext } from './adalConfig';"));
