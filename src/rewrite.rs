@@ -426,6 +426,31 @@ impl TemplateValues for FixValues<'_, '_> {
                 }
             }
             Some(Filter::Prelude) => self.next.as_ref().map(|next| next.prelude.clone()),
+            Some(Filter::ContentOrPath {
+                prefix,
+                content,
+                path,
+            }) => {
+                let text = &found.text;
+                if found.verbatim {
+                    if let Some(value) = self.model.string_value(found.node) {
+                        let key = if value.starts_with(prefix.as_str()) {
+                            content
+                        } else {
+                            path
+                        };
+                        return Some(format!("{{ {key}: {text} }}"));
+                    }
+                    if !matches!(found.node.kind(), "identifier" | "member_expression") {
+                        // Evaluated twice by the test below: only a plain name or member.
+                        return None;
+                    }
+                }
+                Some(format!(
+                    "{text}.startsWith({q}{prefix}{q}) ? {{ {content}: {text} }} : {{ {path}: {text} }}",
+                    q = self.quote
+                ))
+            }
             Some(other) => other.apply_to_text(&found.text),
             None => Some(found.text),
         }

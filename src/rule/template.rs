@@ -32,6 +32,15 @@ pub(crate) enum Filter {
     /// `continuation` call, as a one-parameter handler holding the statements before that
     /// call: `(info) => { console.log(info.message); }`.
     Prelude,
+    /// One argument that is either content or a path to it, told apart by the content's
+    /// `prefix` (ms-rest-nodeauth's PEM text or `.pem` path), as the object literal the new
+    /// API takes: `{ certificate: x }` or `{ certificatePath: x }`, decided for a string
+    /// literal, tested at run time (`x.startsWith(prefix) ? ... : ...`) for a name or member.
+    ContentOrPath {
+        prefix: String,
+        content: String,
+        path: String,
+    },
     /// Every occurrence of `from` in the source text becomes `to`: replaces part of a string
     /// literal (a host in a URL) and keeps its quotes, prefix and the rest.
     Replace { from: String, to: String },
@@ -50,6 +59,23 @@ impl Filter {
             ("organizations", None) => Ok(Filter::Organizations),
             ("then", None) => Ok(Filter::Then),
             ("prelude", None) => Ok(Filter::Prelude),
+            ("content-or-path", Some(argument)) => {
+                let parsed = argument.split_once("=>").and_then(|(prefix, keys)| {
+                    let (content, path) = keys.split_once(',')?;
+                    let ok =
+                        !prefix.is_empty() && !content.trim().is_empty() && !path.trim().is_empty();
+                    ok.then(|| Filter::ContentOrPath {
+                        prefix: prefix.to_string(),
+                        content: content.trim().to_string(),
+                        path: path.trim().to_string(),
+                    })
+                });
+                parsed.ok_or_else(|| {
+                    format!(
+                        "`content-or-path` needs `prefix=>contentKey,pathKey`, not `{argument}`"
+                    )
+                })
+            }
             ("replace", Some(argument)) => match argument.split_once("=>") {
                 Some((from, to)) if !from.is_empty() => Ok(Filter::Replace {
                     from: from.to_string(),
@@ -60,7 +86,7 @@ impl Filter {
                 )),
             },
             _ => Err(format!(
-                "unknown template filter `{spec}` (known: `scope`, `tenant`, `v2-tenant`, `organizations`, `then`, `prelude`, `replace:old=>new`, `or:\"literal\"`)"
+                "unknown template filter `{spec}` (known: `scope`, `tenant`, `v2-tenant`, `organizations`, `then`, `prelude`, `content-or-path:prefix=>contentKey,pathKey`, `replace:old=>new`, `or:\"literal\"`)"
             )),
         }
     }
@@ -422,6 +448,18 @@ mod tests {
         assert!(Template::parse("{{a|replace:=>x}}").is_err());
         assert!(Template::parse("{{a|scope:x}}").is_err());
         assert!(Template::parse("{{a|replace:x=>}}").is_ok());
+    }
+
+    #[test]
+    fn content_or_path_filter_needs_a_prefix_and_two_keys() {
+        assert!(
+            Template::parse("{{a|content-or-path:-----BEGIN=>certificate,certificatePath}}")
+                .is_ok()
+        );
+        assert!(Template::parse("{{a|content-or-path}}").is_err());
+        assert!(Template::parse("{{a|content-or-path:=>certificate,certificatePath}}").is_err());
+        assert!(Template::parse("{{a|content-or-path:-----BEGIN=>certificate}}").is_err());
+        assert!(Template::parse("{{a|content-or-path:-----BEGIN=>,certificatePath}}").is_err());
     }
 
     #[test]
