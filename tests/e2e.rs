@@ -614,17 +614,17 @@ fn e2e_node_device_code_before_after() {
 /// non-management audiences, and the scope must still end in `//.default`.
 const DATA_RESOURCE: &str = "https://storage.azure.com/";
 
-#[test]
-fn e2e_node_ms_rest_service_principal_before_after() {
-    let env = [
-        ("AZURE_TENANT_ID", TENANT_ID),
-        ("AZURE_CLIENT_ID", CLIENT_ID),
-        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
-        ("AZURE_RESOURCE", DATA_RESOURCE),
-    ];
-    let before = program("node/ms_rest_service_principal.js");
+/// One ms-rest-nodeauth app-only login: the program gets a v1 client-credentials token for
+/// the data-plane resource with adal-node's SKU; the `@azure/identity` program adalint made
+/// gets a v2 one for exactly `resource + "/.default"` with msal-node's SKU. Returns the fake
+/// and both programs for further checks.
+fn ms_rest_login_before_after(
+    relative: &str,
+    env: &[(&str, &str)],
+) -> (Fake, std::path::PathBuf, harness::FixedProgram) {
+    let before = program(relative);
     let fake = Fake::start();
-    let out = fake.run_node(&before, &env);
+    let out = fake.run_node(&before, env);
     let reqs = fake.requests();
     let want = Want {
         grant: "client_credentials",
@@ -634,7 +634,7 @@ fn e2e_node_ms_rest_service_principal_before_after() {
     let verdict = assert_success(&out)
         .and_then(|()| assert_v1_token(&reqs, DATA_RESOURCE, &want))
         .and_then(|()| assert_printed_issued_token(&out, &reqs));
-    ok_or_panic(verdict, "ms-rest-nodeauth program (before)", None);
+    ok_or_panic(verdict, &format!("{relative} (before)"), None);
 
     let fixed = fix_copy(&before);
     assert_node_check(&fixed);
@@ -645,7 +645,7 @@ fn e2e_node_ms_rest_service_principal_before_after() {
         fixed.after
     );
     let mark = fake.mark();
-    let out = fake.run_node(&fixed.path, &env);
+    let out = fake.run_node(&fixed.path, env);
     let reqs = fake.requests_since(mark);
     let want = Want {
         grant: "client_credentials",
@@ -656,12 +656,40 @@ fn e2e_node_ms_rest_service_principal_before_after() {
         .and_then(|()| assert_v2_token(&reqs, &format!("{DATA_RESOURCE}/.default"), &want))
         .and_then(|()| assert_no_request(&reqs, "v1-token"))
         .and_then(|()| assert_printed_issued_token(&out, &reqs));
-    ok_or_panic(
-        verdict,
-        "@azure/identity program (after)",
-        Some(&fixed.after),
-    );
+    ok_or_panic(verdict, &format!("{relative} (after)"), Some(&fixed.after));
+    (fake, before, fixed)
+}
 
+#[test]
+fn e2e_node_ms_rest_certificate_before_after() {
+    // ms-rest-nodeauth takes one PEM with the key and the certificate, by path here.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (key, _thumbprint) = certificate(dir.path());
+    let pem = dir.path().join("client.pem");
+    let text = std::fs::read_to_string(&key).expect("key")
+        + &std::fs::read_to_string(dir.path().join("cert.pem")).expect("certificate");
+    std::fs::write(&pem, text).expect("write the PEM");
+    let pem = pem.display().to_string();
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_CERTIFICATE_PATH", pem.as_str()),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let (_fake, _before, fixed) = ms_rest_login_before_after("node/ms_rest_certificate.js", &env);
+    assert_rewrite_uses(&fixed, "ClientCertificateCredential");
+}
+
+#[test]
+fn e2e_node_ms_rest_service_principal_before_after() {
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let (fake, before, fixed) =
+        ms_rest_login_before_after("node/ms_rest_service_principal.js", &env);
     // A wrong secret fails loudly before and after (after: at getToken, not at login).
     for (what, path) in [
         ("before", before.as_path()),
