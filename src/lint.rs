@@ -197,9 +197,15 @@ pub fn lint_manifests(
     if manifest_reports.is_empty() {
         return sources;
     }
+    // A manifest that is also a source (`setup.py`): its two reports become one change.
+    let index: HashMap<&Path, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_path(), i))
+        .collect();
     for (path, manifest) in &mut manifest_reports {
-        if let Some(index) = files.iter().position(|f| f.path == *path) {
-            merge_manifest_edits(&files[index], &mut sources[index], manifest, selection);
+        if let Some(&i) = index.get(path.as_path()) {
+            merge_manifest_edits(&files[i], &mut sources[i], manifest, selection);
         }
     }
     let mut keyed: Vec<(PathBuf, usize, FileReport)> = files
