@@ -749,14 +749,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             ),
         }
     }
-    // The origin's own signature when a pack declares it (an object may be made by several
-    // APIs: `login(...)` or `new Credentials(...)`), else the rule's class signature.
-    let origin_arguments = origin_call.as_ref().map(|c| {
-        let parameters = model
-            .signature_of(c)
-            .unwrap_or(&found.rule.origin_parameters);
-        bind_arguments(model.source, c, parameters)
-    });
+    let origin_arguments = origin_call
+        .as_ref()
+        .map(|c| bind_origin(model, c, &found.rule.origin_parameters));
     if origin_arguments.as_ref().is_some_and(|a| a.has_splat) {
         return None;
     }
@@ -1074,6 +1069,18 @@ fn conflicting_uses(
     }
     reasons.sort();
     reasons
+}
+
+/// The arguments of the call that made a receiver, bound by that API's own signature when a
+/// pack declares it (an object may be made by several APIs: `login(...)` or
+/// `new Credentials(...)`), else by the rule's class signature.
+fn bind_origin<'t>(
+    model: &Model<'t>,
+    origin: &CallSite<'t>,
+    class_parameters: &[String],
+) -> BoundArguments<'t> {
+    let parameters = model.signature_of(origin).unwrap_or(class_parameters);
+    bind_arguments(model.source, origin, parameters)
 }
 
 /// True when the object `call` makes is returned from a function: the call itself, or a
@@ -1532,12 +1539,8 @@ fn carried_draft(
     if origin_call.is_none() {
         blockers.push("the object this is read on is created in more than one place".to_string());
     }
-    let origin_arguments = origin_call.map(|c| {
-        let parameters = model
-            .signature_of(c)
-            .unwrap_or(&found.rule.origin_parameters);
-        bind_arguments(model.source, c, parameters)
-    });
+    let origin_arguments =
+        origin_call.map(|c| bind_origin(model, c, &found.rule.origin_parameters));
     if origin_arguments.as_ref().is_some_and(|a| a.has_splat) {
         return None;
     }

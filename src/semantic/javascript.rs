@@ -44,7 +44,8 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
                 .find(|c| matches!(c.kind(), "type_identifier" | "nested_type_identifier"));
             inner.map_or(Shape::Other, Shape::Instance)
         }
-        "member_expression" => match (
+        // `adal.User` in `import User = adal.User` is a `nested_identifier`.
+        "member_expression" | "nested_identifier" => match (
             node.child_by_field_name("object"),
             node.child_by_field_name("property"),
         ) {
@@ -101,16 +102,6 @@ pub(super) fn shape<'t>(node: Node<'t>, source: &'t str) -> Shape<'t> {
                 .last();
             inner.map_or(Shape::Other, Shape::Inner)
         }
-        // `adal.User` in `import User = adal.User`.
-        "nested_identifier" => match (
-            node.child_by_field_name("object"),
-            node.child_by_field_name("property"),
-        ) {
-            (Some(object), Some(property)) => {
-                Shape::Member(object, source[property.byte_range()].to_string())
-            }
-            _ => Shape::Other,
-        },
         "null" | "undefined" => Shape::Null,
         "this" => Shape::This,
         _ => Shape::Other,

@@ -789,17 +789,24 @@ impl<'t> Model<'t> {
             },
             Shape::Member(object, name) => {
                 let value = self.evaluate_at(object, depth + 1);
-                // Untraced: unknown here, or made by the project's own modules (relative
-                // imports) that this file does not show.
-                let untraced = match &value {
-                    Value::Unknown => self.untraceable(object, 0),
-                    Value::Object { of, .. } | Value::Symbol(of) => of.starts_with('.'),
-                    _ => false,
-                };
-                match self.implicit_method(node, &name, depth) {
-                    implicit @ Value::Symbol(_) if untraced => implicit,
-                    _ => self.member(&value, &name, depth),
+                // A pack's implicit method on an untraced object: unknown here, or made by
+                // the project's own modules (relative imports) that this file does not show.
+                // The name is looked up first: most members are no such method.
+                if self.vocabulary.implicit_methods.contains_key(&name) {
+                    let untraced = match &value {
+                        Value::Unknown => self.untraceable(object, 0),
+                        Value::Object { of, .. } | Value::Symbol(of) => of.starts_with('.'),
+                        _ => false,
+                    };
+                    if untraced {
+                        if let implicit @ Value::Symbol(_) =
+                            self.implicit_method(node, &name, depth)
+                        {
+                            return implicit;
+                        }
+                    }
                 }
+                self.member(&value, &name, depth)
             }
             Shape::Call(callee) => match self.evaluate_at(callee, depth + 1) {
                 Value::Symbol(symbol) => Value::Object {
