@@ -521,11 +521,7 @@ mod tests {
     use crate::semantic::{Model, Vocabulary};
 
     fn bound(source: &str, parameters: &[&str]) -> Vec<(String, String)> {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&Language::JavaScript.grammar())
-            .expect("grammar");
-        let tree = parser.parse(source, None).expect("parses");
+        let tree = crate::semantic::tests::parse(Language::JavaScript, source);
         let vocabulary = Vocabulary::default();
         let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
         let call = model.facts.calls.first().expect("a call");

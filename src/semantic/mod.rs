@@ -1348,4 +1348,4 @@ pub(crate) fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

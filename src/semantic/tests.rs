@@ -8,7 +8,8 @@ use tree_sitter::{Node, Parser, Tree};
 use super::{Model, Value, Vocabulary};
 use crate::language::Language;
 
-fn parse(language: Language, source: &str) -> Tree {
+/// A source parsed as `language` (also for the tests of `callback` and `check`).
+pub(crate) fn parse(language: Language, source: &str) -> Tree {
     let mut parser = Parser::new();
     parser
         .set_language(&language.grammar())
