@@ -52,6 +52,10 @@ pub(crate) fn tenant(model: &Model<'_>, node: Node<'_>) -> Option<String> {
 
 /// The tenant of `node`, as text valid at `position` (where the argument will be written).
 fn tenant_at(model: &Model<'_>, node: Node<'_>, position: usize, depth: usize) -> Option<String> {
+    let mut node = node;
+    while node.kind() == "parenthesized_expression" {
+        node = node.named_child(0)?;
+    }
     if node.kind() == "identifier" && depth < 4 {
         // `authority = "https://login.microsoftonline.com/" + tenant` assigned once, before:
         // read through the name when everything the value uses means the same here.
@@ -66,7 +70,6 @@ fn tenant_at(model: &Model<'_>, node: Node<'_>, position: usize, depth: usize) -
         return same_meaning(model, value, position).then_some(tenant);
     }
     match node.kind() {
-        "parenthesized_expression" => tenant_at(model, node.named_child(0)?, position, depth),
         "string" | "template_string" => {
             if let Some((url, quote)) = literal(model, node) {
                 let tenant = tenant_of_url(&url)?;

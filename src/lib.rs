@@ -33,6 +33,7 @@ pub mod source;
 mod suppression;
 mod template;
 pub mod walk;
+mod write;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -119,10 +120,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         Ok(selection) => selection.with_target(settings.target.unwrap_or_default()),
         Err(message) => anyhow::bail!(message),
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .build()
-        .context("cannot start the worker threads")?;
+    let pool = lint::worker_pool(settings.threads).context("cannot start the worker threads")?;
     let walked = walk::walk(&settings.paths, settings.ignore_files, settings.threads);
     let roots: Vec<_> = settings
         .paths

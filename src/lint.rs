@@ -3,7 +3,6 @@
 //! on disk. Work is spread with rayon; results keep the walker's sorted order.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -141,6 +140,43 @@ impl FileReport {
 
 /// Files larger than this are not scanned.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+/// The stack of every thread that analyses files: room for the deepest recursion the
+/// syntax-tree walks allow ([`crate::semantic::MAX_NESTING`] levels, in a debug build too).
+/// Only the pages a file's analysis touches are ever allocated.
+pub const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// The pool of threads that analyse files: `threads` workers with [`WORKER_STACK_SIZE`]
+/// stacks.
+pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK_SIZE)
+        .thread_name(|index| format!("adalint-worker-{index}"))
+        .build()
+}
+
+/// Runs one file's work; a panic (a bug in adalint) becomes the error message of that
+/// file, so that every other file is still reported. The caller resets whatever per-worker
+/// state the panic may have left half-updated.
+fn isolated<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(value) => Ok(value),
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_string());
+            Err(format!(
+                "{INTERNAL_ERROR} while analysing `{}` ({detail}); the file is left unchanged, please report this with the file",
+                display(path)
+            ))
+        }
+    }
+}
+
+/// How an error from a panic in adalint itself starts.
+pub const INTERNAL_ERROR: &str = "internal error";
 /// Fix passes per file: a pass applies non-conflicting fixes, the next picks up the rest.
 const MAX_PASSES: usize = 8;
 
@@ -177,7 +213,15 @@ pub fn lint_sources(
         .zip(prepared)
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
-            |parsers, (file, first)| lint_file(parsers, file, first, selection, options, &project),
+            |parsers, (file, first)| {
+                isolated(&file.path, || {
+                    lint_file(parsers, file, first, selection, options, &project)
+                })
+                .unwrap_or_else(|message| {
+                    *parsers = Parsers::with_time_limit(options.parse_time_limit);
+                    FileReport::new(&file.path, Some(file.language)).fail(message)
+                })
+            },
         )
         .collect()
 }
@@ -361,10 +405,14 @@ fn collect_project(
                 return (None, None);
             }
             match read_source(&file.path) {
-                Ok(bytes) => {
+                Ok(bytes) => isolated(&file.path, || {
                     let (prepared, links) = first_pass(parsers, file, bytes, selection);
                     (Some(prepared), links)
-                }
+                })
+                .unwrap_or_else(|message| {
+                    *parsers = Parsers::default();
+                    (Some(Prepared::Failed(message)), None)
+                }),
                 Err(message) => (Some(Prepared::Failed(message)), None),
             }
         })
@@ -767,7 +815,13 @@ fn lint_source(
         FixMode::Check => None,
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
     };
+    let cut = model
+        .nesting_cut()
+        .map(|offset| source.position(offset).line);
     let Some(threshold) = threshold else {
+        if let Some(line) = cut {
+            report.errors.push(nesting_notice(line, ""));
+        }
         report.source = Some(source);
         return report;
     };
@@ -777,7 +831,15 @@ fn lint_source(
             .as_ref()
             .is_some_and(|f| threshold.admits(f.applicability))
     });
-    if fixable {
+    if let Some(line) = cut {
+        // What the code below the cut does with the objects a fix rewrites is unknown.
+        let consequence = if fixable {
+            ", and fixes are not applied"
+        } else {
+            ""
+        };
+        report.errors.push(nesting_notice(line, consequence));
+    } else if fixable {
         if let Some(line) = syntax_error {
             report.errors.push(FileError {
                 message: format!(
@@ -807,7 +869,12 @@ fn lint_source(
         }
     }
     if let (FixMode::Apply(_), Some(fixed)) = (options.mode, &report.fixed) {
-        if let Err(message) = write_atomically(&file.path, &source.encode(fixed), options.roots) {
+        if let Err(message) = crate::write::replace_file(
+            &file.path,
+            &source.encode(source.text()),
+            &source.encode(fixed),
+            options.roots,
+        ) {
             report.errors.push(FileError {
                 message,
                 severity: Severity::Fatal,
@@ -820,6 +887,17 @@ fn lint_source(
     }
     report.source = Some(source);
     report
+}
+
+/// The notice of a file whose code is nested deeper than the analysis descends.
+fn nesting_notice(line: usize, consequence: &str) -> FileError {
+    FileError {
+        message: format!(
+            "code nested deeper than {} levels (from line {line}) is not analysed: findings inside it are not reported{consequence}",
+            crate::semantic::MAX_NESTING,
+        ),
+        severity: Severity::Notice,
+    }
 }
 
 /// Applies fixes pass after pass; on a syntax error the file is left as it was.
@@ -985,39 +1063,6 @@ fn first_error_line(tree: &Tree, source: &SourceText) -> Option<usize> {
     Some(source.position(root.start_byte()).line)
 }
 
-/// Writes through a temporary file in the same directory and a rename, keeping the file's
-/// permissions. A symbolic link is written through only to a target inside the roots (the
-/// link itself stays a link).
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<(), String> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("cannot resolve the file to write it: {e}"))?;
-    if path.is_symlink() && !roots.iter().any(|root| target.starts_with(root)) {
-        return Err(format!(
-            "not fixed: it is a symbolic link to `{}`, outside the scanned paths",
-            target.display()
-        ));
-    }
-    let directory = target.parent().ok_or("the file has no parent directory")?;
-    let permissions = std::fs::metadata(&target)
-        .map_err(|e| format!("cannot read the file's permissions: {e}"))?
-        .permissions();
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)
-        .map_err(|e| format!("cannot create a temporary file to write the fix: {e}"))?;
-    temporary
-        .write_all(bytes)
-        .and_then(|()| temporary.as_file().sync_all())
-        .map_err(|e| format!("cannot write the fix: {e}"))?;
-    std::fs::set_permissions(temporary.path(), permissions)
-        .map_err(|e| format!("cannot keep the file's permissions: {e}"))?;
-    temporary.persist(&target).map_err(|e| {
-        format!(
-            "cannot replace the file with its fixed version: {}",
-            e.error
-        )
-    })?;
-    Ok(())
-}
-
 /// Lints text that is not on disk (tests, editors): fixes are computed as in `--diff` and
 /// never written.
 pub fn lint_text(
@@ -1046,15 +1091,37 @@ pub fn lint_text(
         parse_time_limit: PARSE_TIME_LIMIT,
         roots: &[],
     };
-    lint_source(
-        &mut Parsers::default(),
-        &file,
-        SourceText::new(text),
-        selection,
-        &options,
-        &Project::default(),
-        report,
-    )
+    // On a thread of its own, with the stack the analysis is sized for.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                isolated(path, || {
+                    lint_source(
+                        &mut Parsers::default(),
+                        &file,
+                        SourceText::new(text),
+                        selection,
+                        &options,
+                        &Project::default(),
+                        report,
+                    )
+                })
+                .unwrap_or_else(|message| FileReport::new(path, Some(language)).fail(message))
+            })
+            .map_or_else(
+                |error| {
+                    FileReport::new(path, Some(language)).fail(format!(
+                        "cannot start a thread to analyse the text: {error}"
+                    ))
+                },
+                |thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|_| FileReport::new(path, Some(language)))
+                },
+            )
+    })
 }
 
 /// True when the code of the text does not parse cleanly as `language` (for an HTML page:

@@ -501,26 +501,39 @@ fn is_literal(node: Node<'_>) -> bool {
 }
 
 /// The object literal an argument is (`inline`), or the one a name bound once to an
-/// object literal holds.
+/// object literal holds (through at most [`ALIAS_HOPS`] names: `a = b` chains end, and a
+/// name bound to itself does not loop).
 fn object_literal<'t>(model: &Model<'t>, node: Node<'t>) -> Option<(Node<'t>, bool)> {
-    match node.kind() {
-        "object" | "dictionary" => Some((node, true)),
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-            object_literal(model, node.named_child(0)?)
-        }
-        "identifier" => {
-            let ids = model.lookup(model.text(node), node.start_byte());
-            let [id] = ids.as_slice() else {
-                return None;
-            };
-            match &model.facts.bindings[*id].value {
-                BindingValue::Expr(value) => object_literal(model, *value).map(|(o, _)| (o, false)),
-                _ => None,
+    let mut node = node;
+    let mut inline = true;
+    let mut hops = 0;
+    loop {
+        match node.kind() {
+            "object" | "dictionary" => return Some((node, inline)),
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                node = node.named_child(0)?;
             }
+            "identifier" if hops < ALIAS_HOPS => {
+                hops += 1;
+                let ids = model.lookup(model.text(node), node.start_byte());
+                let [id] = ids.as_slice() else {
+                    return None;
+                };
+                match &model.facts.bindings[*id].value {
+                    BindingValue::Expr(value) => {
+                        node = *value;
+                        inline = false;
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
         }
-        _ => None,
     }
 }
+
+/// How many names [`object_literal`] follows to an object literal.
+const ALIAS_HOPS: usize = 24;
 
 /// The `key: value` entries of an object literal, in order; `None` when a key is not
 /// static (a spread, a computed key, a method).

@@ -25,9 +25,7 @@ use super::{
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, apply_fixes};
 use crate::language::{Family, Language};
-use crate::lint::{
-    FileError, FileReport, FixMode, LintOptions, MAX_FILE_SIZE, Severity, write_atomically,
-};
+use crate::lint::{FileError, FileReport, FixMode, LintOptions, MAX_FILE_SIZE, Severity};
 use crate::registry::Selection;
 use crate::rule::{DependencyMatch, Ecosystem, Filter, Matcher, PackageDef, Rule, TemplateValues};
 use crate::source::SourceText;
@@ -582,9 +580,12 @@ fn finish(
             state.report.fixes_applied = state.fixes_applied;
             state.report.fixed = Some(state.text.clone());
             if let FixMode::Apply(_) = options.mode {
-                if let Err(message) =
-                    write_atomically(&state.path, &source.encode(&state.text), options.roots)
-                {
+                if let Err(message) = crate::write::replace_file(
+                    &state.path,
+                    &source.encode(source.text()),
+                    &source.encode(&state.text),
+                    options.roots,
+                ) {
                     state.report.errors.push(FileError {
                         message,
                         severity: Severity::Fatal,

@@ -193,6 +193,8 @@ struct PendingAssignment<'t> {
 
 struct Collector<'t> {
     source: &'t str,
+    /// The tree's root, to find a node's statement from the top down.
+    root: Node<'t>,
     facts: Facts<'t>,
     /// Constructor functions by name (`function Foo() { this.x = ... }`).
     constructors: HashMap<String, usize>,
@@ -210,6 +212,7 @@ struct Collector<'t> {
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
     let mut collector = Collector {
         source,
+        root: tree.root_node(),
         facts: Facts::default(),
         constructors: HashMap::new(),
         pending: Vec::new(),
@@ -383,7 +386,15 @@ impl<'t> Collector<'t> {
         self.visit_children(node, &inner);
     }
 
+    /// Visits `node` unless it is nested too deep (see [`super::MAX_NESTING`]).
     fn visit(&mut self, node: Node<'t>, context: &Context) {
+        if self.facts.nesting.enter(node) {
+            self.visit_node(node, context);
+            self.facts.nesting.leave();
+        }
+    }
+
+    fn visit_node(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "comment" | "hash_bang_line" => {}
             // `declare var AuthenticationContext: any;` declares a global, binds nothing.
@@ -999,7 +1010,7 @@ impl<'t> Collector<'t> {
         if let Some(value) = value {
             self.visit(value, context);
             if let Some(call) = require_root(value, self.source) {
-                let statement = statement_of(declaration);
+                let statement = statement_of(self.root, declaration);
                 if let Some(site) = self
                     .facts
                     .imports
@@ -1024,7 +1035,23 @@ impl<'t> Collector<'t> {
 
     /// Binds the names of a declaration pattern; `value` is what is destructured, `path` the
     /// member path taken so far.
+    /// Binds the names of a destructuring pattern, unless it is nested too deep.
     fn bind_pattern(
+        &mut self,
+        pattern: Node<'t>,
+        scope: usize,
+        position: usize,
+        value: Option<Node<'t>>,
+        path: &[String],
+        context: &Context,
+    ) {
+        if self.facts.nesting.enter(pattern) {
+            self.bind_pattern_node(pattern, scope, position, value, path, context);
+            self.facts.nesting.leave();
+        }
+    }
+
+    fn bind_pattern_node(
         &mut self,
         pattern: Node<'t>,
         scope: usize,
@@ -1119,7 +1146,7 @@ impl<'t> Collector<'t> {
         match left.kind() {
             "identifier" => self.pending.push(PendingAssignment {
                 name_node: left,
-                position: statement_of(node).start,
+                position: statement_of(self.root, node).start,
                 value: right,
             }),
             "member_expression" => {
@@ -1141,7 +1168,7 @@ impl<'t> Collector<'t> {
                     {
                         self.pending.push(PendingAssignment {
                             name_node: property,
-                            position: statement_of(node).start,
+                            position: statement_of(self.root, node).start,
                             value: right,
                         });
                     }
@@ -1156,7 +1183,7 @@ impl<'t> Collector<'t> {
                             name,
                             AttributeAssignment {
                                 value: right,
-                                statement: statement_of(node),
+                                statement: statement_of(self.root, node),
                                 scope: context.scope,
                             },
                         );
@@ -1451,7 +1478,7 @@ impl<'t> Collector<'t> {
             return;
         };
         if let Some(module) = require_module(node, self.source) {
-            let statement = statement_of(node);
+            let statement = statement_of(self.root, node);
             self.facts.imports.push(ImportSite {
                 module,
                 range: node.byte_range(),
@@ -1589,7 +1616,22 @@ fn is_parameter_property(parameter: Node<'_>) -> bool {
 }
 
 /// How the expression `node` is used by its parent.
-fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
+fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) -> UseKind {
+    // Parentheses, `await` and type assertions pass the value on: the use is the wrapper's.
+    while let Some(wrapper) = parent.filter(|p| {
+        matches!(
+            p.kind(),
+            "parenthesized_expression"
+                | "await_expression"
+                | "non_null_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "type_assertion"
+        )
+    }) {
+        node = wrapper;
+        parent = wrapper.parent();
+    }
     let Some(parent) = parent else {
         return UseKind::Escape;
     };
@@ -1655,12 +1697,6 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
         {
             UseKind::Test
         }
-        "parenthesized_expression"
-        | "await_expression"
-        | "non_null_expression"
-        | "as_expression"
-        | "satisfies_expression"
-        | "type_assertion" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
     }
 }
@@ -1688,16 +1724,13 @@ fn require_root<'t>(mut node: Node<'t>, source: &str) -> Option<Node<'t>> {
 }
 
 /// The statement that contains `node`.
-pub(super) fn statement_of(node: Node<'_>) -> Range<usize> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if matches!(
-            parent.kind(),
+pub(super) fn statement_of<'t>(root: Node<'t>, node: Node<'t>) -> Range<usize> {
+    super::innermost_child_of(root, node, |kind| {
+        matches!(
+            kind,
             "program" | "statement_block" | "class_body" | "switch_case" | "switch_default"
-        ) {
-            return current.byte_range();
-        }
-        current = parent;
-    }
-    node.byte_range()
+        )
+    })
+    .unwrap_or(node)
+    .byte_range()
 }

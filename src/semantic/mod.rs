@@ -250,6 +250,43 @@ pub(crate) struct Facts<'t> {
     /// What the module exports, by name (`""` for the module itself), with the expression
     /// that gives each its value.
     pub(crate) exports: Vec<(String, Node<'t>)>,
+    /// How deep the collector went, and where it stopped descending.
+    pub(crate) nesting: Nesting,
+}
+
+/// How many syntax-tree levels the collectors descend. The recursion that walks a tree is
+/// bounded by this, whatever the input: code nested deeper (a generated concatenation of
+/// thousands of strings, a bundle's nested calls) is not analysed, and the file says so.
+/// Worker threads get a stack sized for this depth (`lint::WORKER_STACK_SIZE`).
+pub(crate) const MAX_NESTING: usize = 1_000;
+
+/// The collectors' depth in the syntax tree, and the first node they did not enter.
+#[derive(Debug, Default)]
+pub(crate) struct Nesting {
+    depth: usize,
+    /// The start byte of the first node left unvisited because it is too deep.
+    cut: Option<usize>,
+}
+
+impl Nesting {
+    /// Steps into `node`; false (and the node is not visited) past [`MAX_NESTING`].
+    fn enter(&mut self, node: Node<'_>) -> bool {
+        if self.depth >= MAX_NESTING {
+            self.cut.get_or_insert(node.start_byte());
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Where the collector stopped descending, when it did.
+    pub(crate) fn cut(&self) -> Option<usize> {
+        self.cut
+    }
 }
 
 impl Facts<'_> {
@@ -488,6 +525,11 @@ impl<'t> Model<'t> {
             template_scope: None,
             memo: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Where the front end stopped descending into code nested too deep, if it did.
+    pub(crate) fn nesting_cut(&self) -> Option<usize> {
+        self.facts.nesting.cut()
     }
 
     /// The model of a file in a project: names imported from relative paths resolve
@@ -1176,8 +1218,8 @@ impl<'t> Model<'t> {
     /// The byte range of the statement that holds `node`.
     pub(crate) fn statement_of(&self, node: Node<'_>) -> Range<usize> {
         match self.language.family() {
-            crate::language::Family::Python => python::statement_of(node),
-            crate::language::Family::JavaScript => javascript::statement_of(node),
+            crate::language::Family::Python => python::statement_of(self.root, node),
+            crate::language::Family::JavaScript => javascript::statement_of(self.root, node),
         }
     }
 
@@ -1328,6 +1370,26 @@ impl<'t> Model<'t> {
         }
         None
     }
+}
+
+/// The child of the innermost ancestor of `node` whose kind `container` accepts, on the way
+/// to `node` (the node itself when its parent is one). Found from the root down: each
+/// `Node::parent` costs the node's depth, so climbing to an ancestor would cost its square.
+pub(crate) fn innermost_child_of<'t>(
+    root: Node<'t>,
+    node: Node<'t>,
+    container: impl Fn(&str) -> bool,
+) -> Option<Node<'t>> {
+    let mut current = root;
+    let mut found = None;
+    while current.id() != node.id() {
+        let child = current.child_with_descendant(node)?;
+        if container(current.kind()) {
+            found = Some(child);
+        }
+        current = child;
+    }
+    found
 }
 
 /// The identifier at the root of a member chain (`adal` in `adal.AuthenticationContext`).

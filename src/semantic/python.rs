@@ -77,6 +77,8 @@ struct Context {
 
 struct Collector<'t> {
     source: &'t str,
+    /// The tree's root, to find a node's statement from the top down.
+    root: Node<'t>,
     facts: Facts<'t>,
     /// Names declared `global` per function scope.
     globals: Vec<(usize, HashSet<String>)>,
@@ -85,6 +87,7 @@ struct Collector<'t> {
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
     let mut collector = Collector {
         source,
+        root: tree.root_node(),
         facts: Facts::default(),
         globals: Vec::new(),
     };
@@ -146,7 +149,15 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// Visits `node` unless it is nested too deep (see [`super::MAX_NESTING`]).
     fn visit(&mut self, node: Node<'t>, context: &Context) {
+        if self.facts.nesting.enter(node) {
+            self.visit_node(node, context);
+            self.facts.nesting.leave();
+        }
+    }
+
+    fn visit_node(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "import_statement" => self.import(node, context),
             "import_from_statement" => self.import_from(node, context),
@@ -480,7 +491,7 @@ impl<'t> Collector<'t> {
         while let Some(inner) = value.filter(|v| v.kind() == "assignment") {
             value = inner.child_by_field_name("right");
         }
-        let statement = statement_of(node);
+        let statement = statement_of(self.root, node);
         if let Some(left) = left {
             match (left.kind(), value) {
                 ("identifier", Some(value)) => {
@@ -546,7 +557,15 @@ impl<'t> Collector<'t> {
     }
 
     /// Binds every name in an assignment target to an unknown value.
+    /// Binds the names an assignment target declares, unless it is nested too deep.
     fn bind_targets(&mut self, target: Node<'t>, context: &Context, position: usize) {
+        if self.facts.nesting.enter(target) {
+            self.bind_target_node(target, context, position);
+            self.facts.nesting.leave();
+        }
+    }
+
+    fn bind_target_node(&mut self, target: Node<'t>, context: &Context, position: usize) {
         if target.kind() == "identifier" {
             self.bind(context, target, position, BindingValue::Unknown);
             return;
@@ -777,7 +796,14 @@ fn is_read_with_get(node: Node<'_>, source: &str) -> bool {
 }
 
 /// How the expression `node` is used by its parent.
-fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
+fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) -> UseKind {
+    // Parentheses and `await` pass the value on: the use is the wrapper's.
+    while let Some(wrapper) =
+        parent.filter(|p| matches!(p.kind(), "parenthesized_expression" | "await"))
+    {
+        node = wrapper;
+        parent = wrapper.parent();
+    }
     let Some(parent) = parent else {
         return UseKind::Escape;
     };
@@ -808,7 +834,6 @@ fn use_kind(node: Node<'_>, parent: Option<Node<'_>>, source: &str) -> UseKind {
         }
         // `a if condition else b`: the condition is the second named child.
         "conditional_expression" if parent.named_child(1) == Some(node) => UseKind::Test,
-        "parenthesized_expression" | "await" => use_kind(parent, parent.parent(), source),
         _ => UseKind::Escape,
     }
 }
@@ -823,15 +848,10 @@ fn key_of<'t>(node: Node<'t>, source: &str) -> Option<Key<'t>> {
 }
 
 /// The statement that contains `node` (the nearest ancestor that is a statement).
-pub(super) fn statement_of(node: Node<'_>) -> Range<usize> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if matches!(parent.kind(), "block" | "module") {
-            return current.byte_range();
-        }
-        current = parent;
-    }
-    node.byte_range()
+pub(super) fn statement_of<'t>(root: Node<'t>, node: Node<'t>) -> Range<usize> {
+    super::innermost_child_of(root, node, |kind| matches!(kind, "block" | "module"))
+        .unwrap_or(node)
+        .byte_range()
 }
 
 /// A dotted name with any internal whitespace removed (`adal . constants` is legal).
