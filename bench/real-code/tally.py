@@ -77,7 +77,7 @@ def read(path):
 
 def walk(root):
     for d, dirs, files in os.walk(root):
-        dirs[:] = [x for x in dirs if x != ".git"]
+        dirs[:] = [x for x in dirs if x not in (".git", "__pycache__")]
         for f in files:
             p = os.path.join(d, f)
             if os.path.islink(p) or not os.path.isfile(p):
@@ -121,9 +121,11 @@ def check(path, method=None):
     """(method, error or None). method None: pick the first that passes on this file."""
     ext = os.path.splitext(path)[1].lower()
     if ext == ".py":
-        r = subprocess.run([sys.executable, "-m", "py_compile", path], capture_output=True, text=True)
+        # compile() without writing bytecode: py_compile would leave __pycache__ in the trees
+        r = subprocess.run([sys.executable, "-c", "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')", path],
+                           capture_output=True, text=True)
         err = (r.stderr.strip().splitlines() or [""])[-1] if r.returncode else None
-        return "py_compile", err
+        return "python compile()", err
     if ext in (".js", ".cjs", ".mjs") and method in (None, "node --check"):
         r = subprocess.run(["node", "--check", path], capture_output=True, text=True)
         if r.returncode == 0 or method == "node --check":
