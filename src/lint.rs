@@ -159,6 +159,16 @@ pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoo
 /// file, so that every other file is still reported. The caller resets whatever per-worker
 /// state the panic may have left half-updated.
 fn isolated<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, String> {
+    let work = || {
+        // Debug builds can be told to fail on one file, so tests can prove the isolation.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("ADALINT_TEST_PANIC_IN")
+            .is_some_and(|name| path.file_name() == Some(name.as_os_str()))
+        {
+            panic!("a panic injected by ADALINT_TEST_PANIC_IN");
+        }
+        work()
+    };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(value) => Ok(value),
         Err(payload) => {
@@ -1100,7 +1110,7 @@ pub fn lint_text(
                     lint_source(
                         &mut Parsers::default(),
                         &file,
-                        SourceText::new(text),
+                        SourceText::from_file_text(text),
                         selection,
                         &options,
                         &Project::default(),

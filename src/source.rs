@@ -56,16 +56,26 @@ impl SourceText {
         Ok(SourceText::from_string(text, invalid_utf8_at))
     }
 
-    /// Wraps text that is already a string (tests, fixed output).
+    /// Wraps text that is already decoded (fixed output, a report's text), as it is: a
+    /// `U+FEFF` it starts with is content here, not a byte-order mark.
     pub fn new(text: &str) -> SourceText {
+        SourceText::from_parts(text.to_string(), false, None)
+    }
+
+    /// Wraps the text of a file that is already a string (tests, editors): a leading
+    /// byte-order mark is the file's, as [`Self::decode`] takes it.
+    pub fn from_file_text(text: &str) -> SourceText {
         SourceText::from_string(text.to_string(), None)
     }
 
     fn from_string(text: String, invalid_utf8_at: Option<usize>) -> SourceText {
-        let (bom, text) = match text.strip_prefix(UTF8_BOM) {
-            Some(rest) => (true, rest.to_string()),
-            None => (false, text),
-        };
+        match text.strip_prefix(UTF8_BOM) {
+            Some(rest) => SourceText::from_parts(rest.to_string(), true, invalid_utf8_at),
+            None => SourceText::from_parts(text, false, invalid_utf8_at),
+        }
+    }
+
+    fn from_parts(text: String, bom: bool, invalid_utf8_at: Option<usize>) -> SourceText {
         let newline = match text.find('\n') {
             Some(index) if index > 0 && text.as_bytes()[index - 1] == b'\r' => Newline::CrLf,
             _ => Newline::Lf,
