@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod exclusion;
 pub mod fingerprint;
 pub mod fix;
 pub mod identity;
@@ -123,7 +124,17 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         .num_threads(settings.threads)
         .build()
         .context("cannot start the worker threads")?;
-    let walked = walk::walk(&settings.paths, settings.ignore_files, settings.threads);
+    let exclusion = exclusion::Exclusion::new(
+        settings.default_excludes,
+        settings.named_paths,
+        config.as_ref(),
+    );
+    let walked = walk::walk_excluding(
+        &settings.paths,
+        settings.ignore_files,
+        &exclusion,
+        settings.threads,
+    );
     let roots: Vec<_> = settings
         .paths
         .iter()
@@ -134,22 +145,14 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
-    let targets: Vec<SourcePath> = walked
-        .files
-        .iter()
-        .filter(|file| {
-            settings.paths.contains(&file.path)
-                || !config.as_ref().is_some_and(|c| c.excludes(&file.path))
-        })
-        .cloned()
-        .collect();
+    let targets = &walked.files;
     let lint = |files: &[SourcePath], selection: &Selection<'_>| {
         pool.install(|| lint::lint_sources(files, selection, &options))
     };
-    let sources = lint_per_file_ignores(&targets, config.as_ref(), settings, &registry, lint)?;
+    let sources = lint_per_file_ignores(targets, config.as_ref(), settings, &registry, lint)?;
     // Manifests are decided once, from every source file's imports after its fixes.
     let mut files = pool.install(|| {
-        lint::lint_manifests(&targets, sources, &walked.manifests, &selection, &options)
+        lint::lint_manifests(targets, sources, &walked.manifests, &selection, &options)
     });
     let notices = baseline::apply(&settings.baseline, &mut files)?;
     let rules: Vec<RuleDoc> = registry
@@ -168,6 +171,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         rules,
         notices,
+        excluded_by_default: walked.excluded_by_default,
     };
     let format = settings.format.unwrap_or(Format::Text);
     let mut emitter = match settings.report {

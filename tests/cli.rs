@@ -421,7 +421,12 @@ fn check_report_shape(report: &Value) {
     let summary = object_with_keys(
         &top["summary"],
         "summary",
-        &["files_scanned", "files_parsed", "diagnostics"],
+        &[
+            "files_scanned",
+            "files_parsed",
+            "diagnostics",
+            "files_excluded_by_default",
+        ],
     );
     let count = |key: &str| {
         summary[key]
@@ -635,7 +640,8 @@ fn paths_named_on_the_command_line_are_scanned_even_when_ignored() {
 #[test]
 fn no_ignore_scans_ignored_and_hidden_files() {
     let fx = ignore_tree();
-    let (run, report) = fx.json(&["--no-ignore"]);
+    // `build/` is also one of the default excludes, which `--no-ignore` keeps.
+    let (run, report) = fx.json(&["--no-ignore", "--no-default-excludes"]);
     run.expect_code(1);
     assert_eq!(
         report.paths(),

@@ -12,6 +12,7 @@
 //!
 //! Edited manifests must still read as their format, or they are left unchanged.
 
+use crate::exclusion;
 use crate::rule::module_matches;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -486,6 +487,14 @@ fn applicability(
                 "Bower's registry has no MSAL package: `{name}` is published on npm only. Declare it in `package.json` (`npm install {name}@{requirement}`) and load it from there.",
                 name = successor.name,
                 requirement = successor.requirement.as_deref().unwrap_or_default()
+            ),
+        );
+    }
+    if let Some(directory) = exclusion::installed_package_directory(&state.path) {
+        return (
+            Applicability::DisplayOnly,
+            format!(
+                "The manifest is inside `{directory}`: another package's, installed there; update or replace that package instead."
             ),
         );
     }
