@@ -21,6 +21,7 @@ pub mod fix;
 pub mod identity;
 mod imports;
 pub mod language;
+pub mod library_project;
 pub mod lint;
 pub mod manifest;
 mod page;
@@ -129,7 +130,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         settings.named_paths,
         config.as_ref(),
     );
-    let walked = walk::walk_excluding(
+    let mut walked = walk::walk_excluding(
         &settings.paths,
         settings.ignore_files,
         &exclusion,
@@ -145,6 +146,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
+    let mut notices = library_project::set_aside(&mut walked, &registry);
     let targets = &walked.files;
     let lint = |files: &[SourcePath], selection: &Selection<'_>| {
         pool.install(|| lint::lint_sources(files, selection, &options))
@@ -154,7 +156,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     let mut files = pool.install(|| {
         lint::lint_manifests(targets, sources, &walked.manifests, &selection, &options)
     });
-    let notices = baseline::apply(&settings.baseline, &mut files)?;
+    notices.extend(baseline::apply(&settings.baseline, &mut files)?);
     let rules: Vec<RuleDoc> = registry
         .rules()
         .enumerate()

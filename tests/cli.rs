@@ -1664,3 +1664,48 @@ fn broken_pipe_on_stdout_exits_cleanly() {
         assert_eq!(code, Some(0), "adalint {args:?} on a closed pipe");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A library's own source
+// ---------------------------------------------------------------------------------------------
+
+/// Checkouts of `adal-node` and `msal` beside an application: the libraries' own files are
+/// set aside with a notice each; the application and a look-alike package are reported.
+#[test]
+fn a_library_checkout_is_not_reported_as_usage() {
+    let dir = support_root().join("fixtures/javascript/library-checkouts");
+    let output = Command::new(env!("CARGO_BIN_EXE_adalint"))
+        .args([".", "--format", "json", "--color", "never"])
+        .current_dir(&dir)
+        .output()
+        .expect("adalint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let paths: std::collections::BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        vec![
+            "adal-node-app/package.json",
+            "adal-node-app/server.js",
+            "app/index.js"
+        ],
+        "{report}"
+    );
+    // With `--format json`, run notices go to standard error beside the report.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        vec![
+            "adalint: warning: `adal-node` is the `adal-node` package itself (its `adal-node/package.json` names it): its 3 files are the library, not uses of it, and are not reported",
+            "adalint: warning: `msal-python` is the `msal` package itself (its `msal-python/pyproject.toml` names it): its 2 files are the library, not uses of it, and are not reported",
+        ]
+    );
+}
+
+fn support_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
