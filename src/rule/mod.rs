@@ -118,6 +118,9 @@ pub(crate) struct PackageDef {
     /// (`azure-common`): report it only where the code imports one of these.
     #[serde(default)]
     pub(crate) only_with: Vec<String>,
+    /// For a DefinitelyTyped package (`@types/adal-angular`): the retired package whose
+    /// types it is. Its replacement ships its own types, so the fix removes the entry.
+    pub(crate) types_for: Option<String>,
 }
 
 /// A package registry.
