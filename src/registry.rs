@@ -34,6 +34,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/azure-common.toml",
         include_str!("../rules/azure-common.toml"),
     ),
+    (
+        "rules/azure-cli-core.toml",
+        include_str!("../rules/azure-cli-core.toml"),
+    ),
     ("rules/azureml.toml", include_str!("../rules/azureml.toml")),
     (
         "rules/aad-graph.toml",

@@ -335,6 +335,22 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// The type references inside an ambient declaration, not the names it declares.
+    fn ambient_types(&mut self, node: Node<'t>) {
+        let declared = node.child_by_field_name("name").map(|n| n.id());
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            if Some(child.id()) == declared {
+                continue;
+            }
+            match child.kind() {
+                "type_identifier" | "nested_type_identifier" => self.type_reference(child),
+                _ => self.ambient_types(child),
+            }
+        }
+    }
+
     /// Binds a type-only name (`interface X`, `type X = ...`).
     fn bind_type(&mut self, node: Node<'t>, context: &Context) {
         if let Some(name) = node.child_by_field_name("name") {
@@ -386,8 +402,9 @@ impl<'t> Collector<'t> {
     fn visit(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "comment" | "hash_bang_line" => {}
-            // `declare var AuthenticationContext: any;` declares a global, binds nothing.
-            "ambient_declaration" => {}
+            // `declare var AuthenticationContext: any;` declares a global, binds nothing; the
+            // types it names are still references (`readonly credentials: T` in a `.d.ts`).
+            "ambient_declaration" => self.ambient_types(node),
             "import_statement" => self.import(node, context),
             "export_statement" if node.child_by_field_name("source").is_some() => {
                 self.re_export(node);
@@ -1351,6 +1368,8 @@ impl<'t> Collector<'t> {
         let module = loaded_module(&module);
         let module_name = format!("{module}:");
         let mut names = Vec::new();
+        // `import { X } from "m"` imports `m:X` by name (an import rule may name a class).
+        let mut submodules = Vec::new();
         let mut cursor = node.walk();
         let clauses: Vec<Node<'t>> = node
             .named_children(&mut cursor)
@@ -1406,6 +1425,7 @@ impl<'t> Collector<'t> {
                             let target = if imported_name == "default" {
                                 module_name.clone()
                             } else {
+                                submodules.push(format!("{module_name}{imported_name}"));
                                 format!("{module_name}{imported_name}")
                             };
                             let type_only = statement_type_only || has_type_keyword(specifier);
@@ -1436,7 +1456,7 @@ impl<'t> Collector<'t> {
             statement: node.byte_range(),
             names,
             statement_names: count,
-            submodules: Vec::new(),
+            submodules,
         });
     }
 
