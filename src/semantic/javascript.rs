@@ -462,7 +462,12 @@ impl<'t> Collector<'t> {
                     }
                 }
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.visit_children(body, context);
+                    if node.kind() == "enum_declaration" {
+                        self.visit_children(body, context);
+                    } else {
+                        // A namespace's declarations are its own (`local.TokenResponse`).
+                        self.block(body, context, true);
+                    }
                 }
             }
             "array" => {
@@ -1519,6 +1524,10 @@ impl<'t> Collector<'t> {
             }
         } else {
             self.visit(callee, context);
+        }
+        // `new Map<string, adal.TokenResponse>()`: the types are references.
+        if let Some(types) = node.child_by_field_name("type_arguments") {
+            self.visit(types, context);
         }
         if let Some(list) = node.child_by_field_name("arguments") {
             self.visit(list, context);
