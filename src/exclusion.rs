@@ -171,8 +171,17 @@ fn is_default_exclude(component: &Component<'_>) -> bool {
 }
 
 /// The installed-packages directory (`node_modules`, `site-packages`, ...) a path is inside,
+/// as given or once resolved (a run started inside `node_modules/pkg` names `./lib/x.js`),
 /// if any: its code belongs to another package and is never fixed.
 pub fn installed_package_directory(path: &Path) -> Option<&'static str> {
+    installed_package_component(path).or_else(|| {
+        std::fs::canonicalize(path)
+            .ok()
+            .and_then(|resolved| installed_package_component(&resolved))
+    })
+}
+
+fn installed_package_component(path: &Path) -> Option<&'static str> {
     path.components().find_map(|component| match component {
         Component::Normal(name) => name
             .to_str()

@@ -244,3 +244,12 @@ fn force_exclude_applies_the_excludes_to_named_paths() {
     let configured = project.run(&["src/auth.js", "--format", "json"]);
     assert!(rules(&configured.stdout).is_empty(), "{}", configured.all());
 }
+
+#[test]
+fn a_run_started_inside_node_modules_fixes_nothing_there() {
+    let project = vendored_project();
+    let inside = project.path().join("node_modules/legacy-sdk");
+    let output = adalint(&inside, &[".", "--fix"]);
+    assert_eq!(output.code, 1, "{}", output.all());
+    assert_eq!(project.read("node_modules/legacy-sdk/lib/auth.js"), NODE);
+}
