@@ -1557,6 +1557,19 @@ impl<'t> Collector<'t> {
     }
 
     /// Records a name, member chain or call in expression position.
+    /// True for a chain read straight off a `require(...)` (`require("m").Member`): the
+    /// import site reports it.
+    fn reads_a_require(&self, node: Node<'t>) -> bool {
+        let mut root = node;
+        while matches!(root.kind(), "member_expression" | "subscript_expression") {
+            match root.child_by_field_name("object") {
+                Some(object) => root = object,
+                None => break,
+            }
+        }
+        root != node && require_module(root, self.source).is_some()
+    }
+
     fn expression(&mut self, node: Node<'t>) {
         if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
             self.facts.name_reads.push(node);
@@ -1582,6 +1595,7 @@ impl<'t> Collector<'t> {
                 | "subscript_expression"
                 | "shorthand_property_identifier"
         ) && !is_object_of_member
+            && !self.reads_a_require(node)
         {
             let called = parent.is_some_and(|p| {
                 (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
