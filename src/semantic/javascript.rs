@@ -1465,6 +1465,31 @@ impl<'t> Collector<'t> {
         });
     }
 
+    /// `const { X, Y: Z } = require("m")` imports `m:X` and `m:Y` by name, as
+    /// `import { X } from "m"` does.
+    fn destructured_names(&self, call: Node<'t>, module: &str) -> Vec<String> {
+        let Some(pattern) = call
+            .parent()
+            .filter(|p| p.kind() == "variable_declarator")
+            .and_then(|p| p.child_by_field_name("name"))
+            .filter(|n| n.kind() == "object_pattern")
+        else {
+            return Vec::new();
+        };
+        let mut cursor = pattern.walk();
+        pattern
+            .named_children(&mut cursor)
+            .filter_map(|property| match property.kind() {
+                "shorthand_property_identifier_pattern" => Some(property),
+                "pair_pattern" => property
+                    .child_by_field_name("key")
+                    .filter(|k| k.kind() == "property_identifier"),
+                _ => None,
+            })
+            .map(|key| format!("{module}:{}", self.text(key)))
+            .collect()
+    }
+
     fn call(&mut self, node: Node<'t>, context: &Context) {
         let callee_field = if node.kind() == "new_expression" {
             "constructor"
@@ -1477,13 +1502,14 @@ impl<'t> Collector<'t> {
         };
         if let Some(module) = require_module(node, self.source) {
             let statement = statement_of(node);
+            let submodules = self.destructured_names(node, &module);
             self.facts.imports.push(ImportSite {
                 module,
                 range: node.byte_range(),
                 statement,
                 names: Vec::new(),
                 statement_names: 0,
-                submodules: Vec::new(),
+                submodules,
             });
             return;
         }
