@@ -18,6 +18,7 @@ use toml::Spanned;
 
 use crate::emit::Format;
 use crate::error::ConfigError;
+use crate::exclusion::NamedPaths;
 use crate::settings::{ConfigSource, FixTarget, Settings};
 
 const FILE_NAME: &str = "adalint.toml";
@@ -85,7 +86,8 @@ pub struct Config {
     exclude: Option<GlobSet>,
     /// `extend-exclude`: added to the excludes (default or not).
     extend_exclude: GlobSet,
-    force_exclude: bool,
+    /// `force-exclude`: whether the excludes apply to paths named on the command line.
+    named_paths: NamedPaths,
     per_file_ignores: Vec<(GlobSet, Vec<String>)>,
 }
 
@@ -107,8 +109,8 @@ impl Config {
     }
 
     /// `force-exclude = true`: excludes apply to paths named on the command line too.
-    pub fn force_exclude(&self) -> bool {
-        self.force_exclude
+    pub fn named_paths(&self) -> NamedPaths {
+        self.named_paths
     }
 
     /// The rules ignored for one file by `per-file-ignores`, sorted.
@@ -250,7 +252,11 @@ fn load_file(path: &Path) -> Result<Config, ConfigError> {
         format: definition.format.map(Format::from),
         exclude,
         extend_exclude,
-        force_exclude: definition.force_exclude.unwrap_or(false),
+        named_paths: if definition.force_exclude == Some(true) {
+            NamedPaths::Exclude
+        } else {
+            NamedPaths::Scan
+        },
         per_file_ignores,
     })
 }
@@ -334,6 +340,6 @@ mod tests {
         let root = std::fs::canonicalize(dir.path()).expect("root");
         assert!(loaded.excludes(&root.join("generated/client.py")));
         assert!(!loaded.replaces_default_excludes());
-        assert!(loaded.force_exclude());
+        assert_eq!(loaded.named_paths(), NamedPaths::Exclude);
     }
 }

@@ -109,9 +109,9 @@ impl<'c> Exclusion<'c> {
             Some(config) if config.replaces_default_excludes() => DefaultExcludes::Off,
             _ => defaults,
         };
-        let named = match config {
-            Some(config) if config.force_exclude() => NamedPaths::Exclude,
-            _ => named,
+        let named = match (named, config) {
+            (NamedPaths::Scan, Some(config)) => config.named_paths(),
+            (named, _) => named,
         };
         Exclusion {
             defaults,
