@@ -1,6 +1,7 @@
 //! The packages a `Dockerfile` installs: the arguments of `pip install` (also `pip3`,
 //! `python -m pip`) and `npm install` / `npm i` / `yarn add` / `pnpm add` in its `RUN`
-//! instructions, across `\` continuation lines. Each package argument is an entry of its own
+//! instructions, in shell form across `\` continuation lines or in exec form
+//! (`RUN ["pip", "install", "adal"]`). Each package argument is an entry of its own
 //! registry, with the bytes of the shell word (quotes included), so a replacement rewrites
 //! that word only. Options and their values (`-r requirements.txt`, `--index-url URL`),
 //! paths and URLs are not packages.
@@ -59,18 +60,28 @@ struct Word<'a> {
     start: usize,
 }
 
+/// How a `RUN` instruction gives its command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `RUN pip install adal`: a shell command line.
+    Shell,
+    /// `RUN ["pip", "install", "adal"]`: a JSON array of arguments.
+    Exec,
+}
+
 pub(super) fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    for words in run_instructions(text) {
-        scan_commands(&words, &mut parsed);
+    for (form, words) in run_instructions(text) {
+        scan_commands(text, form, &words, &mut parsed);
     }
     parsed
 }
 
-/// The words of every `RUN` instruction (shell form), continuation lines joined, comments
-/// dropped. `&&`, `||`, `;` and `|` are words of their own.
-fn run_instructions(text: &str) -> Vec<Vec<Word<'_>>> {
-    let mut instructions: Vec<Vec<Word<'_>>> = Vec::new();
+/// The words of every `RUN` instruction, continuation lines joined, comments dropped. In
+/// shell form `&&`, `||`, `;` and `|` are words of their own; in exec form the words are the
+/// array's strings, quotes included.
+fn run_instructions(text: &str) -> Vec<(Form, Vec<Word<'_>>)> {
+    let mut instructions: Vec<(Form, Vec<Word<'_>>)> = Vec::new();
     let mut continuing = false;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
@@ -92,7 +103,12 @@ fn run_instructions(text: &str) -> Vec<Vec<Word<'_>>> {
             if !is_run {
                 continue;
             }
-            instructions.push(Vec::new());
+            let form = if trimmed[3..].trim_start().starts_with('[') {
+                Form::Exec
+            } else {
+                Form::Shell
+            };
+            instructions.push((form, Vec::new()));
             (&trimmed[3..], start + indent + 3)
         };
         let (body, continued) = match body.trim_end().strip_suffix('\\') {
@@ -100,24 +116,29 @@ fn run_instructions(text: &str) -> Vec<Vec<Word<'_>>> {
             None => (body, false),
         };
         continuing = continued;
-        if let Some(words) = instructions.last_mut() {
-            split_words(body, body_start, words);
+        if let Some((form, words)) = instructions.last_mut() {
+            split_words(body, body_start, *form, words);
         }
     }
     instructions
 }
 
-/// Splits a line into shell words, keeping quoted words whole and stopping at a comment.
-fn split_words<'a>(line: &'a str, line_start: usize, words: &mut Vec<Word<'a>>) {
+/// Splits a line into words, keeping quoted words whole: shell words up to a comment, or
+/// the strings of an exec-form array.
+fn split_words<'a>(line: &'a str, line_start: usize, form: Form, words: &mut Vec<Word<'a>>) {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
+        let separator = match form {
+            Form::Shell => b.is_ascii_whitespace(),
+            Form::Exec => b.is_ascii_whitespace() || matches!(b, b'[' | b']' | b','),
+        };
+        if separator {
             i += 1;
             continue;
         }
-        if b == b'#' {
+        if b == b'#' && form == Form::Shell {
             return;
         }
         let start = i;
@@ -133,7 +154,9 @@ fn split_words<'a>(line: &'a str, line_start: usize, words: &mut Vec<Word<'a>>) 
                     Some(q) if c == q => quote = None,
                     Some(_) => {}
                     None if c == b'"' || c == b'\'' => quote = Some(c),
-                    None if c.is_ascii_whitespace() || matches!(c, b';' | b'|' | b'&') => break,
+                    None if c.is_ascii_whitespace() => break,
+                    None if form == Form::Shell && matches!(c, b';' | b'|' | b'&') => break,
+                    None if form == Form::Exec && matches!(c, b',' | b']' | b'[') => break,
                     None => {}
                 }
                 i += 1;
@@ -151,7 +174,7 @@ fn is_operator(word: &str) -> bool {
 }
 
 /// Finds the install commands among an instruction's words.
-fn scan_commands(words: &[Word<'_>], parsed: &mut Parsed) {
+fn scan_commands(text: &str, form: Form, words: &[Word<'_>], parsed: &mut Parsed) {
     let mut i = 0;
     while i < words.len() {
         let word = unquote(words[i].text);
@@ -179,17 +202,19 @@ fn scan_commands(words: &[Word<'_>], parsed: &mut Parsed) {
         i += skip;
         while i < words.len() && !is_operator(words[i].text) {
             let word = &words[i];
-            let text = unquote(word.text);
-            if text.starts_with('-') {
+            let argument = unquote(word.text);
+            if argument.starts_with('-') {
                 let valued = match ecosystem {
                     Ecosystem::Pypi => PIP_VALUED,
                     Ecosystem::Npm => NPM_VALUED,
                 };
-                if valued.contains(&text) {
+                if valued.contains(&argument) {
                     i += 1;
                 }
-            } else if let Some(name) = package_name(ecosystem, text) {
-                parsed.entries.push(entry(ecosystem, name, word));
+            } else if let Some(name) = package_name(ecosystem, argument) {
+                parsed
+                    .entries
+                    .push(entry(text, form, ecosystem, name, word));
             }
             i += 1;
         }
@@ -234,16 +259,24 @@ fn package_name(ecosystem: Ecosystem, argument: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-fn entry(ecosystem: Ecosystem, name: String, word: &Word<'_>) -> Entry {
+fn entry(text: &str, form: Form, ecosystem: Ecosystem, name: String, word: &Word<'_>) -> Entry {
     let range = word.start..word.start + word.text.len();
+    // A removal takes the separator before the word too: a space, or an array's comma.
+    let before = match form {
+        Form::Shell => range.start.saturating_sub(1),
+        Form::Exec => text[..range.start]
+            .trim_end()
+            .strip_suffix(',')
+            .map_or(range.start, str::len),
+    };
     Entry {
         name,
         spec: range.clone(),
-        // A removal takes the space before the word too.
-        item: range.start.saturating_sub(1)..range.end,
-        spelling: match ecosystem {
-            Ecosystem::Pypi => Spelling::PipArgument,
-            Ecosystem::Npm => Spelling::NpmArgument,
+        item: before..range.end,
+        spelling: match (ecosystem, form) {
+            (Ecosystem::Pypi, _) => Spelling::PipArgument,
+            (Ecosystem::Npm, Form::Shell) => Spelling::NpmArgument,
+            (Ecosystem::Npm, Form::Exec) => Spelling::NpmArgumentQuoted,
         },
         channel: Channel::Registry,
         ecosystem: Some(ecosystem),
@@ -290,6 +323,16 @@ mod tests {
                 ("adal".to_string(), Ecosystem::Pypi, "adal".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn exec_form_arguments_are_the_array_strings() {
+        let text = "RUN [\"pip\", \"install\", \"--no-cache-dir\", \"adal==1.2.7\"]\nRUN [\"npm\", \"install\", \"adal-node\"]\n";
+        let found = parse(text).entries;
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].spec.clone()], "\"adal==1.2.7\"");
+        assert_eq!(&text[found[0].item.clone()], ", \"adal==1.2.7\"");
+        assert_eq!(found[1].spelling, Spelling::NpmArgumentQuoted);
     }
 
     #[test]

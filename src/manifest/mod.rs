@@ -176,6 +176,9 @@ pub(crate) enum Spelling {
     PipArgument,
     /// An argument of `npm install` in a shell command: `@azure/msal-node@^2.16.2`.
     NpmArgument,
+    /// An argument of `npm install` as a JSON string (a Dockerfile's exec form):
+    /// `"@azure/msal-node@^2.16.2"`.
+    NpmArgumentQuoted,
 }
 
 /// What an entry is to the tool that reads it, which decides what a fix may do with it.
@@ -314,6 +317,7 @@ pub(crate) fn spell(spelling: Spelling, name: &str, requirement: &str) -> String
         Spelling::JsonMember => format!("\"{name}\": \"{requirement}\""),
         Spelling::PipArgument => format!("\"{name}{requirement}\""),
         Spelling::NpmArgument => format!("{name}@{requirement}"),
+        Spelling::NpmArgumentQuoted => format!("\"{name}@{requirement}\""),
     }
 }
 

@@ -433,8 +433,11 @@ fn findings(
         let requirement = successor.requirement.as_deref().unwrap_or_default();
         let (applicability, note) =
             applicability(state, entry, ecosystem, package, successor, sources);
-        // A types package, a bundler setting or a script declares nothing of the successor.
-        let declares = entry.role == Role::Dependency && package.types_for.is_none();
+        // A types package, a bundler setting or a script declares nothing of the successor;
+        // each install command of a Dockerfile stands alone (stages are separate images).
+        let declares = entry.role == Role::Dependency
+            && package.types_for.is_none()
+            && state.kind != ManifestKind::Dockerfile;
         let duplicate = declares && !declared.insert(normalize(ecosystem, replacement));
         let (title, edit) = if let Some(title) = removal_title(entry, package, replacement) {
             (title, removal(&state.text, entry.item.clone()))
