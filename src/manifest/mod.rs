@@ -80,7 +80,7 @@ impl ManifestKind {
             "bower.json" => ManifestKind::BowerJson,
             "angular.json" => ManifestKind::AngularJson,
             "dockerfile" | "containerfile" => ManifestKind::Dockerfile,
-            _ if name.ends_with(".dockerfile") || name.starts_with("dockerfile.") => {
+            _ if name.ends_with(".dockerfile") || is_dockerfile_variant(&name) => {
                 ManifestKind::Dockerfile
             }
             "package-lock.json" | "npm-shrinkwrap.json" => {
@@ -120,6 +120,14 @@ impl ManifestKind {
             _ => Some("#"),
         }
     }
+}
+
+/// `Dockerfile.dev`, `Dockerfile.prod`: a Dockerfile variant, not a document about one
+/// (`Dockerfile.md`).
+fn is_dockerfile_variant(name: &str) -> bool {
+    name.strip_prefix("dockerfile.").is_some_and(|suffix| {
+        !matches!(suffix, "md" | "markdown" | "rst" | "txt" | "adoc" | "html")
+    })
 }
 
 /// `requirements.txt`, `requirements-dev.txt`, `dev-requirements.in`, `constraints.txt`, and any
@@ -363,6 +371,7 @@ mod tests {
         assert_eq!(kind("api.Dockerfile"), Some(ManifestKind::Dockerfile));
         assert_eq!(kind("Dockerfile.dev"), Some(ManifestKind::Dockerfile));
         assert_eq!(kind("dockerfile-notes.md"), None);
+        assert_eq!(kind("Dockerfile.md"), None);
         assert_eq!(
             kind("npm-shrinkwrap.json"),
             Some(ManifestKind::Lock(LockKind::PackageLock))
