@@ -92,6 +92,14 @@ pub struct Args {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Also scan the directories skipped by default (`node_modules`, `dist`, `.venv`, ...).
+    #[arg(long)]
+    pub no_default_excludes: bool,
+
+    /// Apply the excludes to paths named on the command line too.
+    #[arg(long)]
+    pub force_exclude: bool,
+
     /// Exit 0 even when findings remain (tool errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,

@@ -1,8 +1,9 @@
 //! The configuration file: `adalint.toml`, or `[tool.adalint]` in `pyproject.toml`, found
 //! by walking up from the first scanned path (the nearest wins, as in ruff), or named with
-//! `--config`. It may set `select`, `ignore`, `exclude` (globs), `per-file-ignores`, the
-//! fix `target` and the default `format`; flags on the command line override it. Unknown
-//! keys are errors that point at their line.
+//! `--config`. It may set `select`, `ignore`, `exclude` (globs that replace the default
+//! excludes), `extend-exclude` (globs added to them), `force-exclude`, `per-file-ignores`,
+//! the fix `target` and the default `format`; flags on the command line override it.
+//! Unknown keys are errors that point at their line.
 //!
 //! Globs are relative to the directory of the file that holds them. A glob without `/`
 //! matches a file or directory name anywhere below it (`build`, `*_pb2.py`); one with `/`
@@ -17,6 +18,7 @@ use toml::Spanned;
 
 use crate::emit::Format;
 use crate::error::ConfigError;
+use crate::exclusion::NamedPaths;
 use crate::settings::{ConfigSource, FixTarget, Settings};
 
 const FILE_NAME: &str = "adalint.toml";
@@ -29,6 +31,8 @@ struct ConfigDef {
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     exclude: Option<Vec<Spanned<String>>>,
+    extend_exclude: Option<Vec<Spanned<String>>>,
+    force_exclude: Option<bool>,
     per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     target: Option<FixTarget>,
     format: Option<FormatName>,
@@ -78,15 +82,35 @@ pub struct Config {
     pub ignore: Option<Vec<String>>,
     pub target: Option<FixTarget>,
     pub format: Option<Format>,
-    exclude: GlobSet,
+    /// `exclude`: replaces the default excludes when set.
+    exclude: Option<GlobSet>,
+    /// `extend-exclude`: added to the excludes (default or not).
+    extend_exclude: GlobSet,
+    /// `force-exclude`: whether the excludes apply to paths named on the command line.
+    named_paths: NamedPaths,
     per_file_ignores: Vec<(GlobSet, Vec<String>)>,
 }
 
 impl Config {
-    /// True when a walked file is excluded.
+    /// True when a walked file or directory is excluded by `exclude` or `extend-exclude`.
     pub fn excludes(&self, path: &Path) -> bool {
-        self.relative(path)
-            .is_some_and(|relative| self.exclude.is_match(&relative))
+        self.relative(path).is_some_and(|relative| {
+            self.extend_exclude.is_match(&relative)
+                || self
+                    .exclude
+                    .as_ref()
+                    .is_some_and(|globs| globs.is_match(&relative))
+        })
+    }
+
+    /// True when the configuration sets `exclude`, which replaces the default excludes.
+    pub fn replaces_default_excludes(&self) -> bool {
+        self.exclude.is_some()
+    }
+
+    /// `force-exclude = true`: excludes apply to paths named on the command line too.
+    pub fn named_paths(&self) -> NamedPaths {
+        self.named_paths
     }
 
     /// The rules ignored for one file by `per-file-ignores`, sorted.
@@ -212,7 +236,8 @@ fn load_file(path: &Path) -> Result<Config, ConfigError> {
             .build()
             .map_err(|error| ConfigError::new(path, &text, None, error.to_string()))
     };
-    let exclude = compile(definition.exclude.as_deref().unwrap_or_default())?;
+    let exclude = definition.exclude.as_deref().map(&compile).transpose()?;
+    let extend_exclude = compile(definition.extend_exclude.as_deref().unwrap_or_default())?;
     let mut per_file_ignores = Vec::new();
     for (pattern, rules) in definition.per_file_ignores.unwrap_or_default() {
         let spanned = [Spanned::new(0..0, pattern)];
@@ -226,6 +251,12 @@ fn load_file(path: &Path) -> Result<Config, ConfigError> {
         target: definition.target,
         format: definition.format.map(Format::from),
         exclude,
+        extend_exclude,
+        named_paths: if definition.force_exclude == Some(true) {
+            NamedPaths::Exclude
+        } else {
+            NamedPaths::Scan
+        },
         per_file_ignores,
     })
 }
@@ -298,5 +329,17 @@ mod tests {
             vec!["adal-import".to_string()]
         );
         assert!(loaded.ignored_for(&root.join("src/t.py")).is_empty());
+        assert!(loaded.replaces_default_excludes());
+    }
+
+    #[test]
+    fn extend_exclude_keeps_the_defaults() {
+        let text = "extend-exclude = [\"generated\"]\nforce-exclude = true\n";
+        let (dir, loaded) = config(text, FILE_NAME);
+        let loaded = loaded.expect("loads");
+        let root = std::fs::canonicalize(dir.path()).expect("root");
+        assert!(loaded.excludes(&root.join("generated/client.py")));
+        assert!(!loaded.replaces_default_excludes());
+        assert_eq!(loaded.named_paths(), NamedPaths::Exclude);
     }
 }

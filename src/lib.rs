@@ -15,11 +15,13 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod exclusion;
 pub mod fingerprint;
 pub mod fix;
 pub mod identity;
 mod imports;
 pub mod language;
+pub mod library_project;
 pub mod lint;
 pub mod manifest;
 mod page;
@@ -121,7 +123,17 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         Err(message) => anyhow::bail!(message),
     };
     let pool = lint::worker_pool(settings.threads).context("cannot start the worker threads")?;
-    let walked = walk::walk(&settings.paths, settings.ignore_files, settings.threads);
+    let exclusion = exclusion::Exclusion::new(
+        settings.default_excludes,
+        settings.named_paths,
+        config.as_ref(),
+    );
+    let mut walked = walk::walk_excluding(
+        &settings.paths,
+        settings.ignore_files,
+        &exclusion,
+        settings.threads,
+    );
     let roots: Vec<_> = settings
         .paths
         .iter()
@@ -132,24 +144,17 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         parse_time_limit: settings.parse_time_limit,
         roots: &roots,
     };
-    let targets: Vec<SourcePath> = walked
-        .files
-        .iter()
-        .filter(|file| {
-            settings.paths.contains(&file.path)
-                || !config.as_ref().is_some_and(|c| c.excludes(&file.path))
-        })
-        .cloned()
-        .collect();
+    let mut notices = library_project::set_aside(&mut walked, &registry);
+    let targets = &walked.files;
     let lint = |files: &[SourcePath], selection: &Selection<'_>| {
         pool.install(|| lint::lint_sources(files, selection, &options))
     };
-    let sources = lint_per_file_ignores(&targets, config.as_ref(), settings, &registry, lint)?;
+    let sources = lint_per_file_ignores(targets, config.as_ref(), settings, &registry, lint)?;
     // Manifests are decided once, from every source file's imports after its fixes.
     let mut files = pool.install(|| {
-        lint::lint_manifests(&targets, sources, &walked.manifests, &selection, &options)
+        lint::lint_manifests(targets, sources, &walked.manifests, &selection, &options)
     });
-    let notices = baseline::apply(&settings.baseline, &mut files)?;
+    notices.extend(baseline::apply(&settings.baseline, &mut files)?);
     let rules: Vec<RuleDoc> = registry
         .rules()
         .enumerate()
@@ -166,6 +171,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         rules,
         notices,
+        excluded_by_default: walked.excluded_by_default,
     };
     let format = settings.format.unwrap_or(Format::Text);
     let mut emitter = match settings.report {

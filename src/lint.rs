@@ -13,6 +13,7 @@ use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
 use crate::check::{TemplateCode, check};
 use crate::diagnostic::Diagnostic;
+use crate::exclusion;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
 use crate::identity::{self, InventoryItem};
 use crate::imports;
@@ -850,7 +851,14 @@ fn lint_source(
         };
         report.errors.push(nesting_notice(line, consequence));
     } else if fixable {
-        if let Some(line) = syntax_error {
+        if let Some(directory) = exclusion::installed_package_directory(&file.path) {
+            report.errors.push(FileError {
+                message: format!(
+                    "inside `{directory}`: another package's code; findings are reported, fixes are not applied"
+                ),
+                severity: Severity::Notice,
+            });
+        } else if let Some(line) = syntax_error {
             report.errors.push(FileError {
                 message: format!(
                     "syntax error at line {line}: findings are reported, fixes are not applied"

@@ -34,6 +34,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/azure-common.toml",
         include_str!("../rules/azure-common.toml"),
     ),
+    (
+        "rules/azure-cli-core.toml",
+        include_str!("../rules/azure-cli-core.toml"),
+    ),
     ("rules/azureml.toml", include_str!("../rules/azureml.toml")),
     (
         "rules/aad-graph.toml",
@@ -95,6 +99,8 @@ pub struct Registry {
     pub(crate) vocabulary: Vocabulary,
     /// Packages dependency manifests are checked for, from every pack.
     pub(crate) packages: Vec<PackageDef>,
+    /// Packages whose own projects are set aside (`library_project`), from every pack.
+    pub(crate) libraries: Vec<String>,
 }
 
 impl Registry {
@@ -150,6 +156,7 @@ impl Registry {
             packs: Vec::new(),
             vocabulary: Vocabulary::default(),
             packages: Vec::new(),
+            libraries: Vec::new(),
         };
         let mut errors = Vec::new();
         let mut ids: HashMap<String, PathBuf> = HashMap::new();
@@ -285,6 +292,7 @@ impl Registry {
                 }
             }
             registry.packages.extend(pack.packages.iter().cloned());
+            registry.libraries.extend(pack.libraries.iter().cloned());
             registry.vocabulary.globals.extend(pack.globals.clone());
             registry.vocabulary.injected.extend(pack.injected.clone());
             for (module, definition) in &pack.angularjs_modules {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::cli::{Args, ColorArg, FormatArg, Subcommand, TargetArg};
 use crate::emit::{ColorMode, Format, Verbosity};
+use crate::exclusion::{DefaultExcludes, NamedPaths};
 use crate::fix::FixThreshold;
 use crate::lint::FixMode;
 pub use crate::rule::FixTarget;
@@ -81,6 +82,9 @@ pub struct Settings {
     pub threads: usize,
     pub parse_time_limit: std::time::Duration,
     pub ignore_files: IgnoreFiles,
+    pub default_excludes: DefaultExcludes,
+    /// `--force-exclude`: whether named paths are excluded too.
+    pub named_paths: NamedPaths,
     pub findings_exit: FindingsExit,
 }
 
@@ -168,6 +172,16 @@ impl Settings {
                 IgnoreFiles::Disregard
             } else {
                 IgnoreFiles::Respect
+            },
+            default_excludes: if args.no_default_excludes {
+                DefaultExcludes::Off
+            } else {
+                DefaultExcludes::Apply
+            },
+            named_paths: if args.force_exclude {
+                NamedPaths::Exclude
+            } else {
+                NamedPaths::Scan
             },
             findings_exit: if args.exit_zero {
                 FindingsExit::Succeed

@@ -1,12 +1,13 @@
 //! Which files to look at: the `ignore` crate's parallel walker with ripgrep's rules
-//! (`.gitignore`, `.ignore`, hidden files), our language table, and a sorted result so
-//! that everything downstream is deterministic.
+//! (`.gitignore`, `.ignore`, hidden files), the run's excludes (`exclusion`), our language
+//! table, and a sorted result so that everything downstream is deterministic.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::exclusion::{Exclusion, Verdict};
 use crate::language::Language;
 use crate::manifest::{ManifestKind, ManifestPath};
 
@@ -31,14 +32,36 @@ pub struct Walked {
     /// Dependency manifests and lock files (`setup.py` is also a source file).
     pub manifests: Vec<ManifestPath>,
     pub errors: Vec<(PathBuf, String)>,
+    /// Source files and manifests the default excludes left out (`node_modules`, `dist`, ...).
+    pub excluded_by_default: usize,
 }
 
-/// Walks `roots`. A root that is a file is scanned whatever the ignore rules say, when its
-/// language is known.
+/// Walks `roots` with the default excludes. A root that is a file is scanned whatever the
+/// ignore rules say, when its language is known.
 pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Walked {
+    walk_excluding(roots, ignore_files, &Exclusion::default(), threads)
+}
+
+/// Walks `roots`, leaving out what `exclusion` excludes: an excluded directory is not
+/// entered (the files of known kinds in one the defaults exclude are counted, without
+/// following links or reading them).
+pub fn walk_excluding(
+    roots: &[PathBuf],
+    ignore_files: IgnoreFiles,
+    exclusion: &Exclusion<'_>,
+    threads: usize,
+) -> Walked {
     let mut walked = Walked::default();
     let mut directories = Vec::new();
     for root in roots {
+        match exclusion.of_named(root) {
+            Verdict::Included => {}
+            Verdict::Default => {
+                walked.excluded_by_default += count_known_files(root);
+                continue;
+            }
+            Verdict::Configured => continue,
+        }
         match std::fs::metadata(root) {
             Ok(metadata) if metadata.is_file() => {
                 let language = Language::from_path(root);
@@ -90,6 +113,15 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
+                        match exclusion.of_walked(entry.path(), entry.depth()) {
+                            Verdict::Included => {}
+                            Verdict::Default => {
+                                let skipped = count_known_files(entry.path());
+                                found.lock().expect("walker lock").excluded_by_default += skipped;
+                                return WalkState::Skip;
+                            }
+                            Verdict::Configured => return WalkState::Skip,
+                        }
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         let language = Language::from_path(entry.path());
                         let manifest = ManifestKind::from_path(entry.path());
@@ -121,6 +153,7 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
         walked.files.extend(found.files);
         walked.manifests.extend(found.manifests);
         walked.errors.extend(found.errors);
+        walked.excluded_by_default += found.excluded_by_default;
     }
     walked.files.sort();
     // The same file reached twice (`. a.py`, `a.py ./a.py`, a link to a file in the tree)
@@ -134,6 +167,22 @@ pub fn walk(roots: &[PathBuf], ignore_files: IgnoreFiles, threads: usize) -> Wal
     walked.errors.sort();
     walked.errors.dedup();
     walked
+}
+
+/// The source files and manifests at or below `path`, counted for the summary: no link is
+/// followed, no ignore file read, no error reported (the tree is not scanned).
+fn count_known_files(path: &Path) -> usize {
+    let known = |p: &Path| Language::from_path(p).is_some() || ManifestKind::from_path(p).is_some();
+    if path.is_file() {
+        return usize::from(known(path));
+    }
+    WalkBuilder::new(path)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && known(e.path()))
+        .count()
 }
 
 /// What identifies a file whatever the path that reaches it: its device and inode (one

@@ -421,7 +421,12 @@ fn check_report_shape(report: &Value) {
     let summary = object_with_keys(
         &top["summary"],
         "summary",
-        &["files_scanned", "files_parsed", "diagnostics"],
+        &[
+            "files_scanned",
+            "files_parsed",
+            "diagnostics",
+            "files_excluded_by_default",
+        ],
     );
     let count = |key: &str| {
         summary[key]
@@ -635,7 +640,8 @@ fn paths_named_on_the_command_line_are_scanned_even_when_ignored() {
 #[test]
 fn no_ignore_scans_ignored_and_hidden_files() {
     let fx = ignore_tree();
-    let (run, report) = fx.json(&["--no-ignore"]);
+    // `build/` is also one of the default excludes, which `--no-ignore` keeps.
+    let (run, report) = fx.json(&["--no-ignore", "--no-default-excludes"]);
     run.expect_code(1);
     assert_eq!(
         report.paths(),
@@ -1657,4 +1663,49 @@ fn broken_pipe_on_stdout_exits_cleanly() {
         );
         assert_eq!(code, Some(0), "adalint {args:?} on a closed pipe");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A library's own source
+// ---------------------------------------------------------------------------------------------
+
+/// Checkouts of `adal-node` and `msal` beside an application: the libraries' own files are
+/// set aside with a notice each; the application and a look-alike package are reported.
+#[test]
+fn a_library_checkout_is_not_reported_as_usage() {
+    let dir = support_root().join("fixtures/javascript/library-checkouts");
+    let output = Command::new(env!("CARGO_BIN_EXE_adalint"))
+        .args([".", "--format", "json", "--color", "never"])
+        .current_dir(&dir)
+        .output()
+        .expect("adalint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let paths: std::collections::BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        vec![
+            "adal-node-app/package.json",
+            "adal-node-app/server.js",
+            "app/index.js"
+        ],
+        "{report}"
+    );
+    // With `--format json`, run notices go to standard error beside the report.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        vec![
+            "adalint: warning: `adal-node` is the `adal-node` package itself (its `adal-node/package.json` names it): its 3 files are the library, not uses of it, and are not reported",
+            "adalint: warning: `msal-python` is the `msal` package itself (its `msal-python/pyproject.toml` names it): its 2 files are the library, not uses of it, and are not reported",
+        ]
+    );
+}
+
+fn support_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -128,3 +128,128 @@ fn an_explicit_config_file_and_target_are_accepted() {
     let bad = project.run(&[".", "--config", "ci/missing.toml"]);
     assert_eq!(bad.code, 2);
 }
+
+/// A JavaScript file with ADAL and a safe fix (the legacy authority host).
+const NODE: &str = "const adal = require(\"adal-node\");\nconst authority = \"https://login.windows.net/contoso\";\nmodule.exports = new adal.AuthenticationContext(authority);\n";
+
+fn summary(stdout: &str) -> Value {
+    let json: Value = serde_json::from_str(stdout).expect("JSON output");
+    json["summary"].clone()
+}
+
+/// A repository that commits `node_modules/` (no `.gitignore`) and build output.
+fn vendored_project() -> Project {
+    let project = Project::new();
+    project.write("src/auth.js", NODE);
+    project.write("node_modules/legacy-sdk/lib/auth.js", NODE);
+    project.write(
+        "node_modules/legacy-sdk/package.json",
+        "{\"name\": \"legacy-sdk\"}\n",
+    );
+    project.write("dist/auth.js", NODE);
+    project.write("dist/README.txt", "not a file adalint reads\n");
+    project
+}
+
+#[test]
+fn vendored_and_generated_trees_are_skipped_by_default_and_counted() {
+    let project = vendored_project();
+    let output = project.run(&[".", "--format", "json"]);
+    let found = rules(&output.stdout);
+    assert!(found.iter().all(|r| r.starts_with("src/")), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(summary(&output.stdout)["files_excluded_by_default"], 3);
+    let text = project.run(&["."]);
+    assert!(
+        text.stdout
+            .contains("Skipped 3 files in vendored or generated directories"),
+        "{}",
+        text.stdout
+    );
+    let all = project.run(&[".", "--no-default-excludes", "--format", "json"]);
+    assert_eq!(rules(&all.stdout).len(), 9, "{}", all.stdout);
+    assert_eq!(summary(&all.stdout)["files_excluded_by_default"], 0);
+}
+
+#[test]
+fn installed_package_code_is_never_fixed() {
+    let project = vendored_project();
+    let output = project.run(&[".", "--fix", "--unsafe-fixes", "--no-default-excludes"]);
+    assert_eq!(project.read("node_modules/legacy-sdk/lib/auth.js"), NODE);
+    assert!(
+        output.stdout.contains(
+            "node_modules/legacy-sdk/lib/auth.js: inside `node_modules`: another package's code"
+        ),
+        "{}",
+        output.stdout
+    );
+    // Its own source and the build output were fixed (the build output is not another
+    // package's code: it is scanned when asked for).
+    assert!(
+        project
+            .read("src/auth.js")
+            .contains("login.microsoftonline.com")
+    );
+    assert!(
+        project
+            .read("dist/auth.js")
+            .contains("login.microsoftonline.com")
+    );
+    // Named on the command line: scanned, still not fixed.
+    let named = project.run(&["node_modules/legacy-sdk/lib/auth.js", "--fix"]);
+    assert_eq!(named.code, 1, "{}", named.all());
+    assert_eq!(project.read("node_modules/legacy-sdk/lib/auth.js"), NODE);
+}
+
+#[test]
+fn exclude_replaces_the_defaults_and_extend_exclude_adds_to_them() {
+    let project = vendored_project();
+    project.write("legacy/auth.js", NODE);
+    project.write(
+        "adalint.toml",
+        "format = \"json\"\nexclude = [\"legacy\"]\n",
+    );
+    let replaced = rules(&project.run(&["."]).stdout);
+    assert!(
+        replaced.iter().any(|r| r.starts_with("dist/")),
+        "{replaced:?}"
+    );
+    assert!(
+        !replaced.iter().any(|r| r.starts_with("legacy/")),
+        "{replaced:?}"
+    );
+    project.write(
+        "adalint.toml",
+        "format = \"json\"\nextend-exclude = [\"legacy\"]\n",
+    );
+    let extended = rules(&project.run(&["."]).stdout);
+    assert!(
+        extended.iter().all(|r| r.starts_with("src/")),
+        "{extended:?}"
+    );
+}
+
+#[test]
+fn force_exclude_applies_the_excludes_to_named_paths() {
+    let project = vendored_project();
+    let named = project.run(&["dist/auth.js", "--format", "json"]);
+    assert_eq!(rules(&named.stdout).len(), 3, "{}", named.all());
+    let forced = project.run(&["dist/auth.js", "--force-exclude", "--format", "json"]);
+    assert!(rules(&forced.stdout).is_empty(), "{}", forced.all());
+    assert_eq!(summary(&forced.stdout)["files_excluded_by_default"], 1);
+    project.write(
+        "adalint.toml",
+        "force-exclude = true\nextend-exclude = [\"src\"]\n",
+    );
+    let configured = project.run(&["src/auth.js", "--format", "json"]);
+    assert!(rules(&configured.stdout).is_empty(), "{}", configured.all());
+}
+
+#[test]
+fn a_run_started_inside_node_modules_fixes_nothing_there() {
+    let project = vendored_project();
+    let inside = project.path().join("node_modules/legacy-sdk");
+    let output = adalint(&inside, &[".", "--fix"]);
+    assert_eq!(output.code, 1, "{}", output.all());
+    assert_eq!(project.read("node_modules/legacy-sdk/lib/auth.js"), NODE);
+}

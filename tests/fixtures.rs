@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use adalint::fix::FixThreshold;
 use adalint::language::Language;
 use adalint::lint::{FixMode, LintOptions, has_syntax_errors, lint_sources, lint_text};
+use adalint::manifest::ManifestKind;
 use adalint::registry::Registry;
 use adalint::rule::FixTarget;
 use adalint::source::SourceText;
@@ -54,12 +55,15 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-/// Every fixture input under `dir`, recursively.
+/// Every fixture input under `dir`, recursively, with the manifests (which name a library's
+/// own checkout).
 fn project_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in sorted_entries(dir) {
         if path.is_dir() {
             project_files(&path, out);
-        } else if Language::from_path(&path).is_some() && !is_fixed_twin(&path) {
+        } else if (Language::from_path(&path).is_some() || ManifestKind::from_path(&path).is_some())
+            && !is_fixed_twin(&path)
+        {
             out.push(path);
         }
     }
@@ -232,8 +236,10 @@ fn lint_project(
     registry: &Registry,
     mode: FixMode,
 ) -> (Vec<SourcePath>, Vec<adalint::lint::FileReport>) {
-    let walked = walk(&[root.to_path_buf()], IgnoreFiles::Disregard, 1);
+    let mut walked = walk(&[root.to_path_buf()], IgnoreFiles::Disregard, 1);
     assert!(walked.errors.is_empty(), "{:?}", walked.errors);
+    // A library's own checkout is set aside, as `adalint DIR` sets it aside.
+    adalint::library_project::set_aside(&mut walked, registry);
     let selection = registry.select(&[], &[]).expect("all rules");
     let options = LintOptions {
         mode,
@@ -257,7 +263,9 @@ fn check_project(project: &Path, registry: &Registry) -> Vec<String> {
         let target = root.join(relative);
         std::fs::create_dir_all(target.parent().expect("parent")).expect("directory");
         std::fs::copy(input, &target).expect("copy");
-        let language = Language::from_path(input).expect("fixture language");
+        let Some(language) = Language::from_path(input) else {
+            continue;
+        };
         let text = std::fs::read_to_string(input).expect("fixture is UTF-8");
         let name = relative.to_string_lossy().replace('\\', "/");
         for (line, rule) in expected_markers(&text, language) {

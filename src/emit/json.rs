@@ -74,6 +74,8 @@ struct JsonSummary {
     files_scanned: usize,
     files_parsed: usize,
     diagnostics: usize,
+    /// Source files and manifests in directories the default excludes skip.
+    files_excluded_by_default: usize,
 }
 
 impl Emitter for JsonEmitter {
@@ -128,6 +130,7 @@ impl Emitter for JsonEmitter {
                 files_scanned: report.files.len(),
                 files_parsed: report.files.iter().filter(|f| f.parsed).count(),
                 diagnostics: diagnostics.len(),
+                files_excluded_by_default: report.excluded_by_default,
             },
             diagnostics,
             errors,

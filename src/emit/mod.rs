@@ -30,6 +30,8 @@ pub struct RunReport {
     pub rules: Vec<RuleDoc>,
     /// Things worth saying about the run as a whole (baseline results, for example).
     pub notices: Vec<String>,
+    /// Source files and manifests the default excludes skipped (`node_modules`, `dist`, ...).
+    pub excluded_by_default: usize,
 }
 
 impl RunReport {

@@ -153,6 +153,13 @@ fn plural(count: usize, word: &str) -> String {
 }
 
 fn summary(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
+    if report.excluded_by_default > 0 {
+        writeln!(
+            out,
+            "Skipped {} in vendored or generated directories (`node_modules`, `dist`, `.venv`, ...; `--no-default-excludes` scans them).",
+            plural(report.excluded_by_default, "file")
+        )?;
+    }
     let remaining = report.diagnostics();
     let fixed = report.fixed();
     if fixed > 0 {

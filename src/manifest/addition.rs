@@ -25,7 +25,10 @@ fn preference(state: &State) -> Option<u8> {
         ManifestKind::Requirements => 5,
         ManifestKind::CondaEnvironment => 6,
         ManifestKind::PackageJson => 0,
-        ManifestKind::BowerJson | ManifestKind::Lock(_) => return None,
+        ManifestKind::BowerJson
+        | ManifestKind::AngularJson
+        | ManifestKind::Dockerfile
+        | ManifestKind::Lock(_) => return None,
     })
 }
 

@@ -1,16 +1,18 @@
-//! A JSON scanner that keeps byte ranges, for `package.json` and `bower.json` (edited member
-//! by member so the file keeps its layout) and for the JSON lock files. `serde_json` checks
+//! A JSON scanner that keeps byte ranges, for `package.json`, `bower.json` and `angular.json`
+//! (edited member by member, element by element, so the file keeps its layout) and for the
+//! JSON lock files. `serde_json` checks
 //! the file before and after edits.
 
 use std::ops::Range;
 
-use super::{Channel, Container, Entry, Locked, Parsed, Spelling};
+use super::{Channel, Container, Entry, Locked, Parsed, Role, Spelling};
 
 /// A JSON value with the bytes that spell it.
 #[derive(Debug)]
 pub(super) enum Value {
     Object(Vec<Member>),
-    Array,
+    /// The elements with the bytes that spell each.
+    Array(Vec<(Value, Range<usize>)>),
     String(String),
     Other,
 }
@@ -88,13 +90,14 @@ impl Scanner<'_> {
                 }
                 b'[' => {
                     self.pos += 1;
+                    let mut elements = Vec::new();
                     loop {
                         self.skip_space();
                         if self.bytes.get(self.pos) == Some(&b']') {
                             self.pos += 1;
                             break;
                         }
-                        self.value(depth + 1)?;
+                        elements.push(self.value(depth + 1)?);
                         self.skip_space();
                         match self.bytes.get(self.pos)? {
                             b',' => self.pos += 1,
@@ -105,7 +108,7 @@ impl Scanner<'_> {
                             _ => return None,
                         }
                     }
-                    Value::Array
+                    Value::Array(elements)
                 }
                 b'"' => self.string()?,
                 _ => {
@@ -186,6 +189,8 @@ pub(crate) fn parse_package(text: &str) -> Option<Parsed> {
                 item: package.key_range.start..package.value_range.end,
                 spelling: Spelling::JsonMember,
                 channel: Channel::Registry,
+                ecosystem: None,
+                role: Role::Dependency,
             });
         }
         if member.key == "dependencies" {
@@ -201,6 +206,89 @@ pub(crate) fn parse_package(text: &str) -> Option<Parsed> {
         }
     }
     Some(parsed)
+}
+
+/// `angular.json`: in every project's targets (`projects.*.architect.*.options` and their
+/// `configurations`), the packages named in `allowedCommonJsDependencies` and the scripts
+/// bundled from `node_modules/<package>/...` (`"scripts": ["node_modules/adal-angular/dist/adal.min.js"]`,
+/// or `{ "input": ... }`). An entry's removal takes the element (the edit module widens it to
+/// its comma).
+pub(crate) fn parse_angular(text: &str) -> Option<Parsed> {
+    let root = scan(text.trim_start_matches('\u{feff}'))?;
+    let mut parsed = Parsed::default();
+    collect_angular(&root, &mut parsed, 0);
+    Some(parsed)
+}
+
+fn collect_angular(value: &Value, parsed: &mut Parsed, depth: usize) {
+    let Value::Object(members) = value else {
+        return;
+    };
+    if depth > 16 {
+        return;
+    }
+    for member in members {
+        match (member.key.as_str(), &member.value) {
+            ("allowedCommonJsDependencies", Value::Array(elements)) => {
+                for (element, range) in elements {
+                    if let Value::String(name) = element {
+                        parsed.entries.push(angular_entry(
+                            name.clone(),
+                            range.clone(),
+                            Role::CommonJsAllowance,
+                        ));
+                    }
+                }
+            }
+            ("scripts", Value::Array(elements)) => {
+                for (element, range) in elements {
+                    let input = match element {
+                        Value::String(path) => Some(path),
+                        Value::Object(fields) => fields.iter().find_map(|f| match &f.value {
+                            Value::String(path) if f.key == "input" => Some(path),
+                            _ => None,
+                        }),
+                        _ => None,
+                    };
+                    if let Some(package) = input.and_then(|path| bundled_package(path)) {
+                        parsed.entries.push(angular_entry(
+                            package,
+                            range.clone(),
+                            Role::GlobalScript,
+                        ));
+                    }
+                }
+            }
+            (_, Value::Object(_)) => collect_angular(&member.value, parsed, depth + 1),
+            _ => {}
+        }
+    }
+}
+
+fn angular_entry(name: String, range: Range<usize>, role: Role) -> Entry {
+    Entry {
+        name,
+        spec: range.clone(),
+        item: range,
+        spelling: Spelling::JsonMember,
+        channel: Channel::Registry,
+        ecosystem: None,
+        role,
+    }
+}
+
+/// The package a bundled script comes from: `node_modules/adal-angular/dist/adal.min.js`
+/// and `./node_modules/@scope/name/x.js` name `adal-angular` and `@scope/name`.
+fn bundled_package(path: &str) -> Option<String> {
+    let (_, rest) = path.rsplit_once("node_modules/")?;
+    let mut parts = rest.split('/');
+    let first = parts.next()?;
+    let name = if first.starts_with('@') {
+        format!("{first}/{}", parts.next()?)
+    } else {
+        first.to_string()
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 /// `package-lock.json` / `npm-shrinkwrap.json`: `packages` (lockfile v2, v3) and nested

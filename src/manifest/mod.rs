@@ -3,13 +3,15 @@
 //!
 //! Manifests are not parsed with tree-sitter (only `setup.py` is Python). Each format family
 //! has a scanner that records byte ranges (`requirement` for pip's line formats, `toml_file`
-//! for `pyproject.toml` and `Pipfile`, `json` for `package.json` and `bower.json`, `setup_py`,
-//! and `lock` for lock files), so edits (`edit`) keep the file's formatting and comments.
+//! for `pyproject.toml` and `Pipfile`, `json` for `package.json`, `bower.json` and
+//! `angular.json`, `setup_py`, `dockerfile` for the install commands of a `Dockerfile`, and
+//! `lock` for lock files), so edits (`edit`) keep the file's formatting and comments.
 //! Findings and fixes are planned for the whole project at once by `project` (with `addition`
 //! for the successors fixed code imports), after the sources are linted, because whether a
 //! manifest edit is safe depends on what the code imports.
 
 mod addition;
+mod dockerfile;
 mod edit;
 mod json;
 mod lock;
@@ -37,6 +39,12 @@ pub enum ManifestKind {
     CondaEnvironment,
     PackageJson,
     BowerJson,
+    /// An Angular workspace's `angular.json`: the packages of `allowedCommonJsDependencies`
+    /// and the `scripts` it bundles from `node_modules`.
+    AngularJson,
+    /// A `Dockerfile` (or `Containerfile`): the packages its `RUN` lines install with pip or
+    /// npm.
+    Dockerfile,
     /// A lock file: reported, never edited.
     Lock(LockKind),
 }
@@ -70,6 +78,11 @@ impl ManifestKind {
             "environment.yml" | "environment.yaml" => ManifestKind::CondaEnvironment,
             "package.json" => ManifestKind::PackageJson,
             "bower.json" => ManifestKind::BowerJson,
+            "angular.json" => ManifestKind::AngularJson,
+            "dockerfile" | "containerfile" => ManifestKind::Dockerfile,
+            _ if name.ends_with(".dockerfile") || is_dockerfile_variant(&name) => {
+                ManifestKind::Dockerfile
+            }
             "package-lock.json" | "npm-shrinkwrap.json" => {
                 ManifestKind::Lock(LockKind::PackageLock)
             }
@@ -88,9 +101,11 @@ impl ManifestKind {
         match self {
             ManifestKind::PackageJson
             | ManifestKind::BowerJson
+            | ManifestKind::AngularJson
             | ManifestKind::Lock(LockKind::PackageLock | LockKind::YarnLock | LockKind::PnpmLock) => {
                 Ecosystem::Npm
             }
+            // A Dockerfile installs from both: each entry says which (`Entry::ecosystem`).
             _ => Ecosystem::Pypi,
         }
     }
@@ -100,10 +115,19 @@ impl ManifestKind {
         match self {
             ManifestKind::PackageJson
             | ManifestKind::BowerJson
+            | ManifestKind::AngularJson
             | ManifestKind::Lock(LockKind::PackageLock | LockKind::PipfileLock) => None,
             _ => Some("#"),
         }
     }
+}
+
+/// `Dockerfile.dev`, `Dockerfile.prod`: a Dockerfile variant, not a document about one
+/// (`Dockerfile.md`).
+fn is_dockerfile_variant(name: &str) -> bool {
+    name.strip_prefix("dockerfile.").is_some_and(|suffix| {
+        !matches!(suffix, "md" | "markdown" | "rst" | "txt" | "adoc" | "html")
+    })
 }
 
 /// `requirements.txt`, `requirements-dev.txt`, `dev-requirements.in`, `constraints.txt`, and any
@@ -156,6 +180,26 @@ pub(crate) enum Spelling {
     TomlKey,
     /// A JSON member, `"adal-node": "^0.2.4"`.
     JsonMember,
+    /// An argument of `pip install` in a shell command, quoted: `"msal>=1.23.0"`.
+    PipArgument,
+    /// An argument of `npm install` in a shell command: `@azure/msal-node@^2.16.2`.
+    NpmArgument,
+    /// An argument of `npm install` as a JSON string (a Dockerfile's exec form):
+    /// `"@azure/msal-node@^2.16.2"`.
+    NpmArgumentQuoted,
+}
+
+/// What an entry is to the tool that reads it, which decides what a fix may do with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A dependency declaration: replaced by the successor.
+    Dependency,
+    /// A name in `allowedCommonJsDependencies`: silences a build warning; the successors
+    /// are ES modules, so the entry goes.
+    CommonJsAllowance,
+    /// A script bundled as is (`angular.json` `scripts`): it defines globals that code may
+    /// use without importing anything, so removing it is never certain.
+    GlobalScript,
 }
 
 /// One declared dependency.
@@ -168,6 +212,10 @@ pub(crate) struct Entry {
     pub(crate) item: Range<usize>,
     pub(crate) spelling: Spelling,
     pub(crate) channel: Channel,
+    /// The registry it installs from, when the file mixes them (a `Dockerfile`); otherwise
+    /// the manifest kind's.
+    pub(crate) ecosystem: Option<Ecosystem>,
+    pub(crate) role: Role,
 }
 
 /// Where a declared package is installed from, which decides whether a replacement can be
@@ -246,6 +294,8 @@ pub(crate) fn parse(kind: ManifestKind, text: &str) -> Option<Parsed> {
         ManifestKind::Pyproject => toml_file::parse_pyproject(text),
         ManifestKind::Pipfile => toml_file::parse_pipfile(text),
         ManifestKind::PackageJson | ManifestKind::BowerJson => json::parse_package(text),
+        ManifestKind::AngularJson => json::parse_angular(text),
+        ManifestKind::Dockerfile => Some(dockerfile::parse(text)),
         ManifestKind::Lock(_) => None,
     }
 }
@@ -259,7 +309,7 @@ pub(crate) fn parse_lock(kind: LockKind, text: &str) -> Vec<Locked> {
 pub(crate) fn is_well_formed(kind: ManifestKind, text: &str) -> bool {
     match kind {
         ManifestKind::Pyproject | ManifestKind::Pipfile => text.parse::<toml::Table>().is_ok(),
-        ManifestKind::PackageJson | ManifestKind::BowerJson => {
+        ManifestKind::PackageJson | ManifestKind::BowerJson | ManifestKind::AngularJson => {
             serde_json::from_str::<serde_json::Value>(text).is_ok()
         }
         ManifestKind::SetupPy => setup_py::parse(text).is_some(),
@@ -273,6 +323,9 @@ pub(crate) fn spell(spelling: Spelling, name: &str, requirement: &str) -> String
         Spelling::Pep508 => format!("{name}{requirement}"),
         Spelling::TomlKey => format!("{name} = \"{requirement}\""),
         Spelling::JsonMember => format!("\"{name}\": \"{requirement}\""),
+        Spelling::PipArgument => format!("\"{name}{requirement}\""),
+        Spelling::NpmArgument => format!("{name}@{requirement}"),
+        Spelling::NpmArgumentQuoted => format!("\"{name}@{requirement}\""),
     }
 }
 
@@ -312,6 +365,16 @@ mod tests {
         assert_eq!(
             kind("environment.yml"),
             Some(ManifestKind::CondaEnvironment)
+        );
+        assert_eq!(kind("web/angular.json"), Some(ManifestKind::AngularJson));
+        assert_eq!(kind("Dockerfile"), Some(ManifestKind::Dockerfile));
+        assert_eq!(kind("api.Dockerfile"), Some(ManifestKind::Dockerfile));
+        assert_eq!(kind("Dockerfile.dev"), Some(ManifestKind::Dockerfile));
+        assert_eq!(kind("dockerfile-notes.md"), None);
+        assert_eq!(kind("Dockerfile.md"), None);
+        assert_eq!(
+            kind("npm-shrinkwrap.json"),
+            Some(ManifestKind::Lock(LockKind::PackageLock))
         );
     }
 

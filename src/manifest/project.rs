@@ -12,6 +12,7 @@
 //!
 //! Edited manifests must still read as their format, or they are left unchanged.
 
+use crate::exclusion;
 use crate::rule::module_matches;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -20,7 +21,8 @@ use std::path::{Path, PathBuf};
 use super::addition::add_successors;
 use super::edit::removal;
 use super::{
-    Channel, ManifestKind, ManifestPath, is_well_formed, normalize, parse, parse_lock, spell,
+    Channel, Entry, ManifestKind, ManifestPath, Role, is_well_formed, normalize, parse, parse_lock,
+    spell,
 };
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, apply_fixes};
@@ -411,10 +413,11 @@ fn findings(
     let mut declared: BTreeSet<String> = parsed
         .entries
         .iter()
-        .map(|e| normalize(ecosystem, &e.name))
+        .map(|e| normalize(e.ecosystem.unwrap_or(ecosystem), &e.name))
         .collect();
     let mut out = Vec::new();
     for entry in &parsed.entries {
+        let ecosystem = entry.ecosystem.unwrap_or(ecosystem);
         let Some(package) = retired(packages, ecosystem, &entry.name) else {
             continue;
         };
@@ -427,9 +430,16 @@ fn findings(
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
         let (applicability, note) =
-            applicability(state, entry.channel, package, successor, sources);
-        let duplicate = !declared.insert(normalize(ecosystem, replacement));
-        let (title, edit) = if state.kind == ManifestKind::BowerJson {
+            applicability(state, entry, ecosystem, package, successor, sources);
+        // A types package, a bundler setting or a script declares nothing of the successor;
+        // each install command of a Dockerfile stands alone (stages are separate images).
+        let declares = entry.role == Role::Dependency
+            && package.types_for.is_none()
+            && state.kind != ManifestKind::Dockerfile;
+        let duplicate = declares && !declared.insert(normalize(ecosystem, replacement));
+        let (title, edit) = if let Some(title) = removal_title(entry, package, replacement) {
+            (title, removal(&state.text, entry.item.clone()))
+        } else if state.kind == ManifestKind::BowerJson {
             // Bower cannot install the successor: the entry goes, and the successor is npm's.
             (
                 format!(
@@ -468,15 +478,47 @@ fn findings(
     out
 }
 
+/// The title of a fix that removes the entry instead of replacing it, for entries that are
+/// not the package's declaration.
+fn removal_title(entry: &Entry, package: &PackageDef, replacement: &str) -> Option<String> {
+    match entry.role {
+        Role::CommonJsAllowance => Some(format!(
+            "Remove `{}` from `allowedCommonJsDependencies`: `{replacement}` is an ES module",
+            entry.name
+        )),
+        Role::GlobalScript => Some(format!(
+            "Remove the `{}` script from `scripts`; import `{replacement}` where it is used",
+            entry.name
+        )),
+        Role::Dependency => package.types_for.as_ref().map(|_| {
+            format!(
+                "Remove `{}`: `{replacement}` ships its own types",
+                entry.name
+            )
+        }),
+    }
+}
+
 /// How far a replacement in this manifest (of `package` by `successor`) can be trusted,
 /// and why.
 fn applicability(
     state: &State,
-    channel: Channel,
+    entry: &Entry,
+    ecosystem: Ecosystem,
     package: &PackageDef,
     successor: &PackageDef,
     sources: &[SourceUse<'_>],
 ) -> (Applicability, String) {
+    if entry.role == Role::GlobalScript {
+        return (
+            Applicability::DisplayOnly,
+            format!(
+                "The bundled script defines globals (ADAL.js's `AuthenticationContext`) that code uses without importing `{}`; remove it together with the code that uses them.",
+                package.name
+            ),
+        );
+    }
+    let channel = entry.channel;
     if state.kind == ManifestKind::BowerJson {
         return (
             Applicability::DisplayOnly,
@@ -484,6 +526,14 @@ fn applicability(
                 "Bower's registry has no MSAL package: `{name}` is published on npm only. Declare it in `package.json` (`npm install {name}@{requirement}`) and load it from there.",
                 name = successor.name,
                 requirement = successor.requirement.as_deref().unwrap_or_default()
+            ),
+        );
+    }
+    if let Some(directory) = exclusion::installed_package_directory(&state.path) {
+        return (
+            Applicability::DisplayOnly,
+            format!(
+                "The manifest is inside `{directory}`: another package's, installed there; update or replace that package instead."
             ),
         );
     }
@@ -505,7 +555,6 @@ fn applicability(
         }
         Channel::Registry | Channel::CondaForge => {}
     }
-    let ecosystem = state.kind.ecosystem();
     let still_imports = |source: &SourceUse<'_>| {
         (
             Applicability::DisplayOnly,
@@ -521,6 +570,15 @@ fn applicability(
         if imports_any(source.after, &package.modules) {
             return still_imports(source);
         }
+    }
+    if scanned && package.types_for.is_some() {
+        return (
+            Applicability::Unsafe,
+            format!(
+                "No scanned source file of this project imports `{}` any more, but TypeScript code may still use the global types it declares (`AuthenticationContext`) without importing anything: check that the project still compiles.",
+                package.types_for.as_deref().unwrap_or_default()
+            ),
+        );
     }
     if scanned {
         return (

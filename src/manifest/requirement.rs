@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::{Channel, Container, Entry, Parsed, Spelling};
+use super::{Channel, Container, Entry, Parsed, Role, Spelling};
 
 /// The parts of a PEP 508 requirement in `text`: the name's range, and where the part a
 /// replacement rewrites ends (before a `; marker`, options and trailing space). `None` when
@@ -51,6 +51,8 @@ fn entry_on_line(line: &str, start: usize, item: Range<usize>, channel: Channel)
         item,
         spelling: Spelling::Pep508,
         channel,
+        ecosystem: None,
+        role: Role::Dependency,
     })
 }
 
@@ -387,6 +389,8 @@ fn conda_entry(line: &str, start: usize, item: Range<usize>, channel: Channel) -
         item,
         spelling: Spelling::Pep508,
         channel,
+        ecosystem: None,
+        role: Role::Dependency,
     })
 }
 

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::requirement::requirement_head;
-use super::{Channel, Container, Entry, Parsed, Spelling};
+use super::{Channel, Container, Entry, Parsed, Role, Spelling};
 
 /// What kind of dependency declarations a table holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,6 +133,8 @@ fn scan(text: &str, classify: impl Fn(&str) -> Table) -> Parsed {
                         item: pos..next,
                         spelling: Spelling::TomlKey,
                         channel: Channel::Registry,
+                        ecosystem: None,
+                        role: Role::Dependency,
                     });
                     if main {
                         main_keys_after = Some(end);
@@ -206,6 +208,8 @@ pub(super) fn quoted_entry(text: &str, item: Range<usize>) -> Option<Entry> {
         item,
         spelling: Spelling::Pep508,
         channel: Channel::Registry,
+        ecosystem: None,
+        role: Role::Dependency,
     })
 }
 

@@ -66,6 +66,10 @@ pub(crate) struct PackDef {
     /// successors fixes import (with a `requirement`).
     #[serde(default)]
     pub(crate) packages: Vec<PackageDef>,
+    /// Packages whose own source tree is the library, not a use of it (`adal`,
+    /// `@azure/msal-*`): a scanned project whose manifest names one is not reported.
+    #[serde(default)]
+    pub(crate) libraries: Vec<String>,
     /// Parameters whose string-literal arguments are secrets: masked in every output.
     #[serde(default)]
     pub(crate) secret_parameters: Vec<String>,
@@ -114,6 +118,9 @@ pub(crate) struct PackageDef {
     /// (`azure-common`): report it only where the code imports one of these.
     #[serde(default)]
     pub(crate) only_with: Vec<String>,
+    /// For a DefinitelyTyped package (`@types/adal-angular`): the retired package whose
+    /// types it is. Its replacement ships its own types, so the fix removes the entry.
+    pub(crate) types_for: Option<String>,
 }
 
 /// A package registry.

@@ -338,6 +338,22 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// The type references inside an ambient declaration, not the names it declares.
+    fn ambient_types(&mut self, node: Node<'t>) {
+        let declared = node.child_by_field_name("name").map(|n| n.id());
+        let mut cursor = node.walk();
+        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            if Some(child.id()) == declared {
+                continue;
+            }
+            match child.kind() {
+                "type_identifier" | "nested_type_identifier" => self.type_reference(child),
+                _ => self.ambient_types(child),
+            }
+        }
+    }
+
     /// Binds a type-only name (`interface X`, `type X = ...`).
     fn bind_type(&mut self, node: Node<'t>, context: &Context) {
         if let Some(name) = node.child_by_field_name("name") {
@@ -397,8 +413,9 @@ impl<'t> Collector<'t> {
     fn visit_node(&mut self, node: Node<'t>, context: &Context) {
         match node.kind() {
             "comment" | "hash_bang_line" => {}
-            // `declare var AuthenticationContext: any;` declares a global, binds nothing.
-            "ambient_declaration" => {}
+            // `declare var AuthenticationContext: any;` declares a global, binds nothing; the
+            // types it names are still references (`readonly credentials: T` in a `.d.ts`).
+            "ambient_declaration" => self.ambient_types(node),
             "import_statement" => self.import(node, context),
             "export_statement" if node.child_by_field_name("source").is_some() => {
                 self.re_export(node);
@@ -456,7 +473,12 @@ impl<'t> Collector<'t> {
                     }
                 }
                 if let Some(body) = node.child_by_field_name("body") {
-                    self.visit_children(body, context);
+                    if node.kind() == "enum_declaration" {
+                        self.visit_children(body, context);
+                    } else {
+                        // A namespace's declarations are its own (`local.TokenResponse`).
+                        self.block(body, context, true);
+                    }
                 }
             }
             "array" => {
@@ -1378,6 +1400,8 @@ impl<'t> Collector<'t> {
         let module = loaded_module(&module);
         let module_name = format!("{module}:");
         let mut names = Vec::new();
+        // `import { X } from "m"` imports `m:X` by name (an import rule may name a class).
+        let mut submodules = Vec::new();
         let mut cursor = node.walk();
         let clauses: Vec<Node<'t>> = node
             .named_children(&mut cursor)
@@ -1433,6 +1457,7 @@ impl<'t> Collector<'t> {
                             let target = if imported_name == "default" {
                                 module_name.clone()
                             } else {
+                                submodules.push(format!("{module_name}{imported_name}"));
                                 format!("{module_name}{imported_name}")
                             };
                             let type_only = statement_type_only || has_type_keyword(specifier);
@@ -1463,8 +1488,33 @@ impl<'t> Collector<'t> {
             statement: node.byte_range(),
             names,
             statement_names: count,
-            submodules: Vec::new(),
+            submodules,
         });
+    }
+
+    /// `const { X, Y: Z } = require("m")` imports `m:X` and `m:Y` by name, as
+    /// `import { X } from "m"` does.
+    fn destructured_names(&self, call: Node<'t>, module: &str) -> Vec<String> {
+        let Some(pattern) = call
+            .parent()
+            .filter(|p| p.kind() == "variable_declarator")
+            .and_then(|p| p.child_by_field_name("name"))
+            .filter(|n| n.kind() == "object_pattern")
+        else {
+            return Vec::new();
+        };
+        let mut cursor = pattern.walk();
+        pattern
+            .named_children(&mut cursor)
+            .filter_map(|property| match property.kind() {
+                "shorthand_property_identifier_pattern" => Some(property),
+                "pair_pattern" => property
+                    .child_by_field_name("key")
+                    .filter(|k| k.kind() == "property_identifier"),
+                _ => None,
+            })
+            .map(|key| format!("{module}:{}", self.text(key)))
+            .collect()
     }
 
     fn call(&mut self, node: Node<'t>, context: &Context) {
@@ -1479,13 +1529,14 @@ impl<'t> Collector<'t> {
         };
         if let Some(module) = require_module(node, self.source) {
             let statement = statement_of(self.root, node);
+            let submodules = self.destructured_names(node, &module);
             self.facts.imports.push(ImportSite {
                 module,
                 range: node.byte_range(),
                 statement,
                 names: Vec::new(),
                 statement_names: 0,
-                submodules: Vec::new(),
+                submodules,
             });
             return;
         }
@@ -1527,6 +1578,10 @@ impl<'t> Collector<'t> {
         } else {
             self.visit(callee, context);
         }
+        // `new Map<string, adal.TokenResponse>()`: the types are references.
+        if let Some(types) = node.child_by_field_name("type_arguments") {
+            self.visit(types, context);
+        }
         if let Some(list) = node.child_by_field_name("arguments") {
             self.visit(list, context);
         }
@@ -1555,6 +1610,19 @@ impl<'t> Collector<'t> {
     }
 
     /// Records a name, member chain or call in expression position.
+    /// True for a chain read straight off a `require(...)` (`require("m").Member`): the
+    /// import site reports it.
+    fn reads_a_require(&self, node: Node<'t>) -> bool {
+        let mut root = node;
+        while matches!(root.kind(), "member_expression" | "subscript_expression") {
+            match root.child_by_field_name("object") {
+                Some(object) => root = object,
+                None => break,
+            }
+        }
+        root != node && require_module(root, self.source).is_some()
+    }
+
     fn expression(&mut self, node: Node<'t>) {
         if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
             self.facts.name_reads.push(node);
@@ -1580,6 +1648,7 @@ impl<'t> Collector<'t> {
                 | "subscript_expression"
                 | "shorthand_property_identifier"
         ) && !is_object_of_member
+            && !self.reads_a_require(node)
         {
             let called = parent.is_some_and(|p| {
                 (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))

@@ -1,0 +1,226 @@
+//! A project that is itself one of the libraries adalint migrates from or to: the scanned
+//! tree holds the source of `adal`, `adal-node`, `msrestazure`, `msal`, an
+//! `@azure/msal-*` package, ... (a fork, a checkout, a copy kept beside the code). Its own
+//! manifest says so: the `name` of its `package.json`, the `name` its `setup.py`,
+//! `setup.cfg` or `pyproject.toml` declares. Everything under that manifest's directory is
+//! the library's implementation, not a use of it, and is set aside before linting: neither
+//! reported nor fixed, with one run notice per such project. Which names count is data: the
+//! `libraries` of the packs (`rules/dependencies.toml`).
+
+use std::path::{Path, PathBuf};
+
+use crate::manifest::{ManifestKind, ManifestPath};
+use crate::registry::Registry;
+use crate::walk::{Walked, display};
+
+/// A library's own source tree found among the scanned paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LibraryProject {
+    /// The directory of the manifest that names it.
+    pub root: PathBuf,
+    /// The package name the manifest declares.
+    pub name: String,
+    pub manifest: PathBuf,
+}
+
+/// Removes from `walked` the files and manifests of every library's own project, and says
+/// what was set aside (one notice per project).
+pub fn set_aside(walked: &mut Walked, registry: &Registry) -> Vec<String> {
+    let projects = find(&walked.manifests, &registry.libraries);
+    if projects.is_empty() {
+        return Vec::new();
+    }
+    let inside = |path: &Path| projects.iter().position(|p| path.starts_with(&p.root));
+    let mut counts = vec![0usize; projects.len()];
+    walked.files.retain(|file| match inside(&file.path) {
+        Some(index) => {
+            counts[index] += 1;
+            false
+        }
+        None => true,
+    });
+    walked
+        .manifests
+        .retain(|manifest| match inside(&manifest.path) {
+            Some(index) => {
+                // `setup.py` is both a source and a manifest: counted once, as a source.
+                if manifest.kind != ManifestKind::SetupPy {
+                    counts[index] += 1;
+                }
+                false
+            }
+            None => true,
+        });
+    projects
+        .iter()
+        .zip(counts)
+        .map(|(project, count)| {
+            format!(
+                "`{}` is the `{}` package itself (its `{}` names it): its {} the library, not uses of it, and {} not reported",
+                display(&project.root),
+                project.name,
+                display(&project.manifest),
+                if count == 1 { "1 file is".to_string() } else { format!("{count} files are") },
+                if count == 1 { "is" } else { "are" },
+            )
+        })
+        .collect()
+}
+
+/// The projects among `manifests` whose declared name is one of `libraries` (`*` at the end
+/// of one matches any rest: `@azure/msal-*`). A project inside another keeps its own.
+pub fn find(manifests: &[ManifestPath], libraries: &[String]) -> Vec<LibraryProject> {
+    let mut projects: Vec<LibraryProject> = manifests
+        .iter()
+        .filter_map(|manifest| {
+            let name = declared_name(manifest)?;
+            is_library(&name, libraries).then(|| LibraryProject {
+                root: manifest
+                    .path
+                    .parent()
+                    .map_or_else(PathBuf::new, Path::to_path_buf),
+                name,
+                manifest: manifest.path.clone(),
+            })
+        })
+        .collect();
+    projects.sort_by(|a, b| a.root.cmp(&b.root));
+    projects.dedup_by(|b, a| b.root.starts_with(&a.root));
+    projects
+}
+
+fn is_library(name: &str, libraries: &[String]) -> bool {
+    libraries
+        .iter()
+        .any(|library| match library.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => library.eq_ignore_ascii_case(name),
+        })
+}
+
+/// The package name a manifest declares, for the kinds that declare one.
+fn declared_name(manifest: &ManifestPath) -> Option<String> {
+    let reads_name = matches!(
+        manifest.kind,
+        ManifestKind::PackageJson
+            | ManifestKind::SetupPy
+            | ManifestKind::SetupCfg
+            | ManifestKind::Pyproject
+    );
+    if !reads_name {
+        return None;
+    }
+    let text = std::fs::read_to_string(&manifest.path).ok()?;
+    name_in(manifest.kind, &text)
+}
+
+fn name_in(kind: ManifestKind, text: &str) -> Option<String> {
+    match kind {
+        ManifestKind::PackageJson => serde_json::from_str::<serde_json::Value>(text)
+            .ok()?
+            .get("name")?
+            .as_str()
+            .map(str::to_string),
+        ManifestKind::Pyproject => {
+            let table = text.parse::<toml::Table>().ok()?;
+            let project = table.get("project").and_then(|p| p.get("name"));
+            let poetry = || {
+                table
+                    .get("tool")
+                    .and_then(|t| t.get("poetry"))
+                    .and_then(|p| p.get("name"))
+            };
+            project.or_else(poetry)?.as_str().map(str::to_string)
+        }
+        ManifestKind::SetupCfg => {
+            let mut in_metadata = false;
+            for line in text.lines() {
+                let line = line.trim();
+                if line.starts_with('[') {
+                    in_metadata = line == "[metadata]";
+                } else if in_metadata {
+                    if let Some((key, value)) = line.split_once('=') {
+                        if key.trim() == "name" {
+                            return Some(value.trim().to_string());
+                        }
+                    }
+                }
+            }
+            None
+        }
+        ManifestKind::SetupPy => setup_py_name(text),
+        _ => None,
+    }
+}
+
+/// The string literal passed as `name=` in a `setup.py` (`setup(name='adal', ...)`).
+fn setup_py_name(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("name") {
+        let start = from + found;
+        from = start + 4;
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
+            continue;
+        }
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let value = &rest[1..];
+        if let Some(end) = value.find(quote) {
+            return Some(value[..end].to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_from_each_manifest_kind() {
+        assert_eq!(
+            name_in(
+                ManifestKind::PackageJson,
+                r#"{"name": "adal-node", "version": "0.2.4"}"#
+            ),
+            Some("adal-node".to_string())
+        );
+        assert_eq!(
+            name_in(ManifestKind::Pyproject, "[project]\nname = \"msal\"\n"),
+            Some("msal".to_string())
+        );
+        assert_eq!(
+            name_in(ManifestKind::Pyproject, "[tool.poetry]\nname = \"adal\"\n"),
+            Some("adal".to_string())
+        );
+        assert_eq!(
+            name_in(
+                ManifestKind::SetupCfg,
+                "[options]\nname = x\n[metadata]\nname = msrestazure\n"
+            ),
+            Some("msrestazure".to_string())
+        );
+        let setup = "import re\nfilename = 'x'\nsetup(\n    name='adal',\n    version=v,\n)\n";
+        assert_eq!(
+            name_in(ManifestKind::SetupPy, setup),
+            Some("adal".to_string())
+        );
+    }
+
+    #[test]
+    fn a_star_matches_any_rest() {
+        let libraries = vec!["adal".to_string(), "@azure/msal-*".to_string()];
+        assert!(is_library("@azure/msal-node", &libraries));
+        assert!(is_library("adal", &libraries));
+        assert!(!is_library("adal-angular-wrapper-app", &libraries));
+        assert!(!is_library("@azure/identity", &libraries));
+    }
+}
