@@ -23,6 +23,7 @@ pub mod language;
 pub mod lint;
 pub mod manifest;
 mod page;
+pub mod provenance;
 pub mod redact;
 pub mod registry;
 mod rewrite;
@@ -176,6 +177,11 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         rules,
         notices,
+        // Only SARIF records it, and reading the checkout costs two `git` runs.
+        provenance: match (format, settings.report) {
+            (Format::Sarif, Report::Findings) => provenance::Provenance::detect(),
+            _ => provenance::Provenance::default(),
+        },
     };
     let mut emitter = match settings.report {
         Report::Findings => format.emitter(settings.mode, settings.color, settings.verbosity),

@@ -34,6 +34,8 @@ pub struct RunReport {
     pub rules: Vec<RuleDoc>,
     /// Things worth saying about the run as a whole (baseline results, for example).
     pub notices: Vec<String>,
+    /// The checkout and the CI build the run happened in (for SARIF).
+    pub provenance: crate::provenance::Provenance,
 }
 
 impl RunReport {
