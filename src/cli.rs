@@ -1,4 +1,5 @@
-//! Declares the command line; holds no behaviour (see `settings`).
+//! Declares the command line and the version line `--version` prints; holds no behaviour
+//! (see `settings`).
 
 use std::path::PathBuf;
 use std::sync::LazyLock;

@@ -177,7 +177,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         mode: settings.mode,
         rules,
         notices,
-        // Only SARIF records it, and reading the checkout costs two `git` runs.
+        // Only SARIF records it, and reading the checkout costs a few `git` runs.
         provenance: match (format, settings.report) {
             (Format::Sarif, Report::Findings) => provenance::Provenance::detect(),
             _ => provenance::Provenance::default(),
