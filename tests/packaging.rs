@@ -9,9 +9,9 @@
 //!   packed with `npm pack`, the tarballs installed into a temporary project, and
 //!   `npx adalint` runs the same scan; without the platform package the launcher names it.
 //! * **pre-commit**: `pre-commit try-repo` on the hooks-only repository built from
-//!   `pre-commit/` and `.pre-commit-hooks.yaml`, with pip pointed at the built wheel
-//!   (`PIP_FIND_LINKS`) and no cargo on PATH, runs the hook on a fixture repository and
-//!   reports its findings.
+//!   `pre-commit/` and `.pre-commit-hooks.yaml`, with pip limited to local files (the built
+//!   wheel and setuptools, `PIP_NO_INDEX` + `PIP_FIND_LINKS`) and no cargo on PATH, runs the
+//!   hook on a fixture repository and reports its findings.
 //! * **SARIF**: Microsoft's SARIF Multitool (`@microsoft/sarif-multitool-linux`, pinned in
 //!   `tests/packaging/package.json`) validates the SARIF of `examples/` in a git checkout:
 //!   no errors or warnings under `Sarif;Gh;Ghas`, nor under `Sarif;Ado` with the Azure
@@ -36,6 +36,9 @@ use support::pinned::{
 use support::root;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The build backend of the hooks-only package (`pre-commit/pyproject.toml`), offered to pip
+/// as a local file so the hook's install can run without the index.
+const SETUPTOOLS: &str = "setuptools==84.2.1";
 const BUILD_TIMEOUT: Duration = Duration::from_secs(40 * 60);
 const RUN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
@@ -95,6 +98,8 @@ struct Built {
     tools: PathBuf,
     /// The directory holding the one wheel built.
     wheels: PathBuf,
+    /// A directory holding the setuptools wheel.
+    backend: PathBuf,
     wheel: PathBuf,
 }
 
@@ -139,10 +144,35 @@ fn build() -> Result<Built, String> {
     let [wheel] = found.as_slice() else {
         return Err(format!("expected one wheel, found {found:?}"));
     };
+    let backend = root_dir.join("backend");
+    if !backend.exists() {
+        let out = run_bounded(
+            Command::new(tools.join("python"))
+                .args(["-m", "pip", "download", "--quiet", "--no-deps"])
+                .args([
+                    "--disable-pip-version-check",
+                    "--only-binary",
+                    ":all:",
+                    "-d",
+                ])
+                .arg(backend.with_extension("partial"))
+                .arg(SETUPTOOLS),
+            Duration::from_secs(600),
+        )?;
+        if !out.status.success() {
+            return Err(format!(
+                "pip download {SETUPTOOLS} failed\n{}",
+                describe(&out)
+            ));
+        }
+        fs::rename(backend.with_extension("partial"), &backend)
+            .map_err(|e| format!("rename the backend directory: {e}"))?;
+    }
     Ok(Built {
         tools,
         wheel: wheel.clone(),
         wheels,
+        backend,
     })
 }
 
@@ -221,6 +251,18 @@ fn the_wheel_installs_into_a_fresh_venv_and_scans_like_the_cargo_build() {
     }
 }
 
+/// Unpacks the wheel into `dir`; returns the binary in it.
+fn wheel_binary(built: &Built, dir: &Path) -> PathBuf {
+    let out = run(Command::new(built.tools.join("python"))
+        .args(["-m", "zipfile", "-e"])
+        .arg(&built.wheel)
+        .arg(dir));
+    assert!(out.status.success(), "{}", describe(&out));
+    dir.join(format!("adalint-{VERSION}.data"))
+        .join("scripts")
+        .join("adalint")
+}
+
 /// Copies a directory tree (package templates are small and flat).
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create directory");
@@ -268,16 +310,7 @@ fn the_npm_packages_install_from_their_tarballs_and_npx_runs_adalint() {
     let work = tempfile::tempdir().expect("temporary directory");
     let work = work.path();
     // The platform package carries the binary the wheel carries.
-    let unpacked = work.join("wheel");
-    let out = run(Command::new(built.tools.join("python"))
-        .args(["-m", "zipfile", "-e"])
-        .arg(&built.wheel)
-        .arg(&unpacked));
-    assert!(out.status.success(), "{}", describe(&out));
-    let binary = unpacked
-        .join(format!("adalint-{VERSION}.data"))
-        .join("scripts")
-        .join("adalint");
+    let binary = wheel_binary(built, &work.join("wheel"));
     let stage = work.join("stage");
     copy_tree(&root().join("npm").join("adalint"), &stage.join("adalint"));
     let platform = stage.join("linux-x64");
@@ -441,7 +474,12 @@ fn pre_commit_try_repo_runs_the_hook_from_the_wheel_without_rust() {
         .current_dir(&project)
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", work.join("cache"))
-        .env("PIP_FIND_LINKS", &built.wheels)
+        // Only local files: the adalint wheel built here and the hooks package's backend.
+        .env("PIP_NO_INDEX", "1")
+        .env(
+            "PIP_FIND_LINKS",
+            format!("{} {}", built.wheels.display(), built.backend.display()),
+        )
         .env_remove("VIRTUAL_ENV"));
     note("pre-commit try-repo (hook environment and run)", started);
     let text = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
