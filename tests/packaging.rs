@@ -11,7 +11,8 @@
 //! * **pre-commit**: `pre-commit try-repo` on the hooks-only repository built from
 //!   `pre-commit/` and `.pre-commit-hooks.yaml`, with pip limited to local files (the built
 //!   wheel and setuptools, `PIP_NO_INDEX` + `PIP_FIND_LINKS`) and no cargo on PATH, runs the
-//!   hook on a fixture repository and reports its findings.
+//!   hook on a fixture repository and reports its findings; the hooks' `files` pattern
+//!   selects exactly the names adalint reads (its language table and manifest names).
 //! * **SARIF**: Microsoft's SARIF Multitool (`@microsoft/sarif-multitool-linux`, pinned in
 //!   `tests/packaging/package.json`) validates the SARIF of `examples/` in a git checkout:
 //!   no errors or warnings under `Sarif;Gh;Ghas`, nor under `Sarif;Ado` with the Azure
@@ -598,4 +599,105 @@ fn microsofts_sarif_multitool_finds_no_errors_or_warnings_for_github_or_azure_de
             .any(|(level, rule)| level == "error" && rule.starts_with("GHAzDO")),
         "{counts:?}"
     );
+}
+
+/// The hooks pass adalint exactly the files it reads: the `files` pattern of
+/// `.pre-commit-hooks.yaml` (as pre-commit applies it, with Python's `re.search`) agrees
+/// with adalint's language table and manifest names on every name below.
+#[test]
+fn the_hooks_select_exactly_the_files_adalint_reads() {
+    let tools = {
+        let root_dir = env_root();
+        fs::create_dir_all(&root_dir).expect("create env root");
+        let _lock = ok(FileLock::acquire(
+            &root_dir.join("setup.lock"),
+            SETUP_LOCK_TIMEOUT,
+        ));
+        ok(pinned_venv(
+            &root_dir,
+            "tools-venv",
+            &packaging_dir().join("requirements.txt"),
+        ))
+    };
+    let names = [
+        "a.py",
+        "a.pyi",
+        "a.js",
+        "a.mjs",
+        "a.cjs",
+        "a.jsx",
+        "a.ts",
+        "a.mts",
+        "a.cts",
+        "a.tsx",
+        "a.html",
+        "a.htm",
+        "a.xhtml",
+        "Views/Home.cshtml",
+        "a.vbhtml",
+        "App.razor",
+        "a.aspx",
+        "a.jsp",
+        "a.php",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "dev-requirements.in",
+        "constraints.txt",
+        "requirements/base.txt",
+        "reqs/prod.txt",
+        "setup.py",
+        "setup.cfg",
+        "pyproject.toml",
+        "Pipfile",
+        "Pipfile.lock",
+        "environment.yml",
+        "environment.yaml",
+        "package.json",
+        "web/package.json",
+        "bower.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        // Not read by adalint:
+        "notes.txt",
+        "config.yaml",
+        "tsconfig.json",
+        "tox.ini",
+        "a.ipynb",
+        "a.vue",
+        "a.css",
+        "README.md",
+        "Cargo.toml",
+        "a.pyc",
+        "a.json",
+    ];
+    let script = "import re, sys, yaml\n\
+        hooks = yaml.safe_load(open(sys.argv[1]))\n\
+        patterns = {h['id']: h['files'] for h in hooks}\n\
+        assert len(set(patterns.values())) == 1, patterns\n\
+        pattern = re.compile(next(iter(patterns.values())))\n\
+        for name in sys.argv[2:]:\n    print(name, bool(pattern.search(name)))\n";
+    let out = run(Command::new(tools.join("python"))
+        .args(["-c", script])
+        .arg(root().join(".pre-commit-hooks.yaml"))
+        .args(names));
+    assert!(out.status.success(), "{}", describe(&out));
+    let selected: BTreeMap<String, bool> = stdout(&out)
+        .lines()
+        .filter_map(|line| line.rsplit_once(' '))
+        .map(|(name, yes)| (name.to_string(), yes == "True"))
+        .collect();
+    assert_eq!(selected.len(), names.len());
+    for name in names {
+        let path = Path::new(name);
+        let read = adalint::language::Language::from_path(path).is_some()
+            || adalint::manifest::ManifestKind::from_path(path).is_some();
+        assert_eq!(
+            selected[name], read,
+            "{name}: hooks select it = {}, adalint reads it = {read}",
+            selected[name]
+        );
+    }
 }
