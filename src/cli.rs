@@ -1,8 +1,10 @@
-//! Declares the command line; holds no behaviour (see `settings`).
+//! Declares the command line and the version line `--version` prints; holds no behaviour
+//! (see `settings`).
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 /// Find uses of Microsoft's retired ADAL libraries (Python `adal`, Node `adal-node`) and
 /// rewrite them to MSAL or Azure Identity.
@@ -64,12 +66,14 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub target: Option<TargetArg>,
 
-    /// Run only these rules (rule ids or pack names); repeat or separate with commas.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', num_args = 1..)]
+    /// Run only these rules (rule ids or pack names): one value per flag, a comma-separated
+    /// list allowed; repeat the flag for more.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub select: Vec<String>,
 
-    /// Skip these rules (rule ids or pack names); repeat or separate with commas.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', num_args = 1..)]
+    /// Skip these rules (rule ids or pack names): one value per flag, a comma-separated
+    /// list allowed; repeat the flag for more.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
     /// Load rule packs from this directory instead of the embedded ones.
@@ -121,6 +125,32 @@ pub enum Subcommand {
         /// The rule id (see `--list-rules`).
         id: String,
     },
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What `--version` prints after the name: adalint's version and its embedded rule packs'.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (rules {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::registry::embedded_version()
+    )
+});
+
+impl Args {
+    /// Parses the process's arguments (exits with clap's message on a usage error, and
+    /// after `--help` or `--version`).
+    pub fn parse_with_version() -> Args {
+        let matches = Self::command().version(VERSION.as_str()).get_matches();
+        match Args::from_arg_matches(&matches) {
+            Ok(args) => args,
+            Err(error) => error.exit(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,7 @@ pub mod library_project;
 pub mod lint;
 pub mod manifest;
 mod page;
+pub mod provenance;
 pub mod redact;
 pub mod registry;
 mod rewrite;
@@ -92,6 +93,10 @@ pub fn load_registry(settings: &Settings) -> Option<Registry> {
 
 /// Runs adalint with resolved settings, writing results to `out`.
 pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    if let Command::Completions(shell) = settings.command {
+        emit::completions(out, shell)?;
+        return Ok(ExitStatus::Success);
+    }
     let Some(registry) = load_registry(settings) else {
         return Ok(ExitStatus::Error);
     };
@@ -107,7 +112,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
             emit::rule_documentation(out, &RuleDoc::from(rule))?;
             return Ok(ExitStatus::Success);
         }
-        Command::Lint => {}
+        Command::Lint | Command::Completions(_) => {}
     }
     let config = match config::load(&settings.config, &settings.paths) {
         Ok(config) => config,
@@ -146,14 +151,17 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     };
     let mut notices = library_project::set_aside(&mut walked, &registry);
     let targets = &walked.files;
+    let progress = emit::ProgressLine::start(settings.progress, targets.len());
     let lint = |files: &[SourcePath], selection: &Selection<'_>| {
-        pool.install(|| lint::lint_sources(files, selection, &options))
+        pool.install(|| lint::lint_sources_counted(files, selection, &options, progress.counter()))
     };
     let sources = lint_per_file_ignores(targets, config.as_ref(), settings, &registry, lint)?;
     // Manifests are decided once, from every source file's imports after its fixes.
     let mut files = pool.install(|| {
         lint::lint_manifests(targets, sources, &walked.manifests, &selection, &options)
     });
+    // The line is cleared before anything is written to standard output.
+    drop(progress);
     notices.extend(baseline::apply(&settings.baseline, &mut files)?);
     let rules: Vec<RuleDoc> = registry
         .rules()
@@ -161,6 +169,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         .filter(|(index, _)| selection.enabled.contains(index))
         .map(|(_, rule)| RuleDoc::from(rule))
         .collect();
+    let format = settings.format.unwrap_or(Format::Text);
     let report = RunReport {
         files,
         walk_errors: walked
@@ -172,8 +181,12 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         rules,
         notices,
         excluded_by_default: walked.excluded_by_default,
+        // Only SARIF records it, and reading the checkout costs a few `git` runs.
+        provenance: match (format, settings.report) {
+            (Format::Sarif, Report::Findings) => provenance::Provenance::detect(),
+            _ => provenance::Provenance::default(),
+        },
     };
-    let format = settings.format.unwrap_or(Format::Text);
     let mut emitter = match settings.report {
         Report::Findings => format.emitter(settings.mode, settings.color, settings.verbosity),
         Report::Statistics => format.statistics_emitter(),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use std::ops::ControlFlow;
@@ -218,20 +219,33 @@ pub fn lint_sources(
     selection: &Selection<'_>,
     options: &LintOptions<'_>,
 ) -> Vec<FileReport> {
-    let (prepared, project) = collect_project(files, selection);
+    lint_sources_counted(files, selection, options, &AtomicUsize::new(0))
+}
+
+/// [`lint_sources`], adding one to `done` as each file is through the first pass and one
+/// as it is finished, two per file in all (for a progress line).
+pub fn lint_sources_counted(
+    files: &[SourcePath],
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+    done: &AtomicUsize,
+) -> Vec<FileReport> {
+    let (prepared, project) = collect_project(files, selection, done);
     files
         .par_iter()
         .zip(prepared)
         .map_init(
             || Parsers::with_time_limit(options.parse_time_limit),
             |parsers, (file, first)| {
-                isolated(&file.path, || {
+                let report = isolated(&file.path, || {
                     lint_file(parsers, file, first, selection, options, &project)
                 })
                 .unwrap_or_else(|message| {
                     *parsers = Parsers::with_time_limit(options.parse_time_limit);
                     FileReport::new(&file.path, Some(file.language)).fail(message)
-                })
+                });
+                done.fetch_add(1, Ordering::Relaxed);
+                report
             },
         )
         .collect()
@@ -407,11 +421,13 @@ struct Links {
 fn collect_project(
     files: &[SourcePath],
     selection: &Selection<'_>,
+    done: &AtomicUsize,
 ) -> (Vec<Option<Prepared>>, Project) {
     let vocabulary = &selection.registry.vocabulary;
     let read: Vec<(Option<Prepared>, Option<Links>)> = files
         .par_iter()
         .map_init(Parsers::default, |parsers, file| {
+            done.fetch_add(1, Ordering::Relaxed);
             if file.language.family() != Family::JavaScript {
                 return (None, None);
             }

@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use adalint::cli::Args;
 use adalint::settings::Settings;
 
 fn main() -> ExitCode {
-    let settings = Settings::from_args(Args::parse());
+    let settings = Settings::from_args(Args::parse_with_version());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match adalint::run(&settings, &mut out) {

@@ -76,6 +76,24 @@ pub fn embedded_pack_paths() -> Vec<&'static str> {
     EMBEDDED.iter().map(|(path, _)| *path).collect()
 }
 
+/// The embedded packs' version: how many there are and a hash of their text, so two
+/// builds that print the same rules version run the same rules (`adalint --version`, the
+/// SARIF driver's `fullName`).
+pub fn embedded_version() -> String {
+    let mut text = String::new();
+    for (path, pack) in EMBEDDED {
+        text.push_str(path);
+        text.push('\0');
+        text.push_str(pack);
+        text.push('\0');
+    }
+    format!(
+        "{} packs, {}",
+        EMBEDDED.len(),
+        &crate::fingerprint::stable_hash(&text)[..12]
+    )
+}
+
 /// What a pack says about itself.
 #[derive(Debug)]
 pub struct PackInfo {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{Args, ColorArg, FormatArg, Subcommand, TargetArg};
-use crate::emit::{ColorMode, Format, Verbosity};
+use crate::emit::{ColorMode, Format, ProgressMode, Verbosity};
 use crate::exclusion::{DefaultExcludes, NamedPaths};
 use crate::fix::FixThreshold;
 use crate::lint::FixMode;
@@ -26,6 +26,8 @@ pub enum Command {
     ListRules,
     /// `adalint rule ID`.
     ShowRule(String),
+    /// `adalint completions SHELL`.
+    Completions(clap_complete::Shell),
 }
 
 /// Whether the output is the findings or per-rule counts.
@@ -76,6 +78,8 @@ pub struct Settings {
     pub target: Option<FixTarget>,
     pub color: ColorMode,
     pub verbosity: Verbosity,
+    /// Whether a progress line is drawn on standard error while files are scanned.
+    pub progress: ProgressMode,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub rules: RuleSource,
@@ -119,6 +123,7 @@ impl Settings {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
         let command = match (args.command, args.list_rules) {
             (Some(Subcommand::Rule { id }), _) => Command::ShowRule(id),
+            (Some(Subcommand::Completions { shell }), _) => Command::Completions(shell),
             (None, true) => Command::ListRules,
             (None, false) => Command::Lint,
         };
@@ -159,6 +164,11 @@ impl Settings {
                 Verbosity::Quiet
             } else {
                 Verbosity::Normal
+            },
+            progress: if args.quiet {
+                ProgressMode::Off
+            } else {
+                ProgressMode::detect()
             },
             select: args.select,
             ignore: args.ignore,

@@ -1514,6 +1514,63 @@ fn select_and_ignore_take_rule_ids_and_pack_names() {
     assert!(report.findings().is_empty());
 }
 
+/// Like ruff, `--select` and `--ignore` take one value per flag, so the paths after them
+/// stay paths.
+#[test]
+fn select_and_ignore_take_one_value_per_flag_and_paths_follow() {
+    let fx = two_pack_tree();
+    fx.write("sub/c.py", "import adal\n");
+    let (run, report) = fx.json(&["--select", "adal-python", "sub"]);
+    run.expect_code(1);
+    assert_eq!(report.paths(), ["sub/c.py"]);
+    let (_, report) = fx.json(&["--ignore", "adal-node", "b.js", "sub"]);
+    assert_eq!(
+        report.paths(),
+        ["sub/c.py"],
+        "b.js has only adal-node findings"
+    );
+    let (_, report) = fx.json(&["--select", "adal-node,adal-python", "sub", "b.js"]);
+    assert_eq!(report.paths(), ["b.js", "sub/c.py"]);
+}
+
+#[test]
+fn version_names_the_rule_packs() {
+    let fx = Fixture::new();
+    let run = fx.run_exact(&["--version"]);
+    run.expect_code(0)
+        .stdout_contains(&format!("adalint {} (rules ", env!("CARGO_PKG_VERSION")))
+        .stdout_contains(" packs, ");
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let fx = Fixture::new();
+    for (shell, marker) in [
+        ("bash", "complete -F _adalint"),
+        ("zsh", "#compdef adalint"),
+        ("fish", "complete -c adalint"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        fx.run_exact(&["completions", shell])
+            .expect_code(0)
+            .stdout_contains(marker)
+            .stdout_contains("select");
+    }
+    fx.run_exact(&["completions", "tcsh"]).expect_code(2);
+}
+
+/// The progress line is for terminals: piped runs (every test run) never print it.
+#[test]
+fn no_progress_line_when_standard_error_is_not_a_terminal() {
+    let fx = two_pack_tree();
+    let run = fx.run(&[]);
+    assert!(
+        !run.stderr.contains("scanning"),
+        "progress on a pipe:\n{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn unknown_rule_name_is_a_tool_error() {
     let fx = two_pack_tree();

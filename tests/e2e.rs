@@ -32,6 +32,8 @@
 //!
 //! Run with `cargo test e2e` (see `tests/e2e/README.md`).
 
+mod support;
+
 #[allow(dead_code)] // helpers kept for the flows and packs that build on this harness
 #[path = "e2e/harness.rs"]
 mod harness;

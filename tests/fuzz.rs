@@ -236,7 +236,13 @@ fn the_binary_on_a_tree_of_mutated_files_exits_0_1_or_2_and_writes_only_inside_i
         "import adal\nc = adal.AuthenticationContext('https://login.windows.net/x')\n";
     std::fs::write(&sentinel, sentinel_text).expect("write");
     let tree = tempfile::tempdir().expect("temporary directory");
-    let root = tree.path().join("project");
+    // `ADALINT_FUZZ_KEEP=1` keeps the tree, to reproduce a failure by hand.
+    let tree_path = if std::env::var_os("ADALINT_FUZZ_KEEP").is_some() {
+        tree.keep()
+    } else {
+        tree.path().to_path_buf()
+    };
+    let root = tree_path.join("project");
     std::fs::create_dir_all(&root).expect("mkdir");
     std::os::unix::fs::symlink(&sentinel, root.join("linked.py")).expect("symlink");
     let inputs = fixture_inputs();

@@ -322,3 +322,172 @@ fn sarif_paths_outside_the_working_directory_are_absolute_file_uris() {
     );
     assert!(Path::new(&target).exists());
 }
+
+/// Runs adalint on `dir` with `vars` set and the CI variables of the machine running the
+/// tests cleared, so that only the test decides whether the run is in a pipeline.
+fn adalint_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_adalint"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    for name in [
+        "TF_BUILD",
+        "BUILD_REPOSITORY_URI",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+    ] {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().copied());
+    let output = command.output().expect("adalint runs");
+    Output {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// The Azure Pipelines variables of one build, as the agent exports them.
+const AZURE_PIPELINE: &[(&str, &str)] = &[
+    ("TF_BUILD", "True"),
+    ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),
+    ("SYSTEM_TEAMPROJECT", "Web"),
+    ("SYSTEM_DEFINITIONID", "12"),
+    ("BUILD_DEFINITIONNAME", "web-ci"),
+    ("SYSTEM_PHASEID", "3a3a2a60-14c7-570b-14a4-fa42ad92f52a"),
+    ("SYSTEM_PHASENAME", "Job"),
+    ("BUILD_SOURCEBRANCH", "refs/heads/main"),
+    ("BUILD_BUILDID", "345"),
+];
+
+#[test]
+fn results_carry_their_snippet_and_the_lines_around_them() {
+    let output = adalint(root(), &["examples", "--format", "sarif", "--isolated"]);
+    let log = valid_sarif(&output);
+    for result in results(&log) {
+        let physical = &result["locations"][0]["physicalLocation"];
+        let region = &physical["region"];
+        let context = &physical["contextRegion"];
+        let snippet = region["snippet"]["text"].as_str().expect("region snippet");
+        let around = context["snippet"]["text"]
+            .as_str()
+            .expect("context snippet");
+        assert!(!snippet.is_empty());
+        assert!(around.contains(snippet), "{around:?} holds {snippet:?}");
+        let line = |value: &Value| value.as_u64().expect("line");
+        assert!(line(&context["startLine"]) <= line(&region["startLine"]));
+        assert!(line(&context["endLine"]) >= line(&region["endLine"]));
+        assert!(line(&context["endLine"]) - line(&context["startLine"]) >= 1);
+    }
+}
+
+#[test]
+fn the_driver_has_a_full_name_with_the_rules_version() {
+    let output = adalint(root(), &["examples", "--format", "sarif", "--isolated"]);
+    let log = valid_sarif(&output);
+    let full_name = run_of(&log)["tool"]["driver"]["fullName"]
+        .as_str()
+        .expect("fullName")
+        .to_string();
+    let version = adalint(root(), &["--version"]).stdout;
+    assert_eq!(version.trim(), full_name);
+}
+
+#[test]
+fn inside_azure_pipelines_the_automation_details_name_the_build() {
+    let project = Project::new();
+    project.write("app.py", "import adal\n");
+    let args = ["--format", "sarif", "--isolated"];
+    let output = adalint_with_env(&project.path(), &args, AZURE_PIPELINE);
+    let log = valid_sarif(&output);
+    let details = &run_of(&log)["automationDetails"];
+    assert_eq!(
+        details["id"],
+        "azuredevops/pipeline/build/contoso/Web/12/3a3a2a60-14c7-570b-14a4-fa42ad92f52a/refs/heads/main/345"
+    );
+    let properties = &details["properties"];
+    assert_eq!(
+        properties["azuredevops/pipeline/build/buildDefinitionId"],
+        "12"
+    );
+    assert_eq!(
+        properties["azuredevops/pipeline/build/buildDefinitionName"],
+        "web-ci"
+    );
+    assert_eq!(properties["azuredevops/pipeline/build/phaseName"], "Job");
+    // Outside a pipeline (or with its variables missing): GitHub's category.
+    let output = adalint_with_env(&project.path(), &args, &AZURE_PIPELINE[..3]);
+    let log = valid_sarif(&output);
+    assert_eq!(run_of(&log)["automationDetails"]["id"], "adalint/");
+    assert!(
+        run_of(&log)["automationDetails"]
+            .get("properties")
+            .is_none()
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=adalint",
+            "-c",
+            "user.email=adalint@example.com",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs (the SARIF provenance tests need git)");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn a_git_checkout_gives_version_control_provenance_without_credentials() {
+    let project = Project::new();
+    project.write("app.py", "import adal\n");
+    project.write("svc/api.py", "import adal\n");
+    let dir = project.path();
+    git(&dir, &["init", "--quiet", "--initial-branch=main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "--quiet", "-m", "fixture"]);
+    git(
+        &dir,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://user:t0ken@github.com/contoso/web.git",
+        ],
+    );
+    let head = git(&dir, &["rev-parse", "HEAD"]);
+    let args = ["--format", "sarif", "--isolated"];
+
+    let log = valid_sarif(&adalint_with_env(&dir, &args, &[]));
+    assert!(!serde_json::to_string(&log).unwrap().contains("t0ken"));
+    let provenance = &run_of(&log)["versionControlProvenance"][0];
+    assert_eq!(
+        provenance["repositoryUri"],
+        "https://github.com/contoso/web.git"
+    );
+    assert_eq!(provenance["revisionId"], head.as_str());
+    assert_eq!(provenance["branch"], "refs/heads/main");
+    assert_eq!(provenance["mappedTo"]["uriBaseId"], "%SRCROOT%");
+
+    // Run from a directory below the top: %SRCROOT% is placed under REPOROOT.
+    let log = valid_sarif(&adalint_with_env(&dir.join("svc"), &args, &[]));
+    let run = run_of(&log);
+    assert_eq!(
+        run["versionControlProvenance"][0]["mappedTo"]["uriBaseId"],
+        "REPOROOT"
+    );
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "svc/");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uriBaseId"],
+        "REPOROOT"
+    );
+
+    // Outside a checkout there is no provenance.
+    let plain = Project::new();
+    plain.write("app.py", "import adal\n");
+    let log = valid_sarif(&adalint_with_env(&plain.path(), &args, &[]));
+    assert!(run_of(&log).get("versionControlProvenance").is_none());
+}

@@ -2,10 +2,12 @@
 //! else writes to standard output. Emitters run after the parallel phase, on reports in
 //! walk order, so output never depends on thread timing.
 
+mod completions;
 mod diff;
 mod github;
 mod inventory;
 mod json;
+mod progress;
 mod rule_doc;
 mod sarif;
 mod statistics;
@@ -16,6 +18,8 @@ use std::io::{self, Write};
 use crate::fix::Applicability;
 use crate::lint::{FileReport, FixMode};
 
+pub use completions::completions;
+pub use progress::{ProgressLine, ProgressMode};
 pub use rule_doc::{RuleDoc, rule_documentation};
 pub use sarif::{MAX_RESULTS, MAX_SIZE};
 pub use text::ColorMode;
@@ -32,6 +36,8 @@ pub struct RunReport {
     pub notices: Vec<String>,
     /// Source files and manifests the default excludes skipped (`node_modules`, `dist`, ...).
     pub excluded_by_default: usize,
+    /// The checkout and the CI build the run happened in (for SARIF).
+    pub provenance: crate::provenance::Provenance,
 }
 
 impl RunReport {

@@ -37,7 +37,19 @@ fn buffer(color: ColorMode) -> Buffer {
 /// The lines a fix changes, as `-`/`+` lines.
 pub(super) fn fix_preview(text: &str, diagnostic: &Diagnostic) -> Option<String> {
     let fix = diagnostic.fix.as_ref()?;
-    let edits: Vec<_> = fix.edits.iter().collect();
+    let mut edits: Vec<_> = fix.edits.iter().collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    // Edits that overlap, or that do not fit this text, have no single preview.
+    let fits = edits.windows(2).all(|w| w[0].range.end <= w[1].range.start)
+        && edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+    if !fits {
+        return None;
+    }
     let fixed = apply_edits(text, &edits);
     let diff = similar::TextDiff::from_lines(text, &fixed);
     let mut preview = String::new();

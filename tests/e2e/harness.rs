@@ -4,13 +4,15 @@
 //! they go red.
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
-use std::io::{ErrorKind, Read, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
+
+use crate::support::pinned::{FileLock, SETUP_LOCK_TIMEOUT, pinned_npm, pinned_venv};
+pub(crate) use crate::support::pinned::{describe, run_bounded};
 
 use serde::Deserialize;
 use tempfile::TempDir;
@@ -35,8 +37,6 @@ pub(crate) const SKU_MSAL_PYTHON: &str = "MSAL.Python";
 pub(crate) const SKU_ADAL_NODE: &str = "Node";
 pub(crate) const SKU_MSAL_NODE: &str = "msal.js.node";
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-const SETUP_LOCK_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 const PROGRAM_TIMEOUT: Duration = Duration::from_secs(90);
 const FAKE_LIFETIME_SECS: u32 = 300;
 const FAKE_START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -62,66 +62,6 @@ fn temp_dir(prefix: &str) -> TempDir {
         .prefix(prefix)
         .tempdir()
         .expect("create a temporary directory")
-}
-
-// ------------------------------------------------------------------------------------------
-// Running commands with a time limit
-// ------------------------------------------------------------------------------------------
-
-/// Runs `cmd` to completion with its output captured, killing it after `timeout`.
-pub(crate) fn run_bounded(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
-    let what = format!("{cmd:?}");
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {what}: {e}"))?;
-    let reader = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            buf
-        })
-    };
-    let out = reader(Box::new(child.stdout.take().expect("piped stdout")));
-    let err = reader(Box::new(child.stderr.take().expect("piped stderr")));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(25)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "{what} did not finish within {timeout:?}; killed it"
-                ));
-            }
-            Err(e) => return Err(format!("waiting for {what}: {e}")),
-        }
-    };
-    Ok(Output {
-        status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-    })
-}
-
-/// Exit status, stdout and stderr of a finished program, for failure messages.
-pub(crate) fn describe(out: &Output) -> String {
-    format!(
-        "exit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout).trim_end(),
-        String::from_utf8_lossy(&out.stderr).trim_end()
-    )
-}
-
-fn tail(bytes: &[u8], lines: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 // ------------------------------------------------------------------------------------------
@@ -171,82 +111,9 @@ fn setup_envs() -> Result<Envs, String> {
     })
 }
 
-fn tool_version(program: &str, install_hint: &str) -> Result<String, String> {
-    let out = run_bounded(
-        Command::new(program).arg("--version"),
-        Duration::from_secs(30),
-    )
-    .map_err(|e| format!("{e}\n{install_hint}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`{program} --version` failed\n{}\n{install_hint}",
-            describe(&out)
-        ));
-    }
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    Ok(text.trim().to_string())
-}
-
-/// Parses the first `major.minor` in a version string such as `Python 3.11.7` or `v20.20.2`.
-fn major_minor(version: &str) -> Option<(u32, u32)> {
-    let start = version.find(|c: char| c.is_ascii_digit())?;
-    let mut parts = version[start..].split(|c: char| !c.is_ascii_digit());
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 fn setup_python(root: &Path) -> Result<(PathBuf, PathBuf), String> {
-    let base = std::env::var("ADALINT_E2E_PYTHON").unwrap_or_else(|_| "python3".to_string());
-    let hint = format!(
-        "The e2e tests need Python 3.10 or newer with the venv module as `{base}` \
-         (Debian/Ubuntu: apt-get install python3 python3-venv; or set ADALINT_E2E_PYTHON)."
-    );
-    let version = tool_version(&base, &hint)?;
-    match major_minor(&version) {
-        Some((3, minor)) if minor >= 10 => {}
-        _ => return Err(format!("`{base}` is {version}, too old.\n{hint}")),
-    }
-    let requirements = fs::read_to_string(e2e_dir().join("requirements.txt"))
-        .map_err(|e| format!("read tests/e2e/requirements.txt: {e}"))?;
-    let venv = root.join("venv");
-    let python = venv.join("bin").join("python");
-    let stamp = root.join("venv.stamp");
-    let key = format!("{base}: {version}\n{requirements}");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) || !python.exists() {
-        let _ = fs::remove_file(&stamp);
-        let _ = fs::remove_dir_all(&venv);
-        let out = run_bounded(
-            Command::new(&base).args(["-m", "venv"]).arg(&venv),
-            INSTALL_TIMEOUT,
-        )?;
-        if !out.status.success() {
-            return Err(format!(
-                "`{base} -m venv` failed\n{}\n{hint}",
-                describe(&out)
-            ));
-        }
-        let out = run_bounded(
-            Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--no-input",
-                    "--disable-pip-version-check",
-                    "-r",
-                ])
-                .arg(e2e_dir().join("requirements.txt")),
-            INSTALL_TIMEOUT,
-        )?;
-        if !out.status.success() {
-            return Err(format!(
-                "pip install -r tests/e2e/requirements.txt failed (the first run needs the PyPI registry)\n{}\n{}",
-                tail(&out.stdout, 20),
-                tail(&out.stderr, 30)
-            ));
-        }
-        fs::write(&stamp, &key).map_err(|e| format!("write {}: {e}", stamp.display()))?;
-    }
+    let bin = pinned_venv(root, "venv", &e2e_dir().join("requirements.txt"))?;
+    let python = bin.join("python");
     let out = run_bounded(
         Command::new(&python).args(["-c", "import certifi; print(certifi.where())"]),
         Duration::from_secs(60),
@@ -262,101 +129,8 @@ fn setup_python(root: &Path) -> Result<(PathBuf, PathBuf), String> {
 }
 
 fn setup_node(root: &Path) -> Result<(PathBuf, PathBuf), String> {
-    let hint = "The e2e tests need Node.js 20 or newer and npm on PATH \
-                (Debian/Ubuntu: apt-get install nodejs npm).";
-    let version = tool_version("node", hint)?;
-    match major_minor(&version) {
-        Some((major, _)) if major >= 20 => {}
-        _ => return Err(format!("node is {version}, too old.\n{hint}")),
-    }
-    let npm_version = tool_version("npm", hint)?;
-    let manifest = fs::read_to_string(e2e_dir().join("package.json"))
-        .map_err(|e| format!("read tests/e2e/package.json: {e}"))?;
-    let lock = fs::read_to_string(e2e_dir().join("package-lock.json"))
-        .map_err(|e| format!("read tests/e2e/package-lock.json: {e}"))?;
-    let dir = root.join("node");
-    let node_modules = dir.join("node_modules");
-    let stamp = root.join("node.stamp");
-    let key = format!("node {version}\nnpm {npm_version}\n{manifest}\n{lock}");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) || !node_modules.exists() {
-        let _ = fs::remove_file(&stamp);
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-        for name in ["package.json", "package-lock.json"] {
-            fs::copy(e2e_dir().join(name), dir.join(name))
-                .map_err(|e| format!("copy {name}: {e}"))?;
-        }
-        let out = run_bounded(
-            Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&dir),
-            INSTALL_TIMEOUT,
-        )?;
-        if !out.status.success() {
-            return Err(format!(
-                "npm ci failed (the first run needs the npm registry)\n{}\n{}",
-                tail(&out.stdout, 20),
-                tail(&out.stderr, 30)
-            ));
-        }
-        fs::write(&stamp, &key).map_err(|e| format!("write {}: {e}", stamp.display()))?;
-    }
+    let node_modules = pinned_npm(root, "node", &e2e_dir())?;
     Ok((PathBuf::from("node"), node_modules))
-}
-
-/// A lock file created with `create_new`, holding the owner's pid; a lock whose owner is gone
-/// (no `/proc/<pid>`) or that is older than the time-out is taken over.
-struct FileLock(PathBuf);
-
-impl FileLock {
-    fn acquire(path: &Path, timeout: Duration) -> Result<FileLock, String> {
-        let start = Instant::now();
-        loop {
-            match OpenOptions::new().write(true).create_new(true).open(path) {
-                Ok(mut file) => {
-                    let _ = write!(file, "{}", std::process::id());
-                    return Ok(FileLock(path.to_path_buf()));
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    if Self::is_stale(path, timeout) {
-                        let _ = fs::remove_file(path);
-                        continue;
-                    }
-                }
-                Err(e) => return Err(format!("create lock {}: {e}", path.display())),
-            }
-            if start.elapsed() > timeout {
-                return Err(format!(
-                    "waited {timeout:?} for {}; remove it if no other test run is installing",
-                    path.display()
-                ));
-            }
-            thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn is_stale(path: &Path, timeout: Duration) -> bool {
-        let age = fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .unwrap_or_default();
-        if age > timeout {
-            return true;
-        }
-        let owner = fs::read_to_string(path).unwrap_or_default();
-        match owner.trim().parse::<u32>() {
-            Ok(pid) => Path::new("/proc").exists() && !Path::new(&format!("/proc/{pid}")).exists(),
-            // Just created, pid not written yet: give the owner a moment.
-            Err(_) => age > Duration::from_secs(10),
-        }
-    }
-}
-
-impl Drop for FileLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
 }
 
 // ------------------------------------------------------------------------------------------

@@ -72,3 +72,4 @@ impl Project {
 pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+pub(crate) mod pinned;

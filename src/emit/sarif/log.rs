@@ -21,6 +21,8 @@ pub(super) struct SarifLog {
 pub(super) struct Run {
     pub(super) tool: Tool,
     pub(super) automation_details: AutomationDetails,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) version_control_provenance: Vec<VersionControlDetails>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(super) original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
     pub(super) column_kind: &'static str,
@@ -37,6 +39,7 @@ pub(super) struct Tool {
 #[serde(rename_all = "camelCase")]
 pub(super) struct Driver {
     pub(super) name: &'static str,
+    pub(super) full_name: String,
     pub(super) semantic_version: &'static str,
     pub(super) information_uri: &'static str,
     pub(super) rules: Vec<Descriptor>,
@@ -82,12 +85,26 @@ pub(super) struct Message {
 #[derive(Serialize)]
 pub(super) struct AutomationDetails {
     pub(super) id: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) properties: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct VersionControlDetails {
+    pub(super) repository_uri: String,
+    pub(super) revision_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) branch: Option<String>,
+    pub(super) mapped_to: ArtifactLocation,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct BaseLocation {
     pub(super) uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) uri_base_id: Option<&'static str>,
     pub(super) description: Message,
 }
 
@@ -133,11 +150,29 @@ pub(super) struct PhysicalLocation {
     pub(super) artifact_location: ArtifactLocation,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) region: Option<Region>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) context_region: Option<ContextRegion>,
+}
+
+/// Whole lines around a result's region, with their text.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ContextRegion {
+    pub(super) start_line: usize,
+    pub(super) end_line: usize,
+    pub(super) snippet: ArtifactContent,
+}
+
+#[derive(Clone, Serialize)]
+pub(super) struct ArtifactContent {
+    pub(super) text: String,
 }
 
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ArtifactLocation {
+    /// Empty for a location that is its base (`mappedTo`).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub(super) uri: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) uri_base_id: Option<&'static str>,
@@ -150,6 +185,8 @@ pub(super) struct Region {
     pub(super) start_column: usize,
     pub(super) end_line: usize,
     pub(super) end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) snippet: Option<ArtifactContent>,
 }
 
 impl Region {
@@ -159,6 +196,7 @@ impl Region {
             start_column: start.column,
             end_line: end.line,
             end_column: end.column,
+            snippet: None,
         }
     }
 }

@@ -1,8 +1,12 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning: a rule descriptor (with the migration
 //! recipe as help) for every rule that ran, results with repository-relative URIs under
-//! `%SRCROOT%`, 1-based regions in Unicode code points, `primaryLocationLineHash` as the
-//! upload action computes it, fixes for fixable findings, one invocation with a
-//! notification per file that could not be scanned, and `automationDetails.id`.
+//! `%SRCROOT%`, 1-based regions in Unicode code points with their snippet and a context
+//! region (the lines around them), `primaryLocationLineHash` as the upload action computes
+//! it, fixes for fixable findings, one invocation with a notification per file that could
+//! not be scanned, `versionControlProvenance` (the git checkout's repository and commit)
+//! and `automationDetails`: `adalint/`, or inside Azure Pipelines the
+//! `azuredevops/pipeline/build/...` id and properties that GitHub Advanced Security for
+//! Azure DevOps requires (see `provenance`).
 //!
 //! GitHub rejects a run with more than 25,000 results or an upload over 10 MB compressed.
 //! Rather than write such a file, the emitter keeps the most severe 25,000 results, then
@@ -17,9 +21,10 @@ use std::io::{self, Write};
 mod log;
 
 use log::{
-    ArtifactChange, ArtifactLocation, AutomationDetails, BaseLocation, Configuration, Descriptor,
-    Driver, Help, Invocation, Location, Message, Notification, PhysicalLocation, Region,
-    Replacement, RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool,
+    ArtifactChange, ArtifactContent, ArtifactLocation, AutomationDetails, BaseLocation,
+    Configuration, ContextRegion, Descriptor, Driver, Help, Invocation, Location, Message,
+    Notification, PhysicalLocation, Region, Replacement, RuleProperties, Run, SarifFix, SarifLog,
+    SarifResult, Tool, VersionControlDetails,
 };
 
 use super::{Emitter, RuleDoc, RunReport};
@@ -27,6 +32,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fingerprint::line_hashes;
 use crate::fix::Applicability;
 use crate::lint::{FileReport, Severity as ErrorSeverity};
+use crate::provenance::Provenance;
 use crate::redact::Redactor;
 use crate::source::SourceText;
 
@@ -39,6 +45,8 @@ pub const MAX_SIZE: usize = 10 * 1024 * 1024;
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
+/// The top of the git checkout, where `versionControlProvenance` maps the repository.
+const REPOROOT: &str = "REPOROOT";
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 #[derive(Default)]
@@ -143,6 +151,15 @@ fn file_uri(path: &std::path::Path) -> String {
     format!("file://{}", encode_path(&text))
 }
 
+/// A file URI for a directory, ending in `/` as a base URI must.
+fn directory_uri(path: &std::path::Path) -> String {
+    let mut uri = file_uri(path);
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
 /// Where a file is: relative to `%SRCROOT%` (the current directory) when it is below it,
 /// else an absolute file URI.
 fn artifact(display_path: &str) -> ArtifactLocation {
@@ -214,6 +231,22 @@ fn result(
         })
         .into_iter()
         .collect();
+    let source = file.diagnostic_text();
+    let range = diagnostic.range();
+    let mut region = Region::new(start, end);
+    region.snippet = source.get(range.clone()).map(|snippet| ArtifactContent {
+        text: redactor.redact(snippet).into_owned(),
+    });
+    let (context_start, context_end) = context_lines(source, range.start, range.end);
+    let context_region = source
+        .get(context_start..context_end)
+        .map(|snippet| ContextRegion {
+            start_line: text.position(context_start).line,
+            end_line: text.position(context_end).line,
+            snippet: ArtifactContent {
+                text: redactor.redact(snippet).into_owned(),
+            },
+        });
     SarifResult {
         rule_id: diagnostic.rule().to_string(),
         rule_index: rules.iter().position(|r| r.id == diagnostic.rule()),
@@ -224,12 +257,132 @@ fn result(
         locations: vec![Location {
             physical_location: PhysicalLocation {
                 artifact_location: location,
-                region: Some(Region::new(start, end)),
+                region: Some(region),
+                context_region,
             },
         }],
         partial_fingerprints: fingerprints,
         fixes,
     }
+}
+
+/// Byte offsets of the context of `start..end`: from the start of the line before the
+/// region's first line to the end of the line after its last (line breaks excluded).
+fn context_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let start = start.min(text.len());
+    let end = end.clamp(start, text.len());
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let first = line_start(start);
+    let context_start = if first == 0 { 0 } else { line_start(first - 1) };
+    let last = line_end(end);
+    let context_end = if last >= text.len() {
+        text.len()
+    } else {
+        line_end(last + 1)
+    };
+    let context_end = if text[..context_end].ends_with('\r') {
+        context_end - 1
+    } else {
+        context_end
+    };
+    (context_start, context_end.max(context_start))
+}
+
+/// The automation details: GitHub's category (`adalint/`), or in an Azure Pipelines build
+/// the id and properties GitHub Advanced Security for Azure DevOps identifies it by.
+fn automation_details(provenance: &Provenance) -> AutomationDetails {
+    let Some(pipeline) = &provenance.pipeline else {
+        return AutomationDetails {
+            id: "adalint/".to_string(),
+            properties: BTreeMap::new(),
+        };
+    };
+    let properties = BTreeMap::from([
+        (
+            "azuredevops/pipeline/build/buildDefinitionId",
+            pipeline.definition_id.clone(),
+        ),
+        (
+            "azuredevops/pipeline/build/buildDefinitionName",
+            pipeline.definition_name.clone(),
+        ),
+        (
+            "azuredevops/pipeline/build/phaseId",
+            pipeline.phase_id.clone(),
+        ),
+        (
+            "azuredevops/pipeline/build/phaseName",
+            pipeline.phase_name.clone(),
+        ),
+    ]);
+    AutomationDetails {
+        id: pipeline.automation_id(),
+        properties,
+    }
+}
+
+/// `%SRCROOT%`, the directory adalint ran in, and the base id the repository maps to: the
+/// same when adalint ran at the top of the checkout (as CI does); else `REPOROOT`, the top,
+/// with `%SRCROOT%` given relative to it, so results are still placed in the repository.
+fn base_ids(provenance: &Provenance) -> (BTreeMap<&'static str, BaseLocation>, &'static str) {
+    let mut ids = BTreeMap::new();
+    let Ok(cwd) = std::env::current_dir() else {
+        return (ids, SRCROOT);
+    };
+    let srcroot = |uri, uri_base_id| BaseLocation {
+        uri,
+        uri_base_id,
+        description: Message {
+            text: "The directory adalint ran in; result paths are relative to it.".to_string(),
+        },
+    };
+    let below_root = provenance.repository.as_ref().and_then(|repository| {
+        let root = std::fs::canonicalize(&repository.root).ok()?;
+        let cwd = std::fs::canonicalize(&cwd).ok()?;
+        let relative = cwd.strip_prefix(&root).ok()?;
+        Some((root.clone(), relative.to_path_buf()))
+    });
+    match below_root {
+        Some((root, relative)) if !relative.as_os_str().is_empty() => {
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            ids.insert(
+                SRCROOT,
+                srcroot(format!("{}/", encode_path(&relative)), Some(REPOROOT)),
+            );
+            ids.insert(
+                REPOROOT,
+                BaseLocation {
+                    uri: directory_uri(&root),
+                    uri_base_id: None,
+                    description: Message {
+                        text: "The top of the git checkout adalint ran in.".to_string(),
+                    },
+                },
+            );
+            (ids, REPOROOT)
+        }
+        _ => {
+            ids.insert(SRCROOT, srcroot(directory_uri(&cwd), None));
+            (ids, SRCROOT)
+        }
+    }
+}
+
+fn version_control(provenance: &Provenance, base: &'static str) -> Vec<VersionControlDetails> {
+    provenance
+        .repository
+        .iter()
+        .map(|repository| VersionControlDetails {
+            repository_uri: repository.uri.clone(),
+            revision_id: repository.revision.clone(),
+            branch: repository.branch.clone(),
+            mapped_to: ArtifactLocation {
+                uri: String::new(),
+                uri_base_id: Some(base),
+            },
+        })
+        .collect()
 }
 
 fn notification(level: &'static str, path: Option<&str>, message: String) -> Notification {
@@ -242,6 +395,7 @@ fn notification(level: &'static str, path: Option<&str>, message: String) -> Not
                 physical_location: PhysicalLocation {
                     artifact_location: artifact(p),
                     region: None,
+                    context_region: None,
                 },
             })
             .into_iter()
@@ -327,35 +481,23 @@ impl SarifEmitter {
             notifications.push(notification("warning", None, warning.clone()));
             self.warnings.push(warning);
         }
-        let mut original_uri_base_ids = BTreeMap::new();
-        if let Ok(cwd) = std::env::current_dir() {
-            let mut uri = file_uri(&cwd);
-            if !uri.ends_with('/') {
-                uri.push('/');
-            }
-            original_uri_base_ids.insert(
-                SRCROOT,
-                BaseLocation {
-                    uri,
-                    description: Message {
-                        text: "The directory adalint ran in; result paths are relative to it."
-                            .to_string(),
-                    },
-                },
-            );
-        }
+        let (original_uri_base_ids, repository_base) = base_ids(&report.provenance);
         Run {
             tool: Tool {
                 driver: Driver {
                     name: "adalint",
+                    full_name: format!(
+                        "adalint {} (rules {})",
+                        env!("CARGO_PKG_VERSION"),
+                        crate::registry::embedded_version()
+                    ),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
                     rules: report.rules.iter().map(descriptor).collect(),
                 },
             },
-            automation_details: AutomationDetails {
-                id: "adalint/".to_string(),
-            },
+            automation_details: automation_details(&report.provenance),
+            version_control_provenance: version_control(&report.provenance, repository_base),
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             invocations: vec![Invocation {
@@ -441,6 +583,21 @@ mod tests {
         let outside = artifact("/elsewhere/x.py");
         assert!(outside.uri.starts_with("file:///"));
         assert_eq!(outside.uri_base_id, None);
+    }
+
+    #[test]
+    fn the_context_is_the_lines_around_the_region() {
+        let text = "one\ntwo\nthree\nfour\nfive\n";
+        let start = text.find("three").unwrap();
+        let (a, b) = context_lines(text, start, start + 5);
+        assert_eq!(&text[a..b], "two\nthree\nfour");
+        let (a, b) = context_lines(text, 0, 3);
+        assert_eq!(&text[a..b], "one\ntwo");
+        let crlf = "a\r\nb\r\nc";
+        let (a, b) = context_lines(crlf, 3, 4);
+        assert_eq!(&crlf[a..b], "a\r\nb\r\nc");
+        let (a, b) = context_lines(crlf, 0, 1);
+        assert_eq!(&crlf[a..b], "a\r\nb");
     }
 
     #[test]
