@@ -148,7 +148,20 @@ pub(crate) fn plan(
         })
         .collect();
     agree_on_imports(model, &mut drafts);
-    agree_on_origins(model, &mut drafts);
+    // What requirements name a finding by: its call, or the attribute read it carries.
+    let calls: Vec<Option<Range<usize>>> = matches
+        .iter()
+        .map(|m| {
+            m.call
+                .as_ref()
+                .map(|(call, _)| call.node.byte_range())
+                .or_else(|| {
+                    let range = m.node?.byte_range();
+                    carried.iter().any(|c| c.range == range).then_some(range)
+                })
+        })
+        .collect();
+    agree_on_origins(model, &calls, &mut drafts);
     for draft in drafts.iter_mut().flatten() {
         if let Some(origin) = draft.origin.take() {
             match origin.relocation {
@@ -175,19 +188,6 @@ pub(crate) fn plan(
             }
         }
     }
-    // What requirements name a finding by: its call, or the attribute read it carries.
-    let calls: Vec<Option<Range<usize>>> = matches
-        .iter()
-        .map(|m| {
-            m.call
-                .as_ref()
-                .map(|(call, _)| call.node.byte_range())
-                .or_else(|| {
-                    let range = m.node?.byte_range();
-                    carried.iter().any(|c| c.range == range).then_some(range)
-                })
-        })
-        .collect();
     agree_on_requirements(model, &calls, &mut drafts);
     let groups = requirement_groups(&calls, &drafts);
     let applicabilities: Vec<Option<Applicability>> = matches
@@ -2045,7 +2045,15 @@ fn requirement_groups(
 
 /// An origin is rewritten only when every use of the object it creates is a call whose fix
 /// proposes the very same rewrite, and the arguments it takes from those calls can move.
-fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
+/// The fixes that rewrite one origin change the type of the object every one of them is
+/// called on: they require each other (`agree_on_requirements`), so they apply together, in
+/// one run and at the lowest applicability among them, or none does and no old method is
+/// left called on the new object.
+fn agree_on_origins(
+    model: &Model<'_>,
+    calls: &[Option<Range<usize>>],
+    drafts: &mut [Option<Draft>],
+) {
     let mut groups: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
     for (index, draft) in drafts.iter().enumerate() {
         if let Some(origin) = draft.as_ref().and_then(|d| d.origin.as_ref()) {
@@ -2078,7 +2086,7 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
                     .to_string(),
             );
         }
-        let other_use = model.facts.uses.iter().any(|site| {
+        let other_use = model.facts.uses.iter().find(|site| {
             site.node.byte_range() != range
                 && matches!(site.kind, UseKind::Receiver | UseKind::KeyRead | UseKind::Escape)
                 && !receivers.contains(&site.node.byte_range())
@@ -2089,7 +2097,17 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             .uses
             .iter()
             .any(|site| site.node.byte_range() == range && site.kind == UseKind::Escape);
-        if other_use || origin_escapes {
+        if let Some(site) = other_use {
+            let statement = model.statement_of(site.node);
+            let text = model.source[statement]
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim();
+            reasons.push(format!(
+                "the object it is called on is also used in ways this fix does not rewrite (`{text}`)"
+            ));
+        } else if origin_escapes {
             reasons.push(
                 "the object it is called on is also used in ways this fix does not rewrite"
                     .to_string(),
@@ -2099,6 +2117,19 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             for &index in &members {
                 if let Some(draft) = drafts[index].as_mut() {
                     draft.blockers.extend(reasons.iter().cloned());
+                }
+            }
+        }
+        for &index in &members {
+            let others = members
+                .iter()
+                .filter(|&&other| other != index)
+                .filter_map(|&other| calls[other].clone());
+            if let Some(draft) = drafts[index].as_mut() {
+                for other in others {
+                    if !draft.requires.contains(&other) {
+                        draft.requires.push(other);
+                    }
                 }
             }
         }
