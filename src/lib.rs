@@ -31,6 +31,7 @@ mod semantic;
 pub mod settings;
 pub mod source;
 mod suppression;
+mod syntax;
 mod template;
 pub mod walk;
 mod write;

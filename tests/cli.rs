@@ -1242,6 +1242,35 @@ fn file_with_a_syntax_error_is_reported_but_never_rewritten() {
     );
 }
 
+/// tree-sitter's Python grammar joins a line ending in `=` (nothing but a comment on its
+/// right) to the next one without an error node; Python refuses the file all the same.
+#[test]
+fn assignment_with_only_a_comment_on_its_right_is_a_syntax_error_and_never_rewritten() {
+    let source = PY_CLIENT_CREDENTIALS.replace(
+        "client_id = \"00000000-0000-0000-0000-000000000001\"",
+        "client_id = # insert it here",
+    );
+    let fx = Fixture::with(&[("broken.py", &source)]);
+    let args = ["--fix", "--unsafe-fixes"];
+    fx.run(&args)
+        .expect_code(1)
+        .stdout_contains("warning: broken.py: syntax error at line 6");
+    let (run, report) = fx.json(&args);
+    run.expect_code(1);
+    assert!(
+        report
+            .rules_for("broken.py")
+            .contains(&"adal-acquire-token-with-client-credentials".to_string()),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(
+        fx.read_text("broken.py"),
+        source,
+        "a file with a syntax error was rewritten"
+    );
+}
+
 #[test]
 fn empty_files_are_scanned_without_findings() {
     let fx = Fixture::with(&[("empty.py", ""), ("empty.js", ""), ("good.py", GOOD_PY)]);
