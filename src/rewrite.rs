@@ -725,11 +725,6 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     if arguments.has_splat {
         return None;
     }
-    if let Some(caught) = caught_by(model, call.node, recipe) {
-        blockers.push(format!(
-            "the `except {caught}` around this call would no longer run; handle the error result instead"
-        ));
-    }
 
     // The receiver and the call that created it.
     let receiver = call.receiver;
@@ -803,6 +798,16 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         None => None,
     };
     let result = result_name(model, call.node);
+    if let Some(handler) = caught_by(model, call.node, recipe) {
+        let origin = origin_call.as_ref().map(|c| c.node.byte_range());
+        match handler_rewrite(model, &handler, recipe, call.node, origin, result.is_some()) {
+            Ok((edit, guarded)) => {
+                edits.push(edit);
+                requires.extend(guarded);
+            }
+            Err(reason) => blockers.push(reason),
+        }
+    }
     let mut values = FixValues {
         model,
         arguments,
@@ -1639,8 +1644,20 @@ fn carried_draft(
     })
 }
 
+/// An `except` clause of an enclosing `try` that catches one of a recipe's exceptions.
+struct Handler<'t> {
+    /// The exception named (`adal.AdalError`, `AdalError`), alone or in a tuple.
+    exception: Node<'t>,
+    /// The name the exception is bound to (`e` of `as e`).
+    alias: Option<Node<'t>>,
+    /// The clause's body.
+    body: Option<Node<'t>>,
+    /// The `try` block the call is in.
+    guarded: Node<'t>,
+}
+
 /// The handler of an enclosing `try` that catches one of the recipe's exceptions.
-fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<String> {
+fn caught_by<'t>(model: &Model<'t>, call: Node<'t>, recipe: &FixRecipe) -> Option<Handler<'t>> {
     if recipe.caught_by.is_empty() {
         return None;
     }
@@ -1654,9 +1671,20 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() == "except_clause")
             {
-                let Some(value) = clause.child_by_field_name("value") else {
+                let Some(mut value) = clause.child_by_field_name("value") else {
                     continue;
                 };
+                // `except E as e` (tree-sitter-python gives the clause's value as the pattern).
+                let mut alias = clause.child_by_field_name("alias");
+                if value.kind() == "as_pattern" {
+                    alias = value
+                        .child_by_field_name("alias")
+                        .and_then(|a| a.named_child(0).or(Some(a)));
+                    let Some(inner) = value.named_child(0) else {
+                        continue;
+                    };
+                    value = inner;
+                }
                 let mut caught = vec![value];
                 if matches!(value.kind(), "tuple" | "parenthesized_expression") {
                     let mut inner = value.walk();
@@ -1665,7 +1693,14 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
                 for exception in caught {
                     if let Value::Symbol(name) = model.evaluate(exception) {
                         if recipe.caught_by.iter().any(|p| p.matches(&name)) {
-                            return Some(model.text(exception).to_string());
+                            return Some(Handler {
+                                exception,
+                                alias,
+                                body: clause
+                                    .named_children(&mut clause.walk())
+                                    .find(|c| c.kind() == "block"),
+                                guarded: node,
+                            });
                         }
                     }
                 }
@@ -1674,6 +1709,66 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
         node = parent;
     }
     None
+}
+
+/// The handler of the old API's exception, rewritten to catch what the rewrite raises
+/// (`except adal.AdalError as e` becomes `except RuntimeError as e`), and the other calls of
+/// the old library in the `try` block, whose fixes must apply with it (the handler no longer
+/// catches what they raise). `Err` is why the handler cannot follow the call.
+fn handler_rewrite(
+    model: &Model<'_>,
+    handler: &Handler<'_>,
+    recipe: &FixRecipe,
+    call: Node<'_>,
+    origin: Option<Range<usize>>,
+    assigned: bool,
+) -> Result<(Edit, Vec<Range<usize>>), String> {
+    let caught = model.text(handler.exception);
+    let Some(raised) = recipe.raises.as_ref().filter(|_| assigned) else {
+        return Err(format!(
+            "the `except {caught}` around this call would no longer run; handle the error result instead"
+        ));
+    };
+    // What the handler reads of the exception besides its message.
+    if let (Some(alias), Some(body)) = (handler.alias, handler.body) {
+        let name = model.text(alias);
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            let object = node.child_by_field_name("object");
+            if node.kind() == "attribute" && object.is_some_and(|o| model.text(o) == name) {
+                return Err(format!(
+                    "the `except {caught}` handler reads `{}`, which the `{raised}` the rewrite raises does not have",
+                    model.text(node)
+                ));
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+    }
+    let library = match model.evaluate(handler.exception) {
+        Value::Symbol(name) => name.split('.').next().unwrap_or_default().to_string(),
+        _ => String::new(),
+    };
+    let block = handler.guarded.byte_range();
+    let guarded: Vec<Range<usize>> = model
+        .facts
+        .calls
+        .iter()
+        .filter(|site| {
+            let range = site.node.byte_range();
+            block.start <= range.start
+                && range.end <= block.end
+                && site.node != call
+                && Some(&range) != origin.as_ref()
+                && matches!(model.evaluate(site.callee), Value::Symbol(name)
+                    if name.starts_with(&format!("{library}.")))
+        })
+        .map(|site| site.node.byte_range())
+        .collect();
+    Ok((
+        Edit::replace(handler.exception.byte_range(), raised.clone()),
+        guarded,
+    ))
 }
 
 /// True when `node` is an argument of one of the `calls`.
