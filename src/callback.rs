@@ -5,8 +5,9 @@
 //! not handed to the error path (which `.then(B).catch(A)` would do). A callback passed by
 //! name is called as before: `.then((result) => cb(null, result), (error) => cb(error))`.
 //! `function` callbacks stay `function`s, so `this` and `arguments` keep their meaning.
-//! A callback whose shape does not split cleanly gives no value: the fix is then withheld
-//! rather than guessed.
+//! An error branch with no `else` must end the callback: `return`, `throw`, or
+//! `process.exit(...)`, which ends the program. A callback whose shape does not split
+//! cleanly gives no value: the fix is then withheld rather than guessed.
 
 use tree_sitter::Node;
 
@@ -88,9 +89,9 @@ fn tests_error(model: &Model<'_>, condition: Node<'_>, error: &str) -> bool {
     inner.is_some_and(|n| n.kind() == "identifier" && model.text(n) == error)
 }
 
-/// True when the statement always leaves the function (`return` or `throw`, or a block
-/// ending with one).
-fn always_exits(statement: Node<'_>) -> bool {
+/// True when the statement always leaves the function (`return` or `throw`, a block
+/// ending with one, or `process.exit(...)`, which ends the program).
+fn always_exits(model: &Model<'_>, statement: Node<'_>) -> bool {
     match statement.kind() {
         "return_statement" | "throw_statement" => true,
         "statement_block" => {
@@ -99,8 +100,13 @@ fn always_exits(statement: Node<'_>) -> bool {
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() != "comment")
                 .last();
-            last.is_some_and(always_exits)
+            last.is_some_and(|last| always_exits(model, last))
         }
+        "expression_statement" => statement
+            .named_child(0)
+            .filter(|call| call.kind() == "call_expression")
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|callee| model.text(callee) == "process.exit"),
         _ => false,
     }
 }
@@ -253,7 +259,7 @@ fn branches<'s, 't>(
                     .then(|| (alternative.end_byte() - 1, true)),
             })
         }
-        (None, _) if always_exits(consequence) => {
+        (None, _) if always_exits(model, consequence) => {
             let rest = &statements[1..];
             let close = body.end_byte() - 1;
             let mut cursor = body.walk();

@@ -219,6 +219,20 @@ pub(crate) fn plan(
         .zip(group_edits)
         .zip(targets)
         .map(|(((found, draft), group), chosen)| {
+            // A rule with a recipe always says why it offers no rewrite here.
+            let unrendered = match (&draft, found.rule.recipe(chosen)) {
+                (None, Some(recipe)) => Some(Fix::new(
+                    recipe.title.clone(),
+                    Applicability::DisplayOnly,
+                    format!(
+                        "{} Not applied automatically: {}.",
+                        recipe.reason,
+                        no_rewrite_reason(model, &found, recipe)
+                    ),
+                    Vec::new(),
+                )),
+                _ => None,
+            };
             let fix = draft.and_then(|draft| {
                 let recipe = found.rule.recipe(chosen)?;
                 let (mut edits, own_applicability) = match group {
@@ -251,7 +265,8 @@ pub(crate) fn plan(
                 let mut fix = Fix::new(recipe.title.clone(), applicability, note, edits);
                 fix.remove_imports = recipe.remove_imports.clone();
                 Some(fix)
-            });
+            })
+            .or(unrendered);
             Diagnostic {
                 rule: found.rule.id.clone(),
                 severity: found.rule.severity,
@@ -263,6 +278,34 @@ pub(crate) fn plan(
             }
         })
         .collect()
+}
+
+/// Why a recipe renders no rewrite at a finding (its draft could not be made), most
+/// specific cause first.
+fn no_rewrite_reason(model: &Model<'_>, found: &Match<'_, '_>, recipe: &FixRecipe) -> String {
+    let Some((call, arguments)) = &found.call else {
+        return "this form of the code has no rewrite (the replacement needs a part it does not have, or would change nothing)".to_string();
+    };
+    if arguments.has_splat {
+        return "its arguments are spread or unpacked, so they cannot be matched to the new API's parameters".to_string();
+    }
+    if let Some(continuation) = &recipe.continuation {
+        if continuation_call(model, &continuation.symbol, call, arguments).is_none() {
+            let method = continuation
+                .symbol
+                .rsplit(['#', '.', ':'])
+                .next()
+                .unwrap_or_default();
+            return format!(
+                "`{method}` is not the last step of this call's callback, on the same object and handed its result; merge the two steps by hand"
+            );
+        }
+    }
+    let callback = arguments.values.get("callback");
+    if callback.is_some() && template_names(recipe).contains(&"callback") {
+        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), so it cannot become `.then(onSuccess, onError)`".to_string();
+    }
+    "a value the rewrite needs cannot be read from this code".to_string()
 }
 
 /// The values a fix template is rendered with.

@@ -19,7 +19,7 @@ mod log;
 use log::{
     ArtifactChange, ArtifactLocation, AutomationDetails, BaseLocation, Configuration, Descriptor,
     Driver, Help, Invocation, Location, Message, Notification, PhysicalLocation, Region,
-    Replacement, RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool,
+    Replacement, ResultProperties, RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool,
 };
 
 use super::{Emitter, RuleDoc, RunReport};
@@ -214,6 +214,13 @@ fn result(
         })
         .into_iter()
         .collect();
+    let properties = diagnostic
+        .fix()
+        .filter(|fix| fix.applicability() == Applicability::DisplayOnly)
+        .map(|fix| ResultProperties {
+            fix_applicability: fix.applicability().as_str(),
+            fix_reason: redactor.redact(fix.note()).into_owned(),
+        });
     SarifResult {
         rule_id: diagnostic.rule().to_string(),
         rule_index: rules.iter().position(|r| r.id == diagnostic.rule()),
@@ -229,6 +236,7 @@ fn result(
         }],
         partial_fingerprints: fingerprints,
         fixes,
+        properties,
     }
 }
 
@@ -455,6 +463,7 @@ mod tests {
             locations: Vec::new(),
             partial_fingerprints: BTreeMap::new(),
             fixes: Vec::new(),
+            properties: None,
         };
         let kept = keep_most_severe(
             vec![
