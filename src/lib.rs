@@ -25,6 +25,7 @@ pub mod manifest;
 mod page;
 pub mod redact;
 pub mod registry;
+mod returned;
 mod rewrite;
 pub mod rule;
 mod semantic;

@@ -18,6 +18,7 @@ use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::returned;
 use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
 use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
 use crate::source::SourceText;
@@ -1415,13 +1416,30 @@ fn result_edits(
                 "function_expression" | "function" | "arrow_function"
             )
         });
+    // Objects at the callers of a helper that returns the result (`returned`).
+    let mut followed: HashSet<Range<usize>> = HashSet::new();
     for site in &model.facts.uses {
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
         if !relevant {
             continue;
         }
         escapes |= match site.kind {
-            UseKind::Escape => !is_argument_of(site.node, context.rewritten),
+            UseKind::Escape if is_argument_of(site.node, context.rewritten) => false,
+            UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
+                // Returned unassigned: no statement after it can check for an error result.
+                Some(_) if site.node == call => {
+                    blockers.push(
+                        "the result is returned as it is made, so the rewrite cannot check it for an error; assign it to a name and return that"
+                            .to_string(),
+                    );
+                    false
+                }
+                Some(objects) => {
+                    followed.extend(objects.iter().map(|o| o.byte_range()));
+                    false
+                }
+                None => true,
+            },
             UseKind::Receiver => {
                 match kept_method_call(model, site.node, recipe.methods, context.rewritten) {
                     Some(kept) => {
@@ -1443,7 +1461,7 @@ fn result_edits(
     let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
     let mut unknown: Vec<String> = Vec::new();
     for read in &model.facts.key_reads {
-        if !is_result(read.object) {
+        if !is_result(read.object) && !followed.contains(&read.object.byte_range()) {
             continue;
         }
         let Some(name) = model.key_name(&read.key) else {
