@@ -5,8 +5,10 @@
 //! not handed to the error path (which `.then(B).catch(A)` would do). A callback passed by
 //! name is called as before: `.then((result) => cb(null, result), (error) => cb(error))`.
 //! `function` callbacks stay `function`s, so `this` and `arguments` keep their meaning.
-//! A callback whose shape does not split cleanly gives no value: the fix is then withheld
-//! rather than guessed.
+//! An error branch with no `else` must end the callback: `return`, `throw`,
+//! `process.exit(...)`, which ends the program, or, in a promise executor, `reject(...)`
+//! followed only by `resolve(...)`, which a rejected promise ignores. A callback whose shape does not split
+//! cleanly gives no value: the fix is then withheld rather than guessed.
 
 use tree_sitter::Node;
 
@@ -88,9 +90,9 @@ fn tests_error(model: &Model<'_>, condition: Node<'_>, error: &str) -> bool {
     inner.is_some_and(|n| n.kind() == "identifier" && model.text(n) == error)
 }
 
-/// True when the statement always leaves the function (`return` or `throw`, or a block
-/// ending with one).
-fn always_exits(statement: Node<'_>) -> bool {
+/// True when the statement always leaves the function (`return` or `throw`, a block
+/// ending with one, or `process.exit(...)`, which ends the program).
+fn always_exits(model: &Model<'_>, statement: Node<'_>) -> bool {
     match statement.kind() {
         "return_statement" | "throw_statement" => true,
         "statement_block" => {
@@ -99,9 +101,83 @@ fn always_exits(statement: Node<'_>) -> bool {
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() != "comment")
                 .last();
-            last.is_some_and(always_exits)
+            last.is_some_and(|last| always_exits(model, last))
         }
+        "expression_statement" => statement
+            .named_child(0)
+            .filter(|call| call.kind() == "call_expression")
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|callee| model.text(callee) == "process.exit"),
         _ => false,
+    }
+}
+
+/// True when the callback runs in a promise executor (`new Promise((resolve, reject) =>
+/// ...)`), its error branch ends by calling `reject`, and all that follows the branch is one
+/// call of `resolve`: once rejected, the promise ignores the `resolve`, so the branch ends
+/// what the callback does (the Power BI samples' `if (err) reject(err); resolve(token);`).
+fn rejects_then_resolves(
+    model: &Model<'_>,
+    callback: Node<'_>,
+    branch: Node<'_>,
+    rest: &[Node<'_>],
+) -> bool {
+    let Some((resolve, reject)) = executor_parameters(model, callback) else {
+        return false;
+    };
+    let calls = |statement: Node<'_>, name: &str| {
+        statement.kind() == "expression_statement"
+            && statement
+                .named_child(0)
+                .filter(|call| call.kind() == "call_expression")
+                .and_then(|call| call.child_by_field_name("function"))
+                .is_some_and(|callee| callee.kind() == "identifier" && model.text(callee) == name)
+    };
+    let last = if branch.kind() == "statement_block" {
+        let mut cursor = branch.walk();
+        branch
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .last()
+    } else {
+        Some(branch)
+    };
+    let rest: Vec<Node<'_>> = rest
+        .iter()
+        .copied()
+        .filter(|s| s.kind() != "comment")
+        .collect();
+    last.is_some_and(|last| calls(last, reject)) && rest.len() == 1 && calls(rest[0], resolve)
+}
+
+/// The `resolve` and `reject` parameter names of the promise executor the callback is
+/// written in (the nearest enclosing function, passed to `new Promise`).
+fn executor_parameters<'s>(model: &Model<'s>, callback: Node<'_>) -> Option<(&'s str, &'s str)> {
+    let mut node = callback.parent()?;
+    while !matches!(
+        node.kind(),
+        "arrow_function" | "function_expression" | "function"
+    ) {
+        node = node.parent()?;
+    }
+    let arguments = node.parent().filter(|p| p.kind() == "arguments")?;
+    let promise = arguments
+        .parent()
+        .filter(|p| p.kind() == "new_expression")?;
+    let constructor = promise.child_by_field_name("constructor")?;
+    if model.text(constructor) != "Promise" {
+        return None;
+    }
+    let parameters = node.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let names: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    match names.as_slice() {
+        [resolve, reject, ..]
+            if resolve.kind() == "identifier" && reject.kind() == "identifier" =>
+        {
+            Some((model.text(*resolve), model.text(*reject)))
+        }
+        _ => None,
     }
 }
 
@@ -253,7 +329,10 @@ fn branches<'s, 't>(
                     .then(|| (alternative.end_byte() - 1, true)),
             })
         }
-        (None, _) if always_exits(consequence) => {
+        (None, _)
+            if always_exits(model, consequence)
+                || rejects_then_resolves(model, function, consequence, &statements[1..]) =>
+        {
             let rest = &statements[1..];
             let close = body.end_byte() - 1;
             let mut cursor = body.walk();
@@ -450,6 +529,55 @@ mod tests {
             call.arguments.last().expect("a callback").value,
             &[],
         )
+    }
+
+    /// The `then` clause of the callback of the call of `acquire` in `source`.
+    fn then_of_acquire(source: &str) -> Option<String> {
+        let tree = crate::semantic::tests::parse(Language::JavaScript, source);
+        let vocabulary = Vocabulary::default();
+        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
+        let call = model
+            .facts
+            .calls
+            .iter()
+            .find(|c| model.text(c.callee).ends_with("acquire"))
+            .expect("a call of acquire");
+        then_clause(
+            &model,
+            call.arguments.last().expect("a callback").value,
+            &[],
+        )
+    }
+
+    #[test]
+    fn error_branch_ending_the_program_or_rejecting_an_executor_splits() {
+        assert_eq!(
+            then_of_acquire(
+                "ctx.acquire(a, (err, t) => {\n  if (err) {\n    log(err);\n    process.exit(1);\n  }\n  use(t);\n});"
+            )
+            .as_deref(),
+            Some(".then((t) => {\n  use(t);\n}, (err) => {\n  log(err);\n  process.exit(1);\n})")
+        );
+        assert_eq!(
+            then_of_acquire(
+                "new Promise((resolve, reject) => ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  resolve(t);\n}));"
+            )
+            .as_deref(),
+            Some(".then((t) => {\n  resolve(t);\n}, (err) => { reject(err); })")
+        );
+        // Not in an executor, or more than the `resolve` after the branch: no split.
+        assert_eq!(
+            then_of_acquire(
+                "ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  resolve(t);\n});"
+            ),
+            None
+        );
+        assert_eq!(
+            then_of_acquire(
+                "new Promise((resolve, reject) => ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  log(t);\n  resolve(t);\n}));"
+            ),
+            None
+        );
     }
 
     #[test]

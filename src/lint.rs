@@ -304,7 +304,7 @@ fn merge_manifest_edits(
     let mut parsers = Parsers::default();
     let Some(parsed) = parsers
         .parse_file(file.language, text)
-        .filter(|p| !p.script.root_node().has_error())
+        .filter(|p| p.first_syntax_error(text).is_none())
     else {
         return;
     };
@@ -550,6 +550,12 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
+    /// The byte offset of the first syntax error of the code (for a page, of its scripts)
+    /// parsed from `text`.
+    pub(crate) fn first_syntax_error(&self, text: &str) -> Option<usize> {
+        crate::syntax::first_error(&self.script, self.language, text)
+    }
+
     /// Each tree with the language it was parsed as, for query rules.
     pub(crate) fn layers(&self) -> Vec<(Language, &Tree)> {
         let mut layers = vec![(self.language, &self.script)];
@@ -837,7 +843,7 @@ fn lint_source(
         .map(|secret| source.text()[secret.range].to_string())
         .collect();
     report.inventory = identity::inventory(&model, packs);
-    let syntax_error = first_error_line(&parsed.script, &source);
+    let syntax_error = first_error_line(&parsed, &source);
     let threshold = match options.mode {
         FixMode::Check => None,
         FixMode::Apply(threshold) | FixMode::Diff(threshold) => Some(threshold),
@@ -997,7 +1003,7 @@ fn fix_file(
         }
         let Some(parsed) = parsers
             .parse_file(file.language, &next)
-            .filter(|p| !p.script.root_node().has_error())
+            .filter(|p| p.first_syntax_error(&next).is_none())
         else {
             let mut names = rules.clone();
             names.sort_unstable();
@@ -1078,23 +1084,10 @@ fn check_text(
 }
 
 /// The line of the first syntax error of the code (for a page, of its scripts).
-fn first_error_line(tree: &Tree, source: &SourceText) -> Option<usize> {
-    let root = tree.root_node();
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.is_error() || node.is_missing() {
-            return Some(source.position(node.start_byte()).line);
-        }
-        if node.has_error() {
-            let children: Vec<_> = node.children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
-        }
-    }
-    Some(source.position(root.start_byte()).line)
+fn first_error_line(parsed: &Parsed, source: &SourceText) -> Option<usize> {
+    parsed
+        .first_syntax_error(source.text())
+        .map(|offset| source.position(offset).line)
 }
 
 /// Lints text that is not on disk (tests, editors): fixes are computed as in `--diff` and
@@ -1163,5 +1156,5 @@ pub fn lint_text(
 pub fn has_syntax_errors(language: Language, text: &str) -> bool {
     Parsers::default()
         .parse_file(language, text)
-        .is_none_or(|parsed| parsed.script.root_node().has_error())
+        .is_none_or(|parsed| parsed.first_syntax_error(text).is_some())
 }

@@ -18,6 +18,7 @@ use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::returned;
 use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
 use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
 use crate::source::SourceText;
@@ -148,7 +149,20 @@ pub(crate) fn plan(
         })
         .collect();
     agree_on_imports(model, &mut drafts);
-    agree_on_origins(model, &mut drafts);
+    // What requirements name a finding by: its call, or the attribute read it carries.
+    let calls: Vec<Option<Range<usize>>> = matches
+        .iter()
+        .map(|m| {
+            m.call
+                .as_ref()
+                .map(|(call, _)| call.node.byte_range())
+                .or_else(|| {
+                    let range = m.node?.byte_range();
+                    carried.iter().any(|c| c.range == range).then_some(range)
+                })
+        })
+        .collect();
+    agree_on_origins(model, &calls, &mut drafts);
     for draft in drafts.iter_mut().flatten() {
         if let Some(origin) = draft.origin.take() {
             match origin.relocation {
@@ -175,19 +189,6 @@ pub(crate) fn plan(
             }
         }
     }
-    // What requirements name a finding by: its call, or the attribute read it carries.
-    let calls: Vec<Option<Range<usize>>> = matches
-        .iter()
-        .map(|m| {
-            m.call
-                .as_ref()
-                .map(|(call, _)| call.node.byte_range())
-                .or_else(|| {
-                    let range = m.node?.byte_range();
-                    carried.iter().any(|c| c.range == range).then_some(range)
-                })
-        })
-        .collect();
     agree_on_requirements(model, &calls, &mut drafts);
     let groups = requirement_groups(&calls, &drafts);
     let applicabilities: Vec<Option<Applicability>> = matches
@@ -219,6 +220,20 @@ pub(crate) fn plan(
         .zip(group_edits)
         .zip(targets)
         .map(|(((found, draft), group), chosen)| {
+            // A rule with a recipe always says why it offers no rewrite here.
+            let unrendered = match (&draft, found.rule.recipe(chosen)) {
+                (None, Some(recipe)) => Some(Fix::new(
+                    recipe.title.clone(),
+                    Applicability::DisplayOnly,
+                    format!(
+                        "{} Not applied automatically: {}.",
+                        recipe.reason,
+                        no_rewrite_reason(model, &found, recipe)
+                    ),
+                    Vec::new(),
+                )),
+                _ => None,
+            };
             let fix = draft.and_then(|draft| {
                 let recipe = found.rule.recipe(chosen)?;
                 let (mut edits, own_applicability) = match group {
@@ -251,7 +266,8 @@ pub(crate) fn plan(
                 let mut fix = Fix::new(recipe.title.clone(), applicability, note, edits);
                 fix.remove_imports = recipe.remove_imports.clone();
                 Some(fix)
-            });
+            })
+            .or(unrendered);
             Diagnostic {
                 rule: found.rule.id.clone(),
                 severity: found.rule.severity,
@@ -263,6 +279,34 @@ pub(crate) fn plan(
             }
         })
         .collect()
+}
+
+/// Why a recipe renders no rewrite at a finding (its draft could not be made), most
+/// specific cause first.
+fn no_rewrite_reason(model: &Model<'_>, found: &Match<'_, '_>, recipe: &FixRecipe) -> String {
+    let Some((call, arguments)) = &found.call else {
+        return "this form of the code has no rewrite (the replacement needs a part it does not have, or would change nothing)".to_string();
+    };
+    if arguments.has_splat {
+        return "its arguments are spread or unpacked, so they cannot be matched to the new API's parameters".to_string();
+    }
+    if let Some(continuation) = &recipe.continuation {
+        if continuation_call(model, &continuation.symbol, call, arguments).is_none() {
+            let method = continuation
+                .symbol
+                .rsplit(['#', '.', ':'])
+                .next()
+                .unwrap_or_default();
+            return format!(
+                "`{method}` is not the last step of this call's callback, on the same object and handed its result; merge the two steps by hand"
+            );
+        }
+    }
+    let callback = arguments.values.get("callback");
+    if callback.is_some() && template_names(recipe).contains(&"callback") {
+        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), so it cannot become `.then(onSuccess, onError)`".to_string();
+    }
+    "a value the rewrite needs cannot be read from this code".to_string()
 }
 
 /// The values a fix template is rendered with.
@@ -725,11 +769,6 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     if arguments.has_splat {
         return None;
     }
-    if let Some(caught) = caught_by(model, call.node, recipe) {
-        blockers.push(format!(
-            "the `except {caught}` around this call would no longer run; handle the error result instead"
-        ));
-    }
 
     // The receiver and the call that created it.
     let receiver = call.receiver;
@@ -803,6 +842,16 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         None => None,
     };
     let result = result_name(model, call.node);
+    if let Some(handler) = caught_by(model, call.node, recipe) {
+        let origin = origin_call.as_ref().map(|c| c.node.byte_range());
+        match handler_rewrite(model, &handler, recipe, call.node, origin, result.is_some()) {
+            Ok((edit, guarded)) => {
+                edits.push(edit);
+                requires.extend(guarded);
+            }
+            Err(reason) => blockers.push(reason),
+        }
+    }
     let mut values = FixValues {
         model,
         arguments,
@@ -1367,13 +1416,30 @@ fn result_edits(
                 "function_expression" | "function" | "arrow_function"
             )
         });
+    // Objects at the callers of a helper that returns the result (`returned`).
+    let mut followed: HashSet<Range<usize>> = HashSet::new();
     for site in &model.facts.uses {
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
         if !relevant {
             continue;
         }
         escapes |= match site.kind {
-            UseKind::Escape => !is_argument_of(site.node, context.rewritten),
+            UseKind::Escape if is_argument_of(site.node, context.rewritten) => false,
+            UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
+                // Returned unassigned: no statement after it can check for an error result.
+                Some(_) if site.node == call => {
+                    blockers.push(
+                        "the result is returned as it is made, so the rewrite cannot check it for an error; assign it to a name and return that"
+                            .to_string(),
+                    );
+                    false
+                }
+                Some(objects) => {
+                    followed.extend(objects.iter().map(|o| o.byte_range()));
+                    false
+                }
+                None => true,
+            },
             UseKind::Receiver => {
                 match kept_method_call(model, site.node, recipe.methods, context.rewritten) {
                     Some(kept) => {
@@ -1395,7 +1461,7 @@ fn result_edits(
     let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
     let mut unknown: Vec<String> = Vec::new();
     for read in &model.facts.key_reads {
-        if !is_result(read.object) {
+        if !is_result(read.object) && !followed.contains(&read.object.byte_range()) {
             continue;
         }
         let Some(name) = model.key_name(&read.key) else {
@@ -1639,8 +1705,20 @@ fn carried_draft(
     })
 }
 
+/// An `except` clause of an enclosing `try` that catches one of a recipe's exceptions.
+struct Handler<'t> {
+    /// The exception named (`adal.AdalError`, `AdalError`), alone or in a tuple.
+    exception: Node<'t>,
+    /// The name the exception is bound to (`e` of `as e`).
+    alias: Option<Node<'t>>,
+    /// The clause's body.
+    body: Option<Node<'t>>,
+    /// The `try` block the call is in.
+    guarded: Node<'t>,
+}
+
 /// The handler of an enclosing `try` that catches one of the recipe's exceptions.
-fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<String> {
+fn caught_by<'t>(model: &Model<'t>, call: Node<'t>, recipe: &FixRecipe) -> Option<Handler<'t>> {
     if recipe.caught_by.is_empty() {
         return None;
     }
@@ -1654,9 +1732,20 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() == "except_clause")
             {
-                let Some(value) = clause.child_by_field_name("value") else {
+                let Some(mut value) = clause.child_by_field_name("value") else {
                     continue;
                 };
+                // `except E as e` (tree-sitter-python gives the clause's value as the pattern).
+                let mut alias = clause.child_by_field_name("alias");
+                if value.kind() == "as_pattern" {
+                    alias = value
+                        .child_by_field_name("alias")
+                        .and_then(|a| a.named_child(0).or(Some(a)));
+                    let Some(inner) = value.named_child(0) else {
+                        continue;
+                    };
+                    value = inner;
+                }
                 let mut caught = vec![value];
                 if matches!(value.kind(), "tuple" | "parenthesized_expression") {
                     let mut inner = value.walk();
@@ -1665,7 +1754,14 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
                 for exception in caught {
                     if let Value::Symbol(name) = model.evaluate(exception) {
                         if recipe.caught_by.iter().any(|p| p.matches(&name)) {
-                            return Some(model.text(exception).to_string());
+                            return Some(Handler {
+                                exception,
+                                alias,
+                                body: clause
+                                    .named_children(&mut clause.walk())
+                                    .find(|c| c.kind() == "block"),
+                                guarded: node,
+                            });
                         }
                     }
                 }
@@ -1674,6 +1770,66 @@ fn caught_by(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<St
         node = parent;
     }
     None
+}
+
+/// The handler of the old API's exception, rewritten to catch what the rewrite raises
+/// (`except adal.AdalError as e` becomes `except RuntimeError as e`), and the other calls of
+/// the old library in the `try` block, whose fixes must apply with it (the handler no longer
+/// catches what they raise). `Err` is why the handler cannot follow the call.
+fn handler_rewrite(
+    model: &Model<'_>,
+    handler: &Handler<'_>,
+    recipe: &FixRecipe,
+    call: Node<'_>,
+    origin: Option<Range<usize>>,
+    assigned: bool,
+) -> Result<(Edit, Vec<Range<usize>>), String> {
+    let caught = model.text(handler.exception);
+    let Some(raised) = recipe.raises.as_ref().filter(|_| assigned) else {
+        return Err(format!(
+            "the `except {caught}` around this call would no longer run; handle the error result instead"
+        ));
+    };
+    // What the handler reads of the exception besides its message.
+    if let (Some(alias), Some(body)) = (handler.alias, handler.body) {
+        let name = model.text(alias);
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            let object = node.child_by_field_name("object");
+            if node.kind() == "attribute" && object.is_some_and(|o| model.text(o) == name) {
+                return Err(format!(
+                    "the `except {caught}` handler reads `{}`, which the `{raised}` the rewrite raises does not have",
+                    model.text(node)
+                ));
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+    }
+    let library = match model.evaluate(handler.exception) {
+        Value::Symbol(name) => name.split('.').next().unwrap_or_default().to_string(),
+        _ => String::new(),
+    };
+    let block = handler.guarded.byte_range();
+    let guarded: Vec<Range<usize>> = model
+        .facts
+        .calls
+        .iter()
+        .filter(|site| {
+            let range = site.node.byte_range();
+            block.start <= range.start
+                && range.end <= block.end
+                && site.node != call
+                && Some(&range) != origin.as_ref()
+                && matches!(model.evaluate(site.callee), Value::Symbol(name)
+                    if name.starts_with(&format!("{library}.")))
+        })
+        .map(|site| site.node.byte_range())
+        .collect();
+    Ok((
+        Edit::replace(handler.exception.byte_range(), raised.clone()),
+        guarded,
+    ))
 }
 
 /// True when `node` is an argument of one of the `calls`.
@@ -2045,7 +2201,15 @@ fn requirement_groups(
 
 /// An origin is rewritten only when every use of the object it creates is a call whose fix
 /// proposes the very same rewrite, and the arguments it takes from those calls can move.
-fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
+/// The fixes that rewrite one origin change the type of the object every one of them is
+/// called on: they require each other (`agree_on_requirements`), so they apply together, in
+/// one run and at the lowest applicability among them, or none does and no old method is
+/// left called on the new object.
+fn agree_on_origins(
+    model: &Model<'_>,
+    calls: &[Option<Range<usize>>],
+    drafts: &mut [Option<Draft>],
+) {
     let mut groups: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
     for (index, draft) in drafts.iter().enumerate() {
         if let Some(origin) = draft.as_ref().and_then(|d| d.origin.as_ref()) {
@@ -2078,7 +2242,7 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
                     .to_string(),
             );
         }
-        let other_use = model.facts.uses.iter().any(|site| {
+        let other_use = model.facts.uses.iter().find(|site| {
             site.node.byte_range() != range
                 && matches!(site.kind, UseKind::Receiver | UseKind::KeyRead | UseKind::Escape)
                 && !receivers.contains(&site.node.byte_range())
@@ -2089,7 +2253,17 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             .uses
             .iter()
             .any(|site| site.node.byte_range() == range && site.kind == UseKind::Escape);
-        if other_use || origin_escapes {
+        if let Some(site) = other_use {
+            let statement = model.statement_of(site.node);
+            let text = model.source[statement]
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim();
+            reasons.push(format!(
+                "the object it is called on is also used in ways this fix does not rewrite (`{text}`)"
+            ));
+        } else if origin_escapes {
             reasons.push(
                 "the object it is called on is also used in ways this fix does not rewrite"
                     .to_string(),
@@ -2099,6 +2273,19 @@ fn agree_on_origins(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             for &index in &members {
                 if let Some(draft) = drafts[index].as_mut() {
                     draft.blockers.extend(reasons.iter().cloned());
+                }
+            }
+        }
+        for &index in &members {
+            let others = members
+                .iter()
+                .filter(|&&other| other != index)
+                .filter_map(|&other| calls[other].clone());
+            if let Some(draft) = drafts[index].as_mut() {
+                for other in others {
+                    if !draft.requires.contains(&other) {
+                        draft.requires.push(other);
+                    }
                 }
             }
         }

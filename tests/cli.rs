@@ -382,7 +382,7 @@ fn check_report_shape(report: &Value) {
         let fix = object_with_keys(
             &d["fix"],
             &format!("{what}.fix"),
-            &["applicability", "title", "edits"],
+            &["applicability", "title", "reason", "edits"],
         );
         let applicability = check_string(&fix["applicability"], "applicability");
         assert!(
@@ -393,8 +393,13 @@ fn check_report_shape(report: &Value) {
             !check_string(&fix["title"], "title").is_empty(),
             "{what}.fix.title is empty"
         );
+        let reason = check_string(&fix["reason"], "reason");
         let edits = fix["edits"].as_array().expect("fix.edits is an array");
-        assert!(!edits.is_empty(), "{what}.fix has no edits");
+        // A fix with no edits is a display-only one that says why no rewrite is offered.
+        assert!(
+            !edits.is_empty() || (applicability == "display-only" && !reason.is_empty()),
+            "{what}.fix has no edits and no reason"
+        );
         for (e, edit) in edits.iter().enumerate() {
             let what = format!("{what}.fix.edits[{e}]");
             let edit = object_with_keys(edit, &what, &["start", "end", "content"]);
@@ -841,6 +846,58 @@ fn unsafe_fix_migrates_python_client_credentials_to_msal() {
     assert!(!fixed.contains("accessToken"), "{fixed}");
 }
 
+/// The Power BI sample's promise wrapper (`reject` then `resolve`, no `else`) has no
+/// rewrite, and says why: in JSON a display-only fix with no edits and a `reason`, in SARIF
+/// the result's `properties`.
+#[test]
+fn finding_of_a_rule_with_a_recipe_always_has_a_fix_or_a_reason() {
+    let source = r#"const adal = require('adal-node');
+
+function getAccessToken(authority, resource, clientId, secret) {
+  return new Promise((resolve, reject) => {
+    const context = new adal.AuthenticationContext(authority);
+    context.acquireTokenWithClientCredentials(resource, clientId, secret, function (err, tokenResponse) {
+      if (err) {
+        reject(tokenResponse == null ? err : tokenResponse);
+      }
+      resolve(tokenResponse);
+    });
+  });
+}
+
+module.exports = { getAccessToken };
+"#;
+    let fx = Fixture::with(&[("auth.js", source)]);
+    let (run, report) = fx.json(&["--unsafe-fixes"]);
+    let call = report
+        .diagnostics()
+        .iter()
+        .find(|d| d["rule"] == "adal-node-acquire-token-with-client-credentials")
+        .unwrap_or_else(|| panic!("the call is reported\n{}", run.describe()));
+    assert_eq!(call["fix"]["applicability"], "display-only");
+    assert_eq!(call["fix"]["edits"].as_array().map(Vec::len), Some(0));
+    let reason = call["fix"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("callback does not split"),
+        "reason: {reason}"
+    );
+    let sarif = fx.run(&["--format", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "adal-node-acquire-token-with-client-credentials")
+        .expect("the call is a SARIF result");
+    assert_eq!(result["properties"]["fixApplicability"], "display-only");
+    assert!(
+        result["properties"]["fixReason"]
+            .as_str()
+            .is_some_and(|r| r.contains("callback does not split")),
+        "{result}"
+    );
+}
+
 #[test]
 fn literal_resource_folds_into_the_default_scope() {
     let fx = Fixture::with(&[("app.py", PY_CLIENT_CREDENTIALS_LITERAL)]);
@@ -1241,6 +1298,35 @@ fn file_with_a_syntax_error_is_reported_but_never_rewritten() {
         run.describe()
     );
     assert_eq!(report.rules_for("good.py"), ["adal-import"]);
+    assert_eq!(
+        fx.read_text("broken.py"),
+        source,
+        "a file with a syntax error was rewritten"
+    );
+}
+
+/// tree-sitter's Python grammar joins a line ending in `=` (nothing but a comment on its
+/// right) to the next one without an error node; Python refuses the file all the same.
+#[test]
+fn assignment_with_only_a_comment_on_its_right_is_a_syntax_error_and_never_rewritten() {
+    let source = PY_CLIENT_CREDENTIALS.replace(
+        "client_id = \"00000000-0000-0000-0000-000000000001\"",
+        "client_id = # insert it here",
+    );
+    let fx = Fixture::with(&[("broken.py", &source)]);
+    let args = ["--fix", "--unsafe-fixes"];
+    fx.run(&args)
+        .expect_code(1)
+        .stdout_contains("warning: broken.py: syntax error at line 6");
+    let (run, report) = fx.json(&args);
+    run.expect_code(1);
+    assert!(
+        report
+            .rules_for("broken.py")
+            .contains(&"adal-acquire-token-with-client-credentials".to_string()),
+        "{}",
+        run.describe()
+    );
     assert_eq!(
         fx.read_text("broken.py"),
         source,

@@ -198,6 +198,37 @@ fn e2e_python_client_credentials_token_provider_class() {
     python_client_credentials_before_after("python/client_credentials_provider.py");
 }
 
+/// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
+/// raises instead, so a wrong secret reaches the same handler, before and after, and both
+/// programs exit 1 with the service's error text.
+#[test]
+fn e2e_python_client_credentials_handled_error() {
+    let relative = "python/client_credentials_handled.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed.after.contains("except RuntimeError as e:"),
+        "the handler was not rewritten:\n{}",
+        fixed.after
+    );
+    let fake = Fake::start();
+    for (what, path) in [("before", program(relative)), ("after", fixed.path.clone())] {
+        let out = fake.run_python(&path, &client_credentials_env(WRONG_SECRET));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what}: the handler's exit\n{stderr}\n{}",
+            fixed.after
+        );
+        assert!(
+            stderr.starts_with("sign-in failed: ") && stderr.contains("AADSTS7000215"),
+            "{what}: the handler's message with the service's error\n{stderr}\n{}",
+            fixed.after
+        );
+    }
+}
+
 #[test]
 fn e2e_python_client_credentials_wrong_secret_before() {
     // The "before" half of the bad-secret case on its own, so it stays checked while the

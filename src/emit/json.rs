@@ -53,6 +53,8 @@ impl From<Position> for JsonPosition {
 struct JsonFix<'a> {
     applicability: &'a str,
     title: &'a str,
+    /// Why the fix has its applicability (for a display-only fix, why it is not applied).
+    reason: String,
     edits: Vec<JsonEdit>,
 }
 
@@ -107,6 +109,7 @@ impl Emitter for JsonEmitter {
                     fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
                         applicability: fix.applicability.as_str(),
                         title: &fix.title,
+                        reason: redactor.redact(&fix.note).into_owned(),
                         edits: fix
                             .edits
                             .iter()

@@ -233,6 +233,11 @@ pub(crate) struct FixDef {
     /// them keeps the fix display-only, since the handler would no longer run.
     #[serde(default)]
     pub(crate) caught_by: Vec<String>,
+    /// The exception the rewrite raises when the new API reports a failure (`after`
+    /// raises it): a handler of a `caught-by` exception around the call is rewritten to
+    /// catch it instead, with the call.
+    #[serde(default)]
+    pub(crate) raises: Option<String>,
     /// Methods called on the result that survive the rewrite because their own rule's fix
     /// rewrites each such call: the fixes apply together or not at all. Any other use of
     /// the result (passed, returned, stored, a property read) keeps the fix display-only.
@@ -446,6 +451,7 @@ pub(crate) struct FixRecipe {
     pub(crate) add_imports: Vec<ImportDef>,
     pub(crate) remove_imports: Vec<String>,
     pub(crate) caught_by: Vec<NamePattern>,
+    pub(crate) raises: Option<String>,
     pub(crate) methods: Option<Vec<String>>,
     pub(crate) with_origin: bool,
     /// Sorted by argument name, so reasons come out in a stable order.
@@ -1000,6 +1006,7 @@ fn compile_fix(
             .iter()
             .map(|p| NamePattern::new(p))
             .collect(),
+        raises: definition.raises,
         methods: definition.methods,
         with_origin: definition.with_origin,
         require,

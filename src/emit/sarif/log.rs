@@ -136,6 +136,16 @@ pub(super) struct SarifResult {
     pub(super) partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) fixes: Vec<SarifFix>,
+    /// A display-only fix has no `fixes` entry: its applicability and reason go here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) properties: Option<ResultProperties>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ResultProperties {
+    pub(super) fix_applicability: &'static str,
+    pub(super) fix_reason: String,
 }
 
 #[derive(Clone, Serialize)]

@@ -23,8 +23,8 @@ mod log;
 use log::{
     ArtifactChange, ArtifactContent, ArtifactLocation, AutomationDetails, BaseLocation,
     Configuration, ContextRegion, Descriptor, Driver, Help, Invocation, Location, Message,
-    Notification, PhysicalLocation, Region, Replacement, RuleProperties, Run, SarifFix, SarifLog,
-    SarifResult, Tool, VersionControlDetails,
+    Notification, PhysicalLocation, Region, Replacement, ResultProperties, RuleProperties, Run,
+    SarifFix, SarifLog, SarifResult, Tool, VersionControlDetails,
 };
 
 use super::{Emitter, RuleDoc, RunReport};
@@ -247,6 +247,13 @@ fn result(
                 text: redactor.redact(snippet).into_owned(),
             },
         });
+    let properties = diagnostic
+        .fix()
+        .filter(|fix| fix.applicability() == Applicability::DisplayOnly)
+        .map(|fix| ResultProperties {
+            fix_applicability: fix.applicability().as_str(),
+            fix_reason: redactor.redact(fix.note()).into_owned(),
+        });
     SarifResult {
         rule_id: diagnostic.rule().to_string(),
         rule_index: rules.iter().position(|r| r.id == diagnostic.rule()),
@@ -263,6 +270,7 @@ fn result(
         }],
         partial_fingerprints: fingerprints,
         fixes,
+        properties,
     }
 }
 
@@ -612,6 +620,7 @@ mod tests {
             locations: Vec::new(),
             partial_fingerprints: BTreeMap::new(),
             fixes: Vec::new(),
+            properties: None,
         };
         let kept = keep_most_severe(
             vec![
