@@ -341,10 +341,19 @@ fn findings<'t>(
         }
     }
 
-    for (_, rule) in selection.enabled_rules() {
+    // A query walks the whole tree: run only those whose needed literals the text has (a
+    // template's shadow program holds only its expressions, so there every query runs).
+    let possible = match language {
+        Language::AngularTemplate => vec![true; selection.enabled.len()],
+        _ => selection.possible_rules(model.source.as_bytes()),
+    };
+    for ((_, rule), possible) in selection.enabled_rules().zip(possible) {
         let Matcher::Query { queries, capture } = &rule.matcher else {
             continue;
         };
+        if !possible {
+            continue;
+        }
         for &(layer, tree) in layers {
             let Some((_, query)) = queries.iter().find(|(l, _)| *l == layer) else {
                 continue;

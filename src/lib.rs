@@ -25,6 +25,7 @@ pub mod library_project;
 pub mod lint;
 pub mod manifest;
 mod page;
+mod prefilter;
 pub mod provenance;
 pub mod redact;
 pub mod registry;
@@ -104,7 +105,10 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     };
     match &settings.command {
         Command::ListRules => {
-            emit::list_rules(out, &registry)?;
+            match settings.format {
+                Some(Format::Json) => emit::list_rules_json(out, &registry)?,
+                _ => emit::list_rules(out, &registry)?,
+            }
             return Ok(ExitStatus::Success);
         }
         Command::ShowRule(id) => {

@@ -131,6 +131,15 @@ impl FileReport {
         }
     }
 
+    /// Keeps the file's text for the emitters, which need it only to place findings and
+    /// show fixes: a run holds the text of the files it reports on, not of every file it
+    /// parsed.
+    fn keep_source(&mut self, source: SourceText) {
+        if !self.diagnostics.is_empty() || self.fixed.is_some() {
+            self.source = Some(source);
+        }
+    }
+
     pub(crate) fn fail(mut self, message: String) -> Self {
         self.errors.push(FileError {
             message,
@@ -771,7 +780,8 @@ fn lint_file(
         Prepared::Skipped(Skip::NoTrigger(names)) => {
             // Only a file that may import a module of the project, read a global one of its
             // scripts defines, or is a template of its code, is read again.
-            let linked = exports.may_be_imported_through(&names)
+            let linked = exports
+                .may_be_imported_through(file.path.parent().unwrap_or(Path::new("")), &names)
                 || (file.language == Language::Html
                     && project.templates.context(&file.path).is_some());
             if file.language.family() != Family::JavaScript
@@ -855,7 +865,7 @@ fn lint_source(
         if let Some(line) = cut {
             report.errors.push(nesting_notice(line, ""));
         }
-        report.source = Some(source);
+        report.keep_source(source);
         return report;
     };
     let mut unfixed = Vec::new();
@@ -925,7 +935,7 @@ fn lint_source(
             report.diagnostics = unfixed;
         }
     }
-    report.source = Some(source);
+    report.keep_source(source);
     report
 }
 

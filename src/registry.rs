@@ -2,13 +2,14 @@
 //! validation, unique ids, selection by `--select` / `--ignore`, and the literal prefilter
 //! built from the selected rules' trigger strings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
+use crate::prefilter::{Need, Prefilter};
 use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, Rule};
 use crate::semantic::{ImplicitMethod, Vocabulary};
 
@@ -122,6 +123,16 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The literals a file's text needs for `rule` to match in it (see `prefilter`).
+    pub(crate) fn need(&self, rule: &Rule) -> Need {
+        let pack_triggers = self
+            .packs
+            .iter()
+            .find(|p| *p.name == *rule.pack)
+            .map_or(&[][..], |p| p.triggers.as_slice());
+        Need::of(rule, pack_triggers, &self.vocabulary.aliases)
+    }
+
     /// Loads the packs compiled into the binary.
     pub fn embedded() -> Result<Registry, Vec<RuleFileError>> {
         Registry::from_sources(
@@ -397,6 +408,11 @@ pub struct RuleInfo<'r> {
 }
 
 impl RuleInfo<'_> {
+    /// The literals a file's text needs for this rule to match in it.
+    pub(crate) fn need(&self, registry: &Registry) -> Need {
+        registry.need(self.rule)
+    }
+
     pub fn id(&self) -> &str {
         &self.rule.id
     }
@@ -443,17 +459,19 @@ pub struct Selection<'r> {
     pub(crate) call_globs: Vec<usize>,
     /// What fixes migrate to.
     pub(crate) target: FixTarget,
-    prefilter: Option<Triggers>,
-    /// The same, per language: only the triggers of rules that apply to it.
-    prefilters: HashMap<Language, Option<Triggers>>,
+    prefilter: Option<Prefilter>,
+    /// The same, per language: only the needs of rules that apply to it.
+    prefilters: HashMap<Language, Option<Prefilter>>,
+    /// Every enabled rule's need, in `enabled` order, to tell which rules can match in a
+    /// file's text.
+    each_rule: Option<Prefilter>,
 }
 
 impl<'r> Selection<'r> {
     fn new(registry: &'r Registry, enabled: Vec<usize>) -> Self {
         let mut calls: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut call_globs = Vec::new();
-        let mut triggers: HashSet<&str> = HashSet::new();
-        let mut by_language: HashMap<Language, HashSet<&str>> = HashMap::new();
+        let mut needs: Vec<(usize, Need)> = Vec::new();
         for &index in &enabled {
             let rule = &registry.rules[index];
             if let Matcher::Call { patterns, .. } = &rule.matcher {
@@ -465,46 +483,20 @@ impl<'r> Selection<'r> {
                     }
                 }
             }
-            triggers.extend(
-                rule.triggers
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|t| !t.is_empty()),
-            );
-            let mut own: HashSet<&str> = rule
-                .triggers
-                .iter()
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-                .collect();
-            if let Some(pack) = registry.packs.iter().find(|p| *p.name == *rule.pack) {
-                own.extend(
-                    pack.triggers
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|t| !t.is_empty()),
-                );
-            }
-            triggers.extend(own.iter().copied());
-            for language in Language::ALL {
-                if rule.applies_to(language) {
-                    by_language
-                        .entry(language)
-                        .or_default()
-                        .extend(own.iter().copied());
-                }
-            }
+            needs.push((index, registry.need(rule)));
         }
-        let automaton = |set: HashSet<&str>| {
-            let mut literals: Vec<&str> = set.into_iter().collect();
-            literals.sort_unstable();
-            (!literals.is_empty()).then(|| Triggers::new(&literals))
-        };
-        let prefilters = by_language
+        let prefilters = Language::ALL
             .into_iter()
-            .map(|(language, set)| (language, automaton(set)))
+            .map(|language| {
+                let applying = needs
+                    .iter()
+                    .filter(|(index, _)| registry.rules[*index].applies_to(language))
+                    .map(|(_, need)| need);
+                (language, Prefilter::new(applying))
+            })
             .collect();
-        let prefilter = automaton(triggers);
+        let prefilter = Prefilter::new(needs.iter().map(|(_, need)| need));
+        let each_rule = Prefilter::new(needs.iter().map(|(_, need)| need));
         Selection {
             registry,
             enabled,
@@ -513,7 +505,16 @@ impl<'r> Selection<'r> {
             target: FixTarget::default(),
             prefilter,
             prefilters,
+            each_rule,
         }
+    }
+
+    /// Which enabled rules can match in `text` (indexed like `enabled`): a rule whose needed
+    /// literals are not all there cannot, and its query is not run.
+    pub(crate) fn possible_rules(&self, text: &[u8]) -> Vec<bool> {
+        self.each_rule
+            .as_ref()
+            .map_or_else(|| vec![false; self.enabled.len()], |p| p.each_met(text))
     }
 
     /// The same rules, fixing toward `target`.
@@ -526,16 +527,16 @@ impl<'r> Selection<'r> {
     /// True when the file's bytes contain a trigger of some selected rule as a whole word
     /// (`adal` in `import adal` or `adal.min.js`, not in `adalias`), so it may match.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        whole_word_match(self.prefilter.as_ref(), bytes)
+        self.prefilter.as_ref().is_some_and(|p| p.admits(bytes))
     }
 
     /// Like `may_match`, with only the triggers of rules that apply to `language`: a Python
     /// file is not parsed for a browser pack's trigger.
     pub fn may_match_in(&self, language: Language, bytes: &[u8]) -> bool {
-        whole_word_match(
-            self.prefilters.get(&language).and_then(Option::as_ref),
-            bytes,
-        )
+        self.prefilters
+            .get(&language)
+            .and_then(Option::as_ref)
+            .is_some_and(|p| p.admits(bytes))
     }
 
     /// True when the file is a copy of a retired library's own source (its name and a
@@ -571,95 +572,5 @@ impl<'r> Selection<'r> {
 
     pub(crate) fn rule(&self, index: usize) -> &'r Rule {
         &self.registry.rules[index]
-    }
-}
-
-/// The trigger literals of a selection, compiled for the prefilter.
-struct Triggers {
-    /// A DFA: a few dozen literals make a small one, and it scans without the rare-byte
-    /// prefilter, which literals full of `0` and `-` would defeat. Leftmost-longest, so a
-    /// trigger that starts like another (`adalAuthenticationService`, `adal`) is found whole.
-    automaton: AhoCorasick,
-    /// For each literal, the lengths of the other literals it starts with, longest first:
-    /// where it is part of a longer word, one of those may still be a whole word
-    /// (`adal` in `adal-angularjs`).
-    prefixes: Vec<Vec<usize>>,
-}
-
-impl Triggers {
-    fn new(literals: &[&str]) -> Self {
-        let automaton = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .prefilter(false)
-            .build(literals)
-            .expect("literal patterns compile");
-        let prefixes = literals
-            .iter()
-            .map(|literal| {
-                let mut lengths: Vec<usize> = literals
-                    .iter()
-                    .filter(|other| other.len() < literal.len() && literal.starts_with(**other))
-                    .map(|other| other.len())
-                    .collect();
-                lengths.sort_unstable_by(|a, b| b.cmp(a));
-                lengths
-            })
-            .collect();
-        Triggers {
-            automaton,
-            prefixes,
-        }
-    }
-}
-
-/// True when `bytes` contain one of the trigger literals as a whole word. A match that is
-/// part of a longer word is skipped one byte at a time, so no later match is missed.
-fn whole_word_match(triggers: Option<&Triggers>, bytes: &[u8]) -> bool {
-    let Some(triggers) = triggers else {
-        return false;
-    };
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut at = 0;
-    while at < bytes.len() {
-        let Some(found) = triggers
-            .automaton
-            .find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
-        else {
-            return false;
-        };
-        let start = found.start();
-        if !start.checked_sub(1).is_some_and(|i| is_word(bytes[i])) {
-            let ends = std::iter::once(found.end()).chain(
-                triggers.prefixes[found.pattern().as_usize()]
-                    .iter()
-                    .map(|length| start + length),
-            );
-            for end in ends {
-                if !bytes.get(end).copied().is_some_and(is_word) {
-                    return true;
-                }
-            }
-        }
-        at = start + 1;
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn triggers_match_as_whole_words_even_when_one_starts_another() {
-        let triggers = Triggers::new(&["adal", "adal-angular", "adalAuthenticationService"]);
-        let matches = |text: &str| whole_word_match(Some(&triggers), text.as_bytes());
-        assert!(matches(
-            "['$scope', 'adalAuthenticationService', function () {}]"
-        ));
-        assert!(matches("import adal"));
-        assert!(matches("require('adal-angularjs')"));
-        assert!(!matches("adalias adalAuthenticationServiceProvider"));
-        assert!(!matches("the adalAuthenticationServices"));
     }
 }

@@ -126,6 +126,30 @@ impl Format {
 }
 
 /// `--list-rules`: every rule with its pack, severity and fix applicability.
+/// Every rule as JSON, with the literals a file needs for it to be parsed (`triggers`: one
+/// of these; `names`: and, when present, one of these).
+pub fn list_rules_json(
+    out: &mut dyn Write,
+    registry: &crate::registry::Registry,
+) -> io::Result<()> {
+    let rules: Vec<serde_json::Value> = registry
+        .rules()
+        .map(|rule| {
+            let need = rule.need(registry);
+            serde_json::json!({
+                "id": rule.id(),
+                "pack": rule.pack(),
+                "severity": rule.severity().as_str(),
+                "fix": rule.fix_applicability().map(Applicability::as_str),
+                "triggers": need.triggers,
+                "names": need.names,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &rules)?;
+    writeln!(out)
+}
+
 pub fn list_rules(out: &mut dyn Write, registry: &crate::registry::Registry) -> io::Result<()> {
     for pack in registry.packs() {
         let mut languages: Vec<&str> = pack.languages.iter().map(|l| l.name()).collect();

@@ -17,7 +17,7 @@
 //! modules in a relative specifier (its [`RelativeNames`], taken in the first pass, so the
 //! file need not be read again to know), or one of these globals.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -39,16 +39,13 @@ pub(crate) struct Exports {
     /// The libraries of the packs' implicit receivers each module imports (`adal-node`), so
     /// a module that imports one of them reaches it through this one.
     libraries: HashMap<PathBuf, Vec<String>>,
-    /// The names importers spell these modules with (file stems, or the directory of an
-    /// `index` file): a file whose relative specifiers name none cannot import them.
-    module_names: HashSet<String>,
     /// The globals' names, for the prefilter: a file that contains none cannot read them.
     global_names: Option<AhoCorasick>,
 }
 
-/// The path components of the relative specifiers a file's text may hold (`auth` and
-/// `adalConfig.js` for `require("../auth")` and `"./adalConfig.js"`), without parsing:
-/// every run of path characters after a `./`. A superset of what the file imports by
+/// The relative specifiers a file's text may hold (`../auth` and `./adalConfig.js` for
+/// `require("../auth")` and `"./adalConfig.js"`), without parsing: every run of path
+/// characters that starts with `./` or `../`. A superset of what the file imports by
 /// relative path, kept small (a file names few).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RelativeNames(Vec<Box<str>>);
@@ -63,21 +60,20 @@ impl RelativeNames {
         while let Some(found) =
             DOT_SLASH.find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
         {
-            let start = found.end();
-            let end = bytes[start..]
+            // Back over the `.`s and `/`s of `../../`, to where the specifier starts.
+            let start = bytes[..found.start()]
+                .iter()
+                .rposition(|&b| !(b == b'.' || b == b'/'))
+                .map_or(0, |i| i + 1);
+            let end = bytes[found.end()..]
                 .iter()
                 .position(|&b| !is_path(b))
-                .map_or(bytes.len(), |n| start + n);
-            for component in bytes[start..end].split(|&b| b == b'/') {
-                if component.is_empty() || component.iter().all(|&b| b == b'.') {
-                    continue;
-                }
-                let component: Box<str> = String::from_utf8_lossy(component).into();
-                if !names.contains(&component) {
-                    names.push(component);
-                }
+                .map_or(bytes.len(), |n| found.end() + n);
+            let specifier: Box<str> = String::from_utf8_lossy(&bytes[start..end]).into();
+            if !names.contains(&specifier) {
+                names.push(specifier);
             }
-            at = end.max(start);
+            at = end.max(found.end());
         }
         RelativeNames(names)
     }
@@ -136,33 +132,21 @@ impl Exports {
 
     /// Prepares the prefilters once every module is recorded.
     pub(crate) fn finish(&mut self) {
-        self.module_names = self
-            .modules
-            .keys()
-            .chain(self.libraries.keys())
-            .filter_map(|path| {
-                let stem = path.file_stem()?.to_string_lossy().into_owned();
-                if stem == "index" {
-                    Some(path.parent()?.file_name()?.to_string_lossy().into_owned())
-                } else {
-                    Some(stem)
-                }
-            })
-            .collect();
         let mut globals: Vec<&String> = self.globals.keys().collect();
         globals.sort();
         self.global_names = (!globals.is_empty())
             .then(|| AhoCorasick::new(&globals).expect("literal patterns compile"));
     }
 
-    /// True when a file whose relative specifiers have these components may import one of
-    /// the modules (`adalConfig` or `adalConfig.js` for the module `adalConfig.js`).
-    pub(crate) fn may_be_imported_through(&self, names: &RelativeNames) -> bool {
-        names.0.iter().any(|name| {
-            self.module_names.contains(&**name)
-                || name
-                    .rsplit_once('.')
-                    .is_some_and(|(stem, _)| self.module_names.contains(stem))
+    /// True when a file in `directory` whose text holds these relative specifiers may import
+    /// one of the modules (`./adalConfig` or `./adalConfig.js` for the module
+    /// `adalConfig.js` beside it), resolved the way `resolve` resolves them.
+    pub(crate) fn may_be_imported_through(&self, directory: &Path, names: &RelativeNames) -> bool {
+        names.0.iter().any(|specifier| {
+            let base = normalize(&directory.join(&**specifier));
+            candidates(&base)
+                .iter()
+                .any(|path| self.modules.contains_key(path) || self.libraries.contains_key(path))
         })
     }
 
@@ -205,6 +189,15 @@ impl Exports {
 /// The files a relative specifier may mean.
 fn candidates(base: &Path) -> Vec<PathBuf> {
     let mut paths = vec![base.to_path_buf()];
+    // TypeScript's ES modules name `./auth.js` for the module `auth.ts`.
+    if base
+        .extension()
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
+    {
+        for extension in EXTENSIONS {
+            paths.push(base.with_extension(extension));
+        }
+    }
     let name = base.file_name().map(|n| n.to_string_lossy().into_owned());
     if let Some(name) = name {
         for extension in EXTENSIONS {
@@ -280,21 +273,40 @@ mod tests {
     fn relative_specifiers_name_the_modules_a_file_may_import() {
         let (mut exports, _) = two_modules();
         exports.finish();
-        let may = |text: &str| exports.may_be_imported_through(&RelativeNames::of(text.as_bytes()));
-        assert!(may("import { authContext } from './adalConfig';"));
+        let may = |directory: &str, text: &str| {
+            exports
+                .may_be_imported_through(Path::new(directory), &RelativeNames::of(text.as_bytes()))
+        };
         assert!(may(
+            "app/src",
+            "import { authContext } from './adalConfig';"
+        ));
+        assert!(may(
+            "app/lib",
             "const c = require(\"../src/adalConfig.js\").authContext;"
         ));
-        assert!(may("import auth from '../../auth';"));
-        assert!(may("import auth from '../auth/index.js';"));
+        assert!(may(
+            "app/src/components/deep",
+            "import auth from '../../auth';"
+        ));
+        assert!(may(
+            "app/src/components",
+            "import auth from '../auth/index.js';"
+        ));
         assert!(!may(
+            "app/src",
             "import { adalConfig } from 'adal-config'; // adalConfig"
         ));
-        assert!(!may("import x from './adalConfigs';"));
+        assert!(!may("app/src", "import x from './adalConfigs';"));
+        // A module of the same name elsewhere is another module.
+        assert!(!may(
+            "app/other",
+            "import { authContext } from './adalConfig';"
+        ));
         assert!(!exports.defines_globals());
         assert_eq!(
             RelativeNames::of(b"a('./x/y.js'); b(\"../../z\"); c('./')"),
-            RelativeNames(vec!["x".into(), "y.js".into(), "z".into()])
+            RelativeNames(vec!["./x/y.js".into(), "../../z".into(), "./".into()])
         );
     }
 }

@@ -1,0 +1,123 @@
+//! The prefilter parses a file only when some rule's needed literals are all in its text: a
+//! generated Azure SDK client that imports `ms-rest-azure` for its runtime is read, never
+//! parsed, while a file that logs in with it is; a module that shares only a name with one
+//! that exports an ADAL object is not linked in.
+
+mod support;
+
+use serde_json::Value;
+use support::adalint;
+
+fn summary(root: &std::path::Path) -> (Value, Value) {
+    let output = adalint(root, &["--format", "json", "."]);
+    assert!(matches!(output.code, 0 | 1), "{}", output.all());
+    let report: Value = serde_json::from_str(&output.stdout).expect("JSON");
+    (report["summary"].clone(), report["diagnostics"].clone())
+}
+
+#[test]
+fn a_runtime_import_of_ms_rest_azure_alone_is_not_parsed() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        dir.path().join("computeManagementClient.js"),
+        "const msRestAzure = require('ms-rest-azure');\nclass ComputeManagementClient extends msRestAzure.AzureServiceClient {}\nmodule.exports = ComputeManagementClient;\n",
+    )
+    .expect("write");
+    let (summary, diagnostics) = summary(dir.path());
+    assert_eq!(summary["files_parsed"], 0, "{summary}");
+    assert_eq!(diagnostics.as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn a_login_with_ms_rest_azure_is_parsed_and_reported() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        dir.path().join("login.js"),
+        "const msRestAzure = require('ms-rest-azure');\nmsRestAzure.loginWithServicePrincipalSecret(id, secret, tenant, (err, credentials) => {});\n",
+    )
+    .expect("write");
+    // An alias of a login name is a login too.
+    std::fs::write(
+        dir.path().join("msi.js"),
+        "const msRestAzure = require('ms-rest-azure');\nmsRestAzure.loginWithMSI({ port: 50342 }, (err, credentials) => {});\n",
+    )
+    .expect("write");
+    let (summary, diagnostics) = summary(dir.path());
+    assert_eq!(summary["files_parsed"], 2, "{summary}");
+    let rules: Vec<&str> = diagnostics
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"ms-rest-login-with-service-principal-secret"),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"ms-rest-login-with-vm-msi"), "{rules:?}");
+}
+
+#[test]
+fn a_module_named_like_an_exporting_one_elsewhere_is_not_linked() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "auth/utils.js",
+        "const adal = require('adal-node');\nmodule.exports.context = new adal.AuthenticationContext('https://login.microsoftonline.com/contoso');\n",
+    );
+    // Imports the exporting module: linked, and its use of the context reported.
+    write(
+        "auth/token.js",
+        "const { context } = require('./utils');\ncontext.acquireTokenWithClientCredentials('https://graph.microsoft.com', id, secret, (e, t) => {});\n",
+    );
+    // Its own `./utils`, another module: never parsed.
+    write(
+        "lib/other.js",
+        "const utils = require('./utils');\nutils.run();\n",
+    );
+    write("lib/utils.js", "module.exports.run = () => 1;\n");
+    let (summary, diagnostics) = summary(dir.path());
+    assert_eq!(summary["files_parsed"], 2, "{summary}");
+    let paths: Vec<&str> = diagnostics
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"auth/token.js"), "{paths:?}");
+}
+
+#[test]
+fn a_query_rule_runs_only_where_its_host_is_written() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        dir.path().join("app.py"),
+        "import adal\nAUTHORITY = 'https://login.windows.net/contoso'\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("other.py"),
+        "import adal\nprint('no authority here')\n",
+    )
+    .expect("write");
+    let (_, diagnostics) = summary(dir.path());
+    let found: Vec<(&str, &str)> = diagnostics
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| Some((d["path"].as_str()?, d["rule"].as_str()?)))
+        .collect();
+    assert!(
+        found.contains(&("app.py", "authority-login-windows-net")),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(p, r)| *p == "other.py" && r.starts_with("authority"))
+    );
+}
