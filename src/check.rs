@@ -235,6 +235,9 @@ fn findings<'t>(
     }
 
     for call in &model.facts.calls {
+        if crate::semantic::out_of_time() {
+            break;
+        }
         let Value::Symbol(name) = model.evaluate(call.callee) else {
             continue;
         };
@@ -280,6 +283,9 @@ fn findings<'t>(
     }
 
     for reference in &model.facts.references {
+        if crate::semantic::out_of_time() {
+            break;
+        }
         // In a template, a bare name is a member of the component, which its own code gave
         // its value (and is reported there): the template uses the library when it reads
         // into that value (`user.profile.name`) or calls it.
@@ -322,6 +328,9 @@ fn findings<'t>(
     }
 
     for read in &model.facts.key_reads {
+        if crate::semantic::out_of_time() {
+            break;
+        }
         let Value::Object { of, .. } = model.evaluate(read.object) else {
             continue;
         };

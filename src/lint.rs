@@ -808,7 +808,31 @@ fn lint_file(
     lint_source(parsers, file, source, selection, options, project, report)
 }
 
+/// Lints one file's text: the analysis after parsing has as long as parsing may take.
 fn lint_source(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    source: SourceText,
+    selection: &Selection<'_>,
+    options: &LintOptions<'_>,
+    project: &Project,
+    report: FileReport,
+) -> FileReport {
+    let deadline = Instant::now() + parsers.time_limit * 2;
+    crate::semantic::analysing_until(deadline, || {
+        analyse_source(parsers, file, source, selection, options, project, report)
+    })
+}
+
+/// The error of a file whose analysis ran out of time.
+fn out_of_time(parsers: &Parsers) -> String {
+    format!(
+        "analysing took longer than {:.1} s (twice `--parse-timeout`); skipped",
+        (parsers.time_limit * 2).as_secs_f64()
+    )
+}
+
+fn analyse_source(
     parsers: &mut Parsers,
     file: &SourcePath,
     source: SourceText,
@@ -842,6 +866,10 @@ fn lint_source(
         &source,
         selection,
     );
+    if crate::semantic::out_of_time() {
+        report.diagnostics.clear();
+        return report.fail(out_of_time(parsers));
+    }
     let modules = imported_modules(&model);
     report.imports = Some(ImportChange {
         before: modules.clone(),
@@ -1037,7 +1065,7 @@ fn fix_file(
         let model = Model::build(parsed.language, &parsed.script, &text, vocabulary)
             .in_file(file.language)
             .in_project(exports, directory);
-        diagnostics = check_text(
+        let diagnostics_of_pass = check_text(
             parsers,
             file,
             (&parsed, &model),
@@ -1045,6 +1073,19 @@ fn fix_file(
             &next_source,
             selection,
         );
+        if crate::semantic::out_of_time() {
+            // What the fixed text holds is not known in full: the file is left as it is.
+            report.errors.push(FileError {
+                message: format!("{}; the file is left unchanged", out_of_time(parsers)),
+                severity: Severity::Fatal,
+            });
+            report.diagnostics = original;
+            if let Some(imports) = report.imports.as_mut() {
+                imports.after = imports.before.clone();
+            }
+            return;
+        }
+        diagnostics = diagnostics_of_pass;
         if let Some(imports) = report.imports.as_mut() {
             imports.after = imported_modules(&model);
         }

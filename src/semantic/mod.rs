@@ -260,17 +260,62 @@ pub(crate) struct Facts<'t> {
 /// Worker threads get a stack sized for this depth (`lint::WORKER_STACK_SIZE`).
 pub(crate) const MAX_NESTING: usize = 1_000;
 
-/// The collectors' depth in the syntax tree, and the first node they did not enter.
+thread_local! {
+    /// When the analysis of the file this thread works on must stop.
+    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> =
+        const { std::cell::Cell::new(None) };
+    /// Whether that deadline has passed (once it has, every look says so).
+    static EXPIRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` (one file's analysis) with a deadline: the collectors and the matcher stop
+/// when it passes, and [`out_of_time`] says so until the next file.
+pub(crate) fn analysing_until<T>(deadline: std::time::Instant, work: impl FnOnce() -> T) -> T {
+    let previous = DEADLINE.replace(Some(deadline));
+    EXPIRED.set(false);
+    let result = work();
+    DEADLINE.set(previous);
+    result
+}
+
+/// True once the deadline of the analysis this thread runs has passed.
+pub(crate) fn out_of_time() -> bool {
+    if EXPIRED.get() {
+        return true;
+    }
+    let expired = DEADLINE
+        .get()
+        .is_some_and(|deadline| std::time::Instant::now() > deadline);
+    EXPIRED.set(expired);
+    expired
+}
+
+/// How many nodes the collectors visit between two looks at the clock.
+const CLOCK_EVERY: u32 = 4096;
+
+/// The collectors' depth in the syntax tree, the first node they did not enter, and whether
+/// the analysis ran out of time.
 #[derive(Debug, Default)]
 pub(crate) struct Nesting {
     depth: usize,
     /// The start byte of the first node left unvisited because it is too deep.
     cut: Option<usize>,
+    visited: u32,
+    out_of_time: bool,
 }
 
 impl Nesting {
-    /// Steps into `node`; false (and the node is not visited) past [`MAX_NESTING`].
+    /// Steps into `node`; false (and the node is not visited) past [`MAX_NESTING`] or past
+    /// the thread's deadline.
     fn enter(&mut self, node: Node<'_>) -> bool {
+        if self.out_of_time {
+            return false;
+        }
+        self.visited = self.visited.wrapping_add(1);
+        if self.visited % CLOCK_EVERY == 0 && out_of_time() {
+            self.out_of_time = true;
+            return false;
+        }
         if self.depth >= MAX_NESTING {
             self.cut.get_or_insert(node.start_byte());
             return false;

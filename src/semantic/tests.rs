@@ -305,3 +305,31 @@ fn javascript_callback_parameters_receive_results() {
         Some("adal-node:AuthenticationContext#acquireToken")
     );
 }
+
+#[test]
+fn a_model_built_past_its_deadline_stops_collecting_and_says_so() {
+    let mut source = String::from("import adal\n");
+    for i in 0..3 * super::CLOCK_EVERY {
+        source.push_str(&format!("v{i} = adal.AuthenticationContext('a')\n"));
+    }
+    let tree = parse(Language::Python, &source);
+    let vocabulary = vocabulary();
+    let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
+    let (calls, expired) = super::analysing_until(past, || {
+        let model = Model::build(Language::Python, &tree, &source, &vocabulary);
+        (model.facts.calls.len(), super::out_of_time())
+    });
+    assert!(expired);
+    assert!(
+        calls < 3 * super::CLOCK_EVERY as usize,
+        "{calls} calls collected"
+    );
+    // The next file starts with a clock of its own.
+    let future = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    let (calls, expired) = super::analysing_until(future, || {
+        let model = Model::build(Language::Python, &tree, &source, &vocabulary);
+        (model.facts.calls.len(), super::out_of_time())
+    });
+    assert!(!expired);
+    assert_eq!(calls, 3 * super::CLOCK_EVERY as usize);
+}
