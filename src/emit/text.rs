@@ -227,3 +227,47 @@ fn summary(out: &mut dyn Write, report: &RunReport) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::fix::{Applicability, Edit, Fix};
+
+    fn diagnostic(edits: Vec<Edit>) -> Diagnostic {
+        Diagnostic {
+            rule: "r".into(),
+            severity: Severity::Warning,
+            message: String::new(),
+            range: 0..1,
+            help: String::new(),
+            url: String::new(),
+            fix: Some(Fix::new(
+                "t".into(),
+                Applicability::DisplayOnly,
+                String::new(),
+                edits,
+            )),
+        }
+    }
+
+    #[test]
+    fn a_preview_is_the_fixed_lines() {
+        let preview = fix_preview(
+            "a = 1\nb = 2\n",
+            &diagnostic(vec![Edit::replace(4..5, "3")]),
+        );
+        assert_eq!(preview.as_deref(), Some("- a = 1\n+ a = 3\n"));
+    }
+
+    // Regression (found by tests/fuzz.rs): a display-only fix on mangled code whose edits
+    // overlap, or reach past the text, has no preview; it never panics.
+    #[test]
+    fn edits_that_overlap_or_do_not_fit_have_no_preview() {
+        let text = "0123456789";
+        let overlapping = diagnostic(vec![Edit::replace(2..8, "x"), Edit::replace(4..5, "y")]);
+        assert_eq!(fix_preview(text, &overlapping), None);
+        let past_the_end = diagnostic(vec![Edit::replace(8..20, "x")]);
+        assert_eq!(fix_preview(text, &past_the_end), None);
+    }
+}
