@@ -10,8 +10,7 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use adalint::fix::FixThreshold;
 use adalint::language::Language;
@@ -301,27 +300,11 @@ fn the_binary_on_a_tree_of_mutated_files_exits_0_1_or_2_and_writes_only_inside_i
             "{relative}: the fix broke code that parsed"
         );
     }
-    let after_first = snapshot(&root);
+    let after_first = support::snapshot(&root);
     let second = run(&["--fix", "--unsafe-fixes", "-q", "-j", "2", "."]);
     assert!(matches!(second.code, 0..=2), "{}", second.stderr);
     assert!(
-        after_first == snapshot(&root),
+        after_first == support::snapshot(&root),
         "a second --fix changed files again"
     );
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read directory").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                files.insert(path, bytes);
-            }
-        }
-    }
-    files
 }

@@ -49,19 +49,6 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// `AD1001` (SARIF2009).
 const DOCUMENTED_NOTES: &[&str] = &["SARIF2002", "SARIF2006", "SARIF2009"];
 
-/// The Azure Pipelines variables of one build, as the agent exports them.
-const AZURE_PIPELINE: &[(&str, &str)] = &[
-    ("TF_BUILD", "True"),
-    ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),
-    ("SYSTEM_TEAMPROJECT", "Web"),
-    ("SYSTEM_DEFINITIONID", "12"),
-    ("BUILD_DEFINITIONNAME", "web-ci"),
-    ("SYSTEM_PHASEID", "3a3a2a60-14c7-570b-14a4-fa42ad92f52a"),
-    ("SYSTEM_PHASENAME", "Job"),
-    ("BUILD_SOURCEBRANCH", "refs/heads/main"),
-    ("BUILD_BUILDID", "345"),
-];
-
 fn env_root() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("adalint-packaging-env")
 }
@@ -588,7 +575,7 @@ fn microsofts_sarif_multitool_finds_no_errors_or_warnings_for_github_or_azure_de
     assert_only_documented_notes(&counts, "Sarif;Gh;Ghas");
     assert!(!counts.is_empty(), "the notes are reported (the tool ran)");
 
-    let pipeline = scan(AZURE_PIPELINE, "pipeline.sarif");
+    let pipeline = scan(support::AZURE_PIPELINE, "pipeline.sarif");
     let counts = multitool(&tool, &pipeline, "Sarif;Ado");
     assert_only_documented_notes(&counts, "Sarif;Ado");
     // The same log outside a pipeline is what Azure DevOps rejects: the check has teeth.

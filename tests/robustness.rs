@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use support::adalint;
+use support::{adalint, snapshot};
 
 /// How deep the generated code nests: far past the analysis bound and any stack.
 const DEEP: usize = 20_000;
@@ -223,28 +223,6 @@ fn errors(report: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// Every file under `root` with its bytes, by relative path.
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read directory").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(root)
-                    .expect("below the root")
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(relative, std::fs::read(&path).expect("read file"));
-            }
-        }
-    }
-    files
 }
 
 fn copy_tree(from: &Path, to: &Path) {

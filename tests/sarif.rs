@@ -345,19 +345,6 @@ fn adalint_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output 
     }
 }
 
-/// The Azure Pipelines variables of one build, as the agent exports them.
-const AZURE_PIPELINE: &[(&str, &str)] = &[
-    ("TF_BUILD", "True"),
-    ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),
-    ("SYSTEM_TEAMPROJECT", "Web"),
-    ("SYSTEM_DEFINITIONID", "12"),
-    ("BUILD_DEFINITIONNAME", "web-ci"),
-    ("SYSTEM_PHASEID", "3a3a2a60-14c7-570b-14a4-fa42ad92f52a"),
-    ("SYSTEM_PHASENAME", "Job"),
-    ("BUILD_SOURCEBRANCH", "refs/heads/main"),
-    ("BUILD_BUILDID", "345"),
-];
-
 #[test]
 fn results_carry_their_snippet_and_the_lines_around_them() {
     let output = adalint(root(), &["examples", "--format", "sarif", "--isolated"]);
@@ -396,7 +383,7 @@ fn inside_azure_pipelines_the_automation_details_name_the_build() {
     let project = Project::new();
     project.write("app.py", "import adal\n");
     let args = ["--format", "sarif", "--isolated"];
-    let output = adalint_with_env(&project.path(), &args, AZURE_PIPELINE);
+    let output = adalint_with_env(&project.path(), &args, support::AZURE_PIPELINE);
     let log = valid_sarif(&output);
     let details = &run_of(&log)["automationDetails"];
     assert_eq!(
@@ -414,7 +401,7 @@ fn inside_azure_pipelines_the_automation_details_name_the_build() {
     );
     assert_eq!(properties["azuredevops/pipeline/build/phaseName"], "Job");
     // Outside a pipeline (or with its variables missing): GitHub's category.
-    let output = adalint_with_env(&project.path(), &args, &AZURE_PIPELINE[..3]);
+    let output = adalint_with_env(&project.path(), &args, &support::AZURE_PIPELINE[..3]);
     let log = valid_sarif(&output);
     assert_eq!(run_of(&log)["automationDetails"]["id"], "adalint/");
     assert!(

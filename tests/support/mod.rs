@@ -73,3 +73,38 @@ pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 pub(crate) mod pinned;
+
+/// The Azure Pipelines variables of one build, as the agent exports them.
+pub(crate) const AZURE_PIPELINE: &[(&str, &str)] = &[
+    ("TF_BUILD", "True"),
+    ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),
+    ("SYSTEM_TEAMPROJECT", "Web"),
+    ("SYSTEM_DEFINITIONID", "12"),
+    ("BUILD_DEFINITIONNAME", "web-ci"),
+    ("SYSTEM_PHASEID", "3a3a2a60-14c7-570b-14a4-fa42ad92f52a"),
+    ("SYSTEM_PHASENAME", "Job"),
+    ("BUILD_SOURCEBRANCH", "refs/heads/main"),
+    ("BUILD_BUILDID", "345"),
+];
+
+/// Every file below `root` with its bytes, by path relative to `root` (with `/`).
+pub(crate) fn snapshot(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read directory").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let relative = path
+                    .strip_prefix(root)
+                    .expect("below the root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(relative, bytes);
+            }
+        }
+    }
+    files
+}
