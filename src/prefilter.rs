@@ -105,13 +105,24 @@ fn matched_names(matcher: &Matcher) -> Option<BTreeSet<String>> {
     }
 }
 
-/// The last name a qualified pattern spells out (`acquireToken` in
-/// `adal-node:AuthenticationContext#acquireToken`, `authority` in
-/// `adal.AuthenticationContext#authority.*`): trailing `*` members are skipped; `None`
-/// when that name is itself partly a wildcard, or the pattern names only a module.
+/// The name a qualified pattern surely spells out in a matching text. In a JavaScript-style
+/// pattern (`module:Class.member#method.sub`), the part after the last `#` (or after `:`)
+/// is a static path, every segment of which is written: the longest is taken, the rarest
+/// word in practice (`AzureCliCredentials` rather than `create` in
+/// `@azure/ms-rest-nodeauth:AzureCliCredentials.create`). A Python dotted name keeps its
+/// last segment (its module path may be imported under another spelling). Wildcard
+/// segments are skipped; `None` when nothing literal is left, or the pattern names only a
+/// module.
 fn last_name(pattern: &str) -> Option<&str> {
+    if let Some((_, path)) = pattern.split_once(':') {
+        let tail = path.rsplit('#').next().unwrap_or(path);
+        return tail
+            .split('.')
+            .filter(|segment| !segment.is_empty() && !segment.contains('*'))
+            .max_by_key(|segment| segment.len());
+    }
     pattern
-        .rsplit([':', '.', '#'])
+        .rsplit(['.', '#'])
         .find(|segment| *segment != "*")
         .filter(|segment| !segment.is_empty() && !segment.contains('*'))
 }
@@ -371,6 +382,19 @@ mod tests {
         assert_eq!(
             last_name("ms-rest-azure:loginWithMSI"),
             Some("loginWithMSI")
+        );
+        assert_eq!(
+            last_name("@azure/ms-rest-nodeauth:AzureCliCredentials.create"),
+            Some("AzureCliCredentials")
+        );
+        assert_eq!(
+            last_name("adal-angular4:AdalService#userInfo.profile.*"),
+            Some("userInfo")
+        );
+        assert_eq!(
+            last_name("adal.adal_error.AdalError"),
+            Some("AdalError"),
+            "a Python module path is not a spelling the text surely has"
         );
         assert_eq!(last_name("azure-*:*Client"), None);
         assert_eq!(last_name("azure-*:"), None);

@@ -29,6 +29,34 @@ fn a_runtime_import_of_ms_rest_azure_alone_is_not_parsed() {
 }
 
 #[test]
+fn a_common_member_name_is_not_what_a_static_call_needs() {
+    // `AzureCliCredentials.create`: a generated client's `create` in a comment is not it.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        dir.path().join("operations.js"),
+        "const msRestAzure = require('ms-rest-azure');\n// create or update the resource\nfunction create() { return new msRestAzure.AzureServiceClient(); }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("cli.ts"),
+        "import { AzureCliCredentials } from '@azure/ms-rest-nodeauth';\nconst credentials = await AzureCliCredentials.create();\n",
+    )
+    .expect("write");
+    let (summary, diagnostics) = summary(dir.path());
+    assert_eq!(summary["files_parsed"], 1, "{summary}");
+    let found: Vec<(&str, &str)> = diagnostics
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| Some((d["path"].as_str()?, d["rule"].as_str()?)))
+        .collect();
+    assert!(
+        found.contains(&("cli.ts", "ms-rest-azure-cli-credentials")),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_login_with_ms_rest_azure_is_parsed_and_reported() {
     let dir = tempfile::tempdir().expect("temporary directory");
     std::fs::write(
