@@ -352,15 +352,17 @@ fn findings<'t>(
 
     // A query walks the whole tree: run only those whose needed literals the text has (a
     // template's shadow program holds only its expressions, so there every query runs).
-    let possible = match language {
-        Language::AngularTemplate => vec![true; selection.enabled.len()],
-        _ => selection.possible_rules(model.source.as_bytes()),
-    };
-    for ((_, rule), possible) in selection.enabled_rules().zip(possible) {
+    // The text is scanned once, when the first query rule comes.
+    let mut possible: Option<Vec<bool>> = None;
+    for (position, (_, rule)) in selection.enabled_rules().enumerate() {
         let Matcher::Query { queries, capture } = &rule.matcher else {
             continue;
         };
-        if !possible {
+        let possible = possible.get_or_insert_with(|| match language {
+            Language::AngularTemplate => vec![true; selection.enabled.len()],
+            _ => selection.possible_rules(model.source.as_bytes()),
+        });
+        if !possible[position] {
             continue;
         }
         for &(layer, tree) in layers {

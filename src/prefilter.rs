@@ -1,8 +1,8 @@
 //! What a file's text must contain before it is parsed. Each rule *needs* literals that any
 //! match of it has in the text: one of its pack's triggers (the library's module name, or
 //! the rule's own triggers), and, for a rule that matches names (calls, constructors, member
-//! references, keys of a call's result), the last name it matches
-//! (`loginWithServicePrincipalSecret`). A file is parsed when some rule's needs are all
+//! references, keys of a call's result), a name its pattern surely spells out
+//! (`loginWithServicePrincipalSecret`; see [`last_name`]). A file is parsed when some rule's needs are all
 //! there, so a generated client that imports `ms-rest-azure` only for its runtime, and calls
 //! none of its logins, is read and never parsed. Literals are matched as whole words
 //! (`adal` in `import adal`, not in `adalias`) by Aho-Corasick automata: the triggers over

@@ -459,12 +459,11 @@ pub struct Selection<'r> {
     pub(crate) call_globs: Vec<usize>,
     /// What fixes migrate to.
     pub(crate) target: FixTarget,
+    /// Every enabled rule's need, in `enabled` order: whether a file may match at all, and
+    /// which rules can match in it.
     prefilter: Option<Prefilter>,
     /// The same, per language: only the needs of rules that apply to it.
     prefilters: HashMap<Language, Option<Prefilter>>,
-    /// Every enabled rule's need, in `enabled` order, to tell which rules can match in a
-    /// file's text.
-    each_rule: Option<Prefilter>,
 }
 
 impl<'r> Selection<'r> {
@@ -496,7 +495,6 @@ impl<'r> Selection<'r> {
             })
             .collect();
         let prefilter = Prefilter::new(needs.iter().map(|(_, need)| need));
-        let each_rule = Prefilter::new(needs.iter().map(|(_, need)| need));
         Selection {
             registry,
             enabled,
@@ -505,14 +503,13 @@ impl<'r> Selection<'r> {
             target: FixTarget::default(),
             prefilter,
             prefilters,
-            each_rule,
         }
     }
 
     /// Which enabled rules can match in `text` (indexed like `enabled`): a rule whose needed
     /// literals are not all there cannot, and its query is not run.
     pub(crate) fn possible_rules(&self, text: &[u8]) -> Vec<bool> {
-        self.each_rule
+        self.prefilter
             .as_ref()
             .map_or_else(|| vec![false; self.enabled.len()], |p| p.each_met(text))
     }
