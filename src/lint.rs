@@ -140,6 +140,19 @@ impl FileReport {
         }
     }
 
+    /// Gives up fixing the file with the error `message`: its findings are `original`, those
+    /// of the text as read, and so are its imports.
+    fn abandon_fixes(&mut self, message: String, original: Vec<Diagnostic>) {
+        self.errors.push(FileError {
+            message,
+            severity: Severity::Fatal,
+        });
+        self.diagnostics = original;
+        if let Some(imports) = self.imports.as_mut() {
+            imports.after = imports.before.clone();
+        }
+    }
+
     pub(crate) fn fail(mut self, message: String) -> Self {
         self.errors.push(FileError {
             message,
@@ -808,7 +821,7 @@ fn lint_file(
     lint_source(parsers, file, source, selection, options, project, report)
 }
 
-/// Lints one file's text: the analysis after parsing has as long as parsing may take.
+/// Lints one file's text: the analysis after parsing has twice as long as parsing may take.
 fn lint_source(
     parsers: &mut Parsers,
     file: &SourcePath,
@@ -1046,17 +1059,13 @@ fn fix_file(
             let mut names = rules.clone();
             names.sort_unstable();
             names.dedup();
-            report.errors.push(FileError {
-                message: format!(
+            report.abandon_fixes(
+                format!(
                     "a fix by `{}` would introduce a syntax error; the file is left unchanged",
                     names.join("`, `")
                 ),
-                severity: Severity::Fatal,
-            });
-            report.diagnostics = original;
-            if let Some(imports) = report.imports.as_mut() {
-                imports.after = imports.before.clone();
-            }
+                original,
+            );
             return;
         };
         fixed_count += applied.applied.len();
@@ -1075,14 +1084,10 @@ fn fix_file(
         );
         if crate::semantic::out_of_time() {
             // What the fixed text holds is not known in full: the file is left as it is.
-            report.errors.push(FileError {
-                message: format!("{}; the file is left unchanged", out_of_time(parsers)),
-                severity: Severity::Fatal,
-            });
-            report.diagnostics = original;
-            if let Some(imports) = report.imports.as_mut() {
-                imports.after = imports.before.clone();
-            }
+            report.abandon_fixes(
+                format!("{}; the file is left unchanged", out_of_time(parsers)),
+                original,
+            );
             return;
         }
         diagnostics = diagnostics_of_pass;
