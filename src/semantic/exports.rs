@@ -142,6 +142,10 @@ impl Exports {
     /// one of the modules (`./adalConfig` or `./adalConfig.js` for the module
     /// `adalConfig.js` beside it), resolved the way `resolve` resolves them.
     pub(crate) fn may_be_imported_through(&self, directory: &Path, names: &RelativeNames) -> bool {
+        // Most trees export nothing of ADAL's: no specifier needs resolving then.
+        if self.modules.is_empty() && self.libraries.is_empty() {
+            return false;
+        }
         names.0.iter().any(|specifier| {
             let base = normalize(&directory.join(&**specifier));
             candidates(&base)
