@@ -147,3 +147,33 @@ fn a_query_rule_runs_only_where_its_host_is_written() {
             .any(|(p, r)| *p == "other.py" && r.starts_with("authority"))
     );
 }
+
+#[test]
+fn a_module_passing_on_another_modules_helpers_does_not_link_its_importers() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    // Mentions a trigger (so the first pass parses it) and passes on a helper of a sibling
+    // module: nothing of ADAL's is exported.
+    write(
+        "lib/util/utils.js",
+        "const core = require('./core');\n// tokens come from adal-node elsewhere\nexports.camelcase = core.camelcase;\n",
+    );
+    write("lib/util/core.js", "exports.camelcase = (s) => s;\n");
+    // Importers of `utils`: read, never parsed.
+    for name in ["a", "b", "c"] {
+        write(
+            &format!("lib/commands/{name}.js"),
+            "const utils = require('../util/utils');\nutils.camelcase('x');\n",
+        );
+    }
+    let (summary, found) = summary(dir.path());
+    assert!(
+        summary["files_parsed"].as_u64().expect("count") <= 1,
+        "{summary}"
+    );
+    assert!(found.is_empty(), "{found:?}");
+}

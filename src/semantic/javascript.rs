@@ -17,7 +17,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{
     Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
-    ImportedName, Key, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    ImportedName, Key, KeyRead, Parents, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The names of the global object in a browser script.
@@ -207,6 +207,7 @@ struct Collector<'t> {
     declared_parameters: HashMap<String, Vec<Option<usize>>>,
     /// `Ctrl.$inject = ['a', 'b']`, applied once every function is known.
     inject_annotations: Vec<(String, Vec<String>)>,
+    parents: Parents<'t>,
 }
 
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
@@ -219,6 +220,7 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
         injections: HashMap::new(),
         declared_parameters: HashMap::new(),
         inject_annotations: Vec::new(),
+        parents: Parents::default(),
     };
     let module = collector
         .facts
@@ -376,9 +378,7 @@ impl<'t> Collector<'t> {
     }
 
     fn visit_children(&mut self, node: Node<'t>, context: &Context) {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
-        for child in children {
+        for child in self.parents.children(node) {
             self.visit(child, context);
         }
     }
@@ -405,7 +405,9 @@ impl<'t> Collector<'t> {
     /// Visits `node` unless it is nested too deep (see [`super::MAX_NESTING`]).
     fn visit(&mut self, node: Node<'t>, context: &Context) {
         if self.facts.nesting.enter(node) {
+            self.parents.enter(node);
             self.visit_node(node, context);
+            self.parents.leave();
             self.facts.nesting.leave();
         }
     }
@@ -630,7 +632,7 @@ impl<'t> Collector<'t> {
 
     /// For `Foo.prototype.bar = function () {}`, the constructor class of `Foo`.
     fn prototype_owner(&mut self, function: Node<'t>) -> Option<usize> {
-        let parent = function.parent()?;
+        let parent = self.parents.of(function)?;
         if parent.kind() != "assignment_expression"
             || parent.child_by_field_name("right") != Some(function)
         {
@@ -721,7 +723,7 @@ impl<'t> Collector<'t> {
     /// Binds a function's parameters; returns their bindings in order (`None` for a
     /// destructured one).
     fn parameters(&mut self, parameters: Node<'t>, inner: &Context) -> Vec<Option<usize>> {
-        let function = parameters.parent().unwrap_or(parameters);
+        let function = self.parents.of(parameters).unwrap_or(parameters);
         let mut cursor = parameters.walk();
         let children: Vec<Node<'t>> = parameters
             .named_children(&mut cursor)
@@ -855,7 +857,10 @@ impl<'t> Collector<'t> {
             .map(|base| self.text(base).to_string())
             .collect();
         // `@Component({...}) export class X {}` decorates the export statement.
-        let exported = node.parent().filter(|p| p.kind() == "export_statement");
+        let exported = self
+            .parents
+            .of(node)
+            .filter(|p| p.kind() == "export_statement");
         let decorators = exported
             .into_iter()
             .chain([node])
@@ -1495,8 +1500,9 @@ impl<'t> Collector<'t> {
     /// `const { X, Y: Z } = require("m")` imports `m:X` and `m:Y` by name, as
     /// `import { X } from "m"` does.
     fn destructured_names(&self, call: Node<'t>, module: &str) -> Vec<String> {
-        let Some(pattern) = call
-            .parent()
+        let Some(pattern) = self
+            .parents
+            .of(call)
             .filter(|p| p.kind() == "variable_declarator")
             .and_then(|p| p.child_by_field_name("name"))
             .filter(|n| n.kind() == "object_pattern")
@@ -1627,8 +1633,8 @@ impl<'t> Collector<'t> {
         if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
             self.facts.name_reads.push(node);
         }
-        let parent = node.parent();
-        let kind = use_kind(node, parent, self.source);
+        let parent = self.parents.of(node);
+        let kind = use_kind(node, parent, &self.parents, self.source);
         self.facts.uses.push(UseSite { node, kind });
         // `a.b[key]` with a computed key ends the chain at `a.b`.
         let is_object_of_member = parent.is_some_and(|p| {
@@ -1685,7 +1691,12 @@ fn is_parameter_property(parameter: Node<'_>) -> bool {
 }
 
 /// How the expression `node` is used by its parent.
-fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) -> UseKind {
+fn use_kind<'t>(
+    mut node: Node<'t>,
+    mut parent: Option<Node<'t>>,
+    parents: &Parents<'t>,
+    source: &str,
+) -> UseKind {
     // Parentheses, `await` and type assertions pass the value on: the use is the wrapper's.
     while let Some(wrapper) = parent.filter(|p| {
         matches!(
@@ -1699,7 +1710,7 @@ fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) 
         )
     }) {
         node = wrapper;
-        parent = wrapper.parent();
+        parent = parents.of(wrapper);
     }
     let Some(parent) = parent else {
         return UseKind::Escape;
@@ -1707,7 +1718,7 @@ fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) 
     let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
     match parent.kind() {
         "member_expression" if is_field("object") => {
-            let called = parent.parent().is_some_and(|g| {
+            let called = parents.of(parent).is_some_and(|g| {
                 g.kind() == "call_expression" && g.child_by_field_name("function") == Some(parent)
             });
             if called {
@@ -1721,9 +1732,9 @@ fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) 
         "new_expression" if is_field("constructor") => UseKind::Receiver,
         "variable_declarator" if is_field("value") => {
             // `export const x = value`: other modules use it.
-            let exported = parent
-                .parent()
-                .and_then(|declaration| declaration.parent())
+            let exported = parents
+                .of(parent)
+                .and_then(|declaration| parents.of(declaration))
                 .is_some_and(|p| p.kind() == "export_statement");
             match parent.child_by_field_name("name").map(|n| n.kind()) {
                 Some("identifier") if !exported => UseKind::Alias,

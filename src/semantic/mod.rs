@@ -613,6 +613,10 @@ impl<'t> Model<'t> {
         for (name, node) in &self.facts.exports {
             let value = match self.evaluate(*node) {
                 Value::Object { of, .. } => Value::Object { of, origin: None },
+                // A name another module of the project exports means nothing from the
+                // importer's directory (and `exports.camelcase = utilsCore.camelcase` is
+                // not ADAL's).
+                Value::Symbol(symbol) if symbol.starts_with('.') => continue,
                 symbol @ Value::Symbol(_) => symbol,
                 _ => continue,
             };
@@ -1414,6 +1418,62 @@ impl<'t> Model<'t> {
             binding = *self.lookup(self.text(root), root.start_byte()).first()?;
         }
         None
+    }
+}
+
+/// The parents of the nodes a collector visits, so that finding the parent of an expression
+/// costs a lookup or a short walk down from an ancestor being visited. tree-sitter's
+/// `Node::parent` walks down from the root each time, which on a long file costs more than
+/// parsing it.
+#[derive(Default)]
+pub(crate) struct Parents<'t> {
+    /// Parents by child id, recorded as children are listed.
+    known: HashMap<usize, Node<'t>>,
+    /// The nodes being visited, outermost first.
+    visiting: Vec<Node<'t>>,
+}
+
+impl<'t> Parents<'t> {
+    /// `parent`'s named children, each recorded as its child.
+    pub(crate) fn children(&mut self, parent: Node<'t>) -> Vec<Node<'t>> {
+        let mut cursor = parent.walk();
+        let children: Vec<Node<'t>> = parent.named_children(&mut cursor).collect();
+        for child in &children {
+            self.known.insert(child.id(), parent);
+        }
+        children
+    }
+
+    /// The collector starts visiting `node`.
+    pub(crate) fn enter(&mut self, node: Node<'t>) {
+        self.visiting.push(node);
+    }
+
+    /// The collector is done with the node it visited last.
+    pub(crate) fn leave(&mut self) {
+        self.visiting.pop();
+    }
+
+    /// The parent of `node`: recorded, found below the innermost node being visited that
+    /// contains it, or asked of the tree.
+    pub(crate) fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if let Some(parent) = self.known.get(&node.id()) {
+            return Some(*parent);
+        }
+        let ancestor = self.visiting.iter().rev().find(|a| {
+            a.id() != node.id()
+                && a.byte_range().start <= node.start_byte()
+                && node.end_byte() <= a.byte_range().end
+        });
+        if let Some(mut current) = ancestor.copied() {
+            while let Some(child) = current.child_with_descendant(node) {
+                if child.id() == node.id() {
+                    return Some(current);
+                }
+                current = child;
+            }
+        }
+        node.parent()
     }
 }
 

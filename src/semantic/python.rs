@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{
     Argument, AttributeAssignment, Binding, BindingValue, CallSite, Class, Facts, ImportSite,
-    ImportedName, Key, KeyRead, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
+    ImportedName, Key, KeyRead, Parents, ReferenceSite, ScopeKind, Shape, UseKind, UseSite,
 };
 
 /// The syntactic shape of a Python expression.
@@ -82,6 +82,7 @@ struct Collector<'t> {
     facts: Facts<'t>,
     /// Names declared `global` per function scope.
     globals: Vec<(usize, HashSet<String>)>,
+    parents: Parents<'t>,
 }
 
 pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
@@ -90,6 +91,7 @@ pub(super) fn collect<'t>(tree: &'t Tree, source: &'t str) -> Facts<'t> {
         root: tree.root_node(),
         facts: Facts::default(),
         globals: Vec::new(),
+        parents: Parents::default(),
     };
     let root = tree.root_node();
     let module = collector
@@ -142,9 +144,7 @@ impl<'t> Collector<'t> {
     }
 
     fn visit_children(&mut self, node: Node<'t>, context: &Context) {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
-        for child in children {
+        for child in self.parents.children(node) {
             self.visit(child, context);
         }
     }
@@ -152,7 +152,9 @@ impl<'t> Collector<'t> {
     /// Visits `node` unless it is nested too deep (see [`super::MAX_NESTING`]).
     fn visit(&mut self, node: Node<'t>, context: &Context) {
         if self.facts.nesting.enter(node) {
+            self.parents.enter(node);
             self.visit_node(node, context);
+            self.parents.leave();
             self.facts.nesting.leave();
         }
     }
@@ -351,15 +353,16 @@ impl<'t> Collector<'t> {
         if node.kind() == "identifier" {
             self.facts.name_reads.push(node);
         }
-        let parent = node.parent();
-        let kind = use_kind(node, parent, self.source);
+        let parent = self.parents.of(node);
+        let kind = use_kind(node, parent, &self.parents, self.source);
         self.facts.uses.push(UseSite { node, kind });
         let is_object_of_attribute = parent.is_some_and(|p| {
             p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
         });
         // `credentials.token.get("access_token")` reads a key of `credentials.token`, as
         // `credentials.token["access_token"]` does: the chain before `.get` is a reference too.
-        let read_with_get = node.kind() == "attribute" && is_read_with_get(node, self.source);
+        let read_with_get =
+            node.kind() == "attribute" && is_read_with_get(node, &self.parents, self.source);
         if matches!(node.kind(), "identifier" | "attribute")
             && (!is_object_of_attribute || read_with_get)
         {
@@ -779,14 +782,14 @@ impl<'t> Collector<'t> {
 }
 
 /// True when `node` is the object of a `.get(key)` call that reads a key of it.
-fn is_read_with_get(node: Node<'_>, source: &str) -> bool {
-    let Some(attribute) = node.parent() else {
+fn is_read_with_get<'t>(node: Node<'t>, parents: &Parents<'t>, source: &str) -> bool {
+    let Some(attribute) = parents.of(node) else {
         return false;
     };
     let is_get = attribute
         .child_by_field_name("attribute")
         .is_some_and(|name| &source[name.byte_range()] == "get");
-    let call = attribute.parent().filter(|call| {
+    let call = parents.of(attribute).filter(|call| {
         call.kind() == "call" && call.child_by_field_name("function") == Some(attribute)
     });
     let first = call
@@ -796,13 +799,18 @@ fn is_read_with_get(node: Node<'_>, source: &str) -> bool {
 }
 
 /// How the expression `node` is used by its parent.
-fn use_kind<'t>(mut node: Node<'t>, mut parent: Option<Node<'t>>, source: &str) -> UseKind {
+fn use_kind<'t>(
+    mut node: Node<'t>,
+    mut parent: Option<Node<'t>>,
+    parents: &Parents<'t>,
+    source: &str,
+) -> UseKind {
     // Parentheses and `await` pass the value on: the use is the wrapper's.
     while let Some(wrapper) =
         parent.filter(|p| matches!(p.kind(), "parenthesized_expression" | "await"))
     {
         node = wrapper;
-        parent = wrapper.parent();
+        parent = parents.of(wrapper);
     }
     let Some(parent) = parent else {
         return UseKind::Escape;
