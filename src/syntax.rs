@@ -45,13 +45,13 @@ fn first_error_node(root: Node<'_>) -> Option<Node<'_>> {
 fn forbidden_line_break(root: Node<'_>, source: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut previous: Option<Node<'_>> = None;
-    for token in tokens(root) {
+    for (token, starts_statement) in tokens(root) {
         if let Some(before) = previous {
             let broken = token.start_position().row > before.end_position().row;
             if broken
                 && depth == 0
                 && !continued(&source[before.end_byte()..token.start_byte()])
-                && !starts_statement(token)
+                && !starts_statement
             {
                 return Some(before.end_byte());
             }
@@ -67,23 +67,51 @@ fn forbidden_line_break(root: Node<'_>, source: &str) -> Option<usize> {
 }
 
 /// The tokens of the tree in source order: its leaves, a string as one token (it may span
-/// lines and hold braces), comments left out.
-fn tokens(root: Node<'_>) -> Vec<Node<'_>> {
+/// lines and hold braces), comments left out; each with whether it begins a statement or a
+/// clause of a compound statement, where a line break before it is the statement's end.
+fn tokens(root: Node<'_>) -> Vec<(Node<'_>, bool)> {
     let mut out = Vec::new();
     let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    // Each node with whether it begins a statement: it is a clause, or the first node of
+    // one (its parent is a body), or it starts where its parent does and the parent begins
+    // one. Found from the top down: `Node::parent` walks down from the root each time.
+    let mut stack = vec![(root, true)];
+    while let Some((node, begins)) = stack.pop() {
         if node.kind() == "comment" {
             continue;
         }
         if node.child_count() == 0 || node.kind() == "string" {
-            out.push(node);
+            out.push((node, begins));
             continue;
         }
-        let children: Vec<_> = node.children(&mut cursor).collect();
+        let body = matches!(node.kind(), "module" | "block" | "decorated_definition");
+        let children: Vec<_> = node
+            .children(&mut cursor)
+            .map(|child| {
+                let begins_child = is_clause(child.kind())
+                    || body
+                    || (begins && child.start_byte() == node.start_byte());
+                (child, begins_child)
+            })
+            .collect();
         stack.extend(children.into_iter().rev());
     }
     out
+}
+
+/// A block or clause of a compound statement.
+fn is_clause(kind: &str) -> bool {
+    matches!(
+        kind,
+        "block"
+            | "else_clause"
+            | "elif_clause"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "case_clause"
+            | "decorator"
+    )
 }
 
 /// True when the text between two tokens ends a line with a backslash (outside a comment).
@@ -93,37 +121,6 @@ fn continued(gap: &str) -> bool {
     lines
         .iter()
         .any(|line| !line.contains('#') && line.trim_end().ends_with('\\'))
-}
-
-/// True when `token` begins a statement or a clause of a compound statement, where a line
-/// break before it is the statement's end.
-fn starts_statement(token: Node<'_>) -> bool {
-    let mut node = token;
-    loop {
-        if matches!(
-            node.kind(),
-            "block"
-                | "else_clause"
-                | "elif_clause"
-                | "except_clause"
-                | "except_group_clause"
-                | "finally_clause"
-                | "case_clause"
-                | "decorator"
-        ) {
-            return true;
-        }
-        let Some(parent) = node.parent() else {
-            return true;
-        };
-        if matches!(parent.kind(), "module" | "block" | "decorated_definition") {
-            return true;
-        }
-        if parent.start_byte() != token.start_byte() {
-            return false;
-        }
-        node = parent;
-    }
 }
 
 #[cfg(test)]
