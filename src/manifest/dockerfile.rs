@@ -77,6 +77,22 @@ pub(super) fn parse(text: &str) -> Parsed {
     parsed
 }
 
+/// The install arguments of one shell command line at `line` in `text` (the `pip install
+/// adal` of a notebook's `%pip install adal` or `!pip install adal`); `conda`, `mamba` and
+/// `micromamba` install commands name packages as pip does.
+pub(super) fn command_line(text: &str, line: std::ops::Range<usize>) -> Parsed {
+    let mut words = Vec::new();
+    split_words(&text[line.clone()], line.start, Form::Shell, &mut words);
+    if let [first, second, ..] = words.as_mut_slice() {
+        if matches!(first.text, "conda" | "mamba" | "micromamba") && second.text == "install" {
+            first.text = "pip";
+        }
+    }
+    let mut parsed = Parsed::default();
+    scan_commands(text, Form::Shell, &words, &mut parsed);
+    parsed
+}
+
 /// The words of every `RUN` instruction, continuation lines joined, comments dropped. In
 /// shell form `&&`, `||`, `;` and `|` are words of their own; in exec form the words are the
 /// array's strings, quotes included.
