@@ -501,74 +501,169 @@ struct ProgramCell {
 const SPLIT_TIME_LIMIT: Duration = Duration::from_secs(5);
 
 impl Program {
-    /// Where each cell starts in `fixed` (and, last, its end): the program's cell starts
-    /// carried through the difference between the two texts. Text inserted where a cell
-    /// starts goes to the cell before it (a statement added after the last line of a
-    /// cell), unless every cell before it is empty.
+    /// Where each cell starts in `fixed` (and, last, its end). Cells start at line starts:
+    /// the lines of the two texts are compared, a cell start in lines that stayed carries
+    /// over, and the new lines of a changed stretch that spans cells go, in order, to the
+    /// cell whose old lines they resemble most (`import adal` → `import msal` stays in its
+    /// cell). Lines inserted where a cell starts go to the cell before it.
     fn cell_bounds(&self, fixed: &str) -> Result<Vec<usize>, String> {
+        let old: Vec<&str> = self.text.split_inclusive('\n').collect();
+        let new: Vec<&str> = fixed.split_inclusive('\n').collect();
+        let old_starts = line_starts(&old);
+        let new_starts = line_starts(&new);
+        // The cells' first lines (a cell with no line starts where the next one does).
+        let starts: Vec<usize> = self
+            .cells
+            .iter()
+            .skip(1)
+            .map(|c| old_starts.partition_point(|&s| s < c.start))
+            .collect();
         let ops = similar::capture_diff_slices_deadline(
             similar::Algorithm::Myers,
-            self.text.as_bytes(),
-            fixed.as_bytes(),
+            &old,
+            &new,
             Some(Instant::now() + SPLIT_TIME_LIMIT),
         );
-        let mut bounds = vec![0];
-        for (position, entry) in self.cells.iter().enumerate().skip(1) {
-            let after = (0..position).any(|p| self.cell_len(p) > 0);
-            bounds.push(carry(&ops, entry.start, after));
+        let mut lines = Vec::with_capacity(starts.len());
+        let mut hunk: Option<(Range<usize>, Range<usize>)> = None;
+        let mut pending = starts.iter().copied().peekable();
+        let flush =
+            |hunk: &mut Option<(Range<usize>, Range<usize>)>,
+             pending: &mut std::iter::Peekable<std::iter::Copied<std::slice::Iter<'_, usize>>>,
+             lines: &mut Vec<usize>| {
+                let Some((old_range, new_range)) = hunk.take() else {
+                    return;
+                };
+                let mut inside = Vec::new();
+                while let Some(&line) = pending.peek() {
+                    if line > old_range.end {
+                        break;
+                    }
+                    inside.push(line);
+                    pending.next();
+                }
+                lines.extend(split_hunk(&old, &new, old_range, new_range, &inside));
+            };
+        for op in &ops {
+            let (tag, old_range, new_range) = op.as_tag_tuple();
+            if tag == similar::DiffTag::Equal {
+                // A start strictly inside the equal lines (a start at its first line is the
+                // hunk's before it, if there is one).
+                flush(&mut hunk, &mut pending, &mut lines);
+                while let Some(&line) = pending.peek() {
+                    if line >= old_range.end {
+                        break;
+                    }
+                    lines.push(new_range.start + line.saturating_sub(old_range.start));
+                    pending.next();
+                }
+            } else {
+                hunk = Some(match hunk.take() {
+                    Some((o, n)) => (o.start..old_range.end, n.start..new_range.end),
+                    None => (old_range, new_range),
+                });
+            }
         }
+        flush(&mut hunk, &mut pending, &mut lines);
+        lines.extend(pending.map(|_| new.len()));
+        let mut bounds = vec![0];
+        bounds.extend(
+            lines
+                .iter()
+                .map(|&l| new_starts.get(l).copied().unwrap_or(fixed.len())),
+        );
         bounds.push(fixed.len());
-        let ordered = bounds.windows(2).all(|w| w[0] <= w[1]);
-        if !ordered || bounds.iter().any(|&b| !fixed.is_char_boundary(b)) {
+        if !bounds.windows(2).all(|w| w[0] <= w[1]) {
             return Err(
                 "the fixed code could not be split back into the notebook's cells".to_string(),
             );
         }
         Ok(bounds)
     }
-
-    /// The length of the program text of its `position`-th cell.
-    fn cell_len(&self, position: usize) -> usize {
-        let end = self
-            .cells
-            .get(position + 1)
-            .map_or(self.text.len(), |next| next.start);
-        end - self.cells[position].start
-    }
 }
 
-/// The offset in the new text of `offset` in the old one; pure insertions there come
-/// before it when `after`.
-fn carry(ops: &[similar::DiffOp], offset: usize, after: bool) -> usize {
-    let mut before_insertions = None;
-    for op in ops {
-        let (tag, old, new) = op.as_tag_tuple();
-        match tag {
-            similar::DiffTag::Insert if old.start == offset => {
-                before_insertions.get_or_insert(new.start);
-                if !after {
-                    return new.start;
-                }
+/// The byte offset of each line.
+fn line_starts(lines: &[&str]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut at = 0;
+    for line in lines {
+        starts.push(at);
+        at += line.len();
+    }
+    starts
+}
+
+/// Where the cell starts at old lines `inside` (within or at the edges of `old_range`) go
+/// among the new lines `new_range` that replace `old_range`: each new line goes, in order,
+/// to the stretch of old lines (between two starts) it resembles most; ties and lines
+/// like none go to the earlier stretch.
+fn split_hunk(
+    old: &[&str],
+    new: &[&str],
+    old_range: Range<usize>,
+    new_range: Range<usize>,
+    inside: &[usize],
+) -> Vec<usize> {
+    if inside.is_empty() {
+        return Vec::new();
+    }
+    // Stretches of old lines: before the first start, between starts, after the last.
+    let mut edges = vec![old_range.start];
+    edges.extend(
+        inside
+            .iter()
+            .map(|&l| l.clamp(old_range.start, old_range.end)),
+    );
+    edges.push(old_range.end);
+    let stretches: Vec<Range<usize>> = edges.windows(2).map(|w| w[0]..w[1]).collect();
+    let lines = new_range.len();
+    if lines == 0 || lines * old_range.len() > 4096 {
+        // Nothing new, or too much to compare: every start keeps to the stretch's start.
+        return vec![new_range.start; inside.len()];
+    }
+    let similarity = |line: &str, stretch: &Range<usize>| -> f32 {
+        old[stretch.clone()]
+            .iter()
+            .map(|o| similar::TextDiff::from_chars(*o, line).ratio())
+            .fold(0.0, f32::max)
+    };
+    let count = stretches.len();
+    // best[j][s]: the best total for the first j+1 new lines, line j in stretch s.
+    let mut best = vec![vec![f32::MIN; count]; lines];
+    let mut from = vec![vec![0usize; count]; lines];
+    for j in 0..lines {
+        let line = new[new_range.start + j];
+        for s in 0..count {
+            let own = similarity(line, &stretches[s]);
+            if j == 0 {
+                best[j][s] = own;
+                continue;
             }
-            similar::DiffTag::Equal if old.start <= offset && offset < old.end => {
-                return before_insertions
-                    .filter(|_| !after)
-                    .unwrap_or(new.start + (offset - old.start));
-            }
-            similar::DiffTag::Delete | similar::DiffTag::Replace
-                if old.start <= offset && offset < old.end =>
-            {
-                return if old.start == offset {
-                    before_insertions.filter(|_| !after).unwrap_or(new.start)
-                } else {
-                    new.end
-                };
-            }
-            _ if old.start > offset => return new.start,
-            _ => {}
+            let (previous, value) = (0..=s)
+                .map(|p| (p, best[j - 1][p]))
+                .fold((0, f32::MIN), |acc, x| if x.1 > acc.1 { x } else { acc });
+            best[j][s] = value + own;
+            from[j][s] = previous;
         }
     }
-    ops.last().map_or(offset, |op| op.new_range().end)
+    let mut stretch = (0..count)
+        .fold((0, f32::MIN), |acc, s| {
+            if best[lines - 1][s] > acc.1 {
+                (s, best[lines - 1][s])
+            } else {
+                acc
+            }
+        })
+        .0;
+    let mut assigned = vec![0usize; lines];
+    for j in (0..lines).rev() {
+        assigned[j] = stretch;
+        stretch = from[j][stretch];
+    }
+    // Start k (stretch k + 1 begins) is at the first new line assigned past stretch k.
+    (1..count)
+        .map(|k| new_range.start + assigned.iter().take_while(|&&s| s < k).count())
+        .collect()
 }
 
 #[cfg(test)]
