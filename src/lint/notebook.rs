@@ -41,10 +41,9 @@ pub(super) fn lint_notebook(
         Err(message) => return report.fail(message),
     };
     let program = notebook.program();
-    if selection.is_library_copy(&file.path, program.text.as_bytes())
-        || !(selection.may_match_in(Language::Python, program.text.as_bytes())
-            || !magic::command_lines(&program.text).is_empty())
-    {
+    let nothing_to_find = !selection.may_match_in(Language::Python, program.text.as_bytes())
+        && magic::command_lines(&program.text).is_empty();
+    if nothing_to_find || selection.is_library_copy(&file.path, program.text.as_bytes()) {
         return report;
     }
     // Fixes are computed on the program and written here, into the notebook.
