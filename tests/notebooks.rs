@@ -391,3 +391,19 @@ fn an_invalid_notebook_is_an_error_for_that_file_and_the_run_goes_on() {
     );
     assert_eq!(json["diagnostics"][0]["path"], "auth.py");
 }
+
+#[test]
+fn a_cell_that_does_not_parse_keeps_the_notebook_unfixed_and_says_where() {
+    let project = Project::new();
+    let text = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"import adal\\n\"]}, {\"cell_type\": \"markdown\", \"source\": \"notes\"}, {\"cell_type\": \"code\", \"source\": [\"ctx = adal.AuthenticationContext(a)\\n\", \"tok = ctx.acquire_token_with_client_credentials(r, c, s)\\n\", \"def broken(:\\n\"]}], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n";
+    project.write("broken-cell.ipynb", text);
+    let output = project.run(&["--fix", "--unsafe-fixes", "."]);
+    assert!(
+        output.stdout.contains(
+            "syntax error at cell 3, line 3: findings are reported, fixes are not applied"
+        ),
+        "{}",
+        output.all()
+    );
+    assert_eq!(project.read("broken-cell.ipynb"), text);
+}

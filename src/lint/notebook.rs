@@ -133,7 +133,14 @@ fn on_the_file(
     let program_text = SourceText::new(&program.text);
     let shown_text = SourceText::new(shown.raw());
     report.parsed = linted.parsed;
-    report.errors = linted.errors;
+    report.errors = linted
+        .errors
+        .into_iter()
+        .map(|mut error| {
+            error.message = in_cell_lines(&error.message, &shown, &program, &program_text);
+            error
+        })
+        .collect();
     report.fixes_applied = if fixed_raw.is_some() {
         linted.fixes_applied
     } else {
@@ -240,6 +247,41 @@ fn raw_edit(edits: &[Edit], shown: &Notebook, program: &Program) -> Option<Edit>
         new_end += 1;
     }
     Some(Edit::replace(start..old_end, &new_raw[start..new_end]))
+}
+
+/// A message about a line of the program (`syntax error at line 7`), about the cell's line
+/// instead (`syntax error at cell 3, line 2`).
+fn in_cell_lines(
+    message: &str,
+    shown: &Notebook,
+    program: &Program,
+    program_text: &SourceText,
+) -> String {
+    let Some(at) = message.find("line ") else {
+        return message.to_string();
+    };
+    let digits = message[at + 5..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let Ok(line) = message[at + 5..at + 5 + digits].parse::<usize>() else {
+        return message.to_string();
+    };
+    if line == 0 || line > program_text.line_count() {
+        return message.to_string();
+    }
+    let start = program_text.line_range(line - 1).start;
+    let raw = shown.raw_range(program, start..start).start;
+    match shown.cell_position(raw) {
+        Some(position) => format!(
+            "{}cell {}, line {}{}",
+            &message[..at],
+            position.cell,
+            position.line,
+            &message[at + 5 + digits..]
+        ),
+        None => message.to_string(),
+    }
 }
 
 /// True for a path read as a notebook.
