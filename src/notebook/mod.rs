@@ -615,7 +615,16 @@ fn split_hunk(
             .map(|&l| l.clamp(old_range.start, old_range.end)),
     );
     edges.push(old_range.end);
-    let stretches: Vec<Range<usize>> = edges.windows(2).map(|w| w[0]..w[1]).collect();
+    let mut stretches: Vec<Range<usize>> = edges.windows(2).map(|w| w[0]..w[1]).collect();
+    // An empty stretch at an edge is compared with the unchanged line beside it: a line
+    // inserted after the last line of a cell resembles that line.
+    let last = stretches.len() - 1;
+    if stretches[0].is_empty() && old_range.start > 0 {
+        stretches[0] = old_range.start - 1..old_range.start;
+    }
+    if stretches[last].is_empty() && old_range.end < old.len() && last > 0 {
+        stretches[last] = old_range.end..old_range.end + 1;
+    }
     let lines = new_range.len();
     if lines == 0 || lines * old_range.len() > 4096 {
         // Nothing new, or too much to compare: every start keeps to the stretch's start.
