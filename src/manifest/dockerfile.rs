@@ -87,6 +87,10 @@ pub(super) fn command_line(text: &str, line: std::ops::Range<usize>) -> Parsed {
         if matches!(first.text, "conda" | "mamba" | "micromamba") && second.text == "install" {
             first.text = "pip";
         }
+        // `!{sys.executable} -m pip install adal`: the kernel's own Python.
+        if first.text == "{sys.executable}" {
+            first.text = "python";
+        }
     }
     let mut parsed = Parsed::default();
     scan_commands(text, Form::Shell, &words, &mut parsed);
@@ -349,6 +353,18 @@ mod tests {
         assert_eq!(&text[found[0].spec.clone()], "\"adal==1.2.7\"");
         assert_eq!(&text[found[0].item.clone()], ", \"adal==1.2.7\"");
         assert_eq!(found[1].spelling, Spelling::NpmArgumentQuoted);
+    }
+
+    #[test]
+    fn notebook_command_lines_name_their_packages() {
+        let text =
+            "#!{sys.executable} -m pip install -q adal\n#%conda install -c conda-forge adal -y\n";
+        let first = command_line(text, 2..41).entries;
+        assert_eq!(first.len(), 1);
+        assert_eq!(&text[first[0].spec.clone()], "adal");
+        let second = command_line(text, 44..text.len() - 1).entries;
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].name, "adal");
     }
 
     #[test]
