@@ -407,3 +407,31 @@ fn a_cell_that_does_not_parse_keeps_the_notebook_unfixed_and_says_where() {
     );
     assert_eq!(project.read("broken-cell.ipynb"), text);
 }
+
+#[test]
+fn a_literal_secret_in_a_cell_is_masked_in_every_output() {
+    let project = Project::new();
+    project.write(
+        "secret.ipynb",
+        "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"import adal\\n\", \"ctx = adal.AuthenticationContext(\\\"https://login.microsoftonline.com/contoso\\\")\\n\", \"tok = ctx.acquire_token_with_client_credentials(\\\"https://vault.azure.net\\\", \\\"cid\\\", \\\"Zq9-notebook-secret\\\")\"]}], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}\n",
+    );
+    for format in ["text", "json", "sarif", "github"] {
+        let output = project.run(&["--format", format, "secret.ipynb"]);
+        assert!(
+            output.stdout.contains("hardcoded-client-secret"),
+            "{format}: {}",
+            output.all()
+        );
+        assert!(
+            !output.all().contains("Zq9-notebook-secret"),
+            "{format}: {}",
+            output.all()
+        );
+    }
+    let diff = project.run(&["--diff", "--unsafe-fixes", "secret.ipynb"]);
+    assert!(
+        !diff.all().contains("Zq9-notebook-secret"),
+        "{}",
+        diff.all()
+    );
+}
