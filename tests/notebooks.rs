@@ -435,3 +435,19 @@ fn a_literal_secret_in_a_cell_is_masked_in_every_output() {
         diff.all()
     );
 }
+
+#[test]
+fn a_crlf_notebook_with_a_byte_order_mark_keeps_both() {
+    let project = Project::new();
+    let crlf = |name: &str| {
+        let text = std::fs::read_to_string(fixtures().join(name)).expect("fixture");
+        format!("\u{feff}{}", text.replace('\n', "\r\n"))
+    };
+    project.write("windows.ipynb", &crlf("client-credentials.ipynb"));
+    let output = project.run(&["--fix", "--unsafe-fixes", "windows.ipynb"]);
+    assert_eq!(output.code, 0, "{}", output.all());
+    assert_eq!(
+        project.read("windows.ipynb"),
+        crlf("client-credentials.fixed.ipynb")
+    );
+}
