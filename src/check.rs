@@ -184,7 +184,26 @@ pub(crate) fn check<'t>(
     source: &SourceText,
     selection: &Selection<'_>,
 ) -> Vec<Diagnostic> {
+    check_with(model, layers, templates, source, selection, Vec::new())
+}
+
+/// [`check`], with findings made outside the model (a notebook's install lines), which
+/// suppressions cover as they cover the others.
+pub(crate) fn check_with<'t>(
+    model: &Model<'t>,
+    layers: &[(Language, &'t Tree)],
+    templates: &[TemplateCode<'_, '_>],
+    source: &SourceText,
+    selection: &Selection<'_>,
+    extra: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = findings(model, layers, source, selection);
+    if !extra.is_empty() {
+        diagnostics.extend(extra);
+        diagnostics.sort_by(|a, b| {
+            (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
+        });
+    }
     for &(template, tree) in templates {
         diagnostics.extend(findings(
             template,

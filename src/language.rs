@@ -41,7 +41,7 @@ pub(crate) enum Family {
 
 /// File name endings per language.
 const EXTENSIONS: &[(Language, &[&str])] = &[
-    (Language::Python, &["py", "pyi"]),
+    (Language::Python, &["py", "pyi", "ipynb"]),
     (Language::JavaScript, &["js", "mjs", "cjs", "jsx"]),
     (Language::TypeScript, &["ts", "mts", "cts"]),
     (Language::Tsx, &["tsx"]),

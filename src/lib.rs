@@ -24,6 +24,7 @@ pub mod language;
 pub mod library_project;
 pub mod lint;
 pub mod manifest;
+pub mod notebook;
 mod page;
 mod prefilter;
 pub mod provenance;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
 
-use crate::check::{TemplateCode, check};
+use crate::check::{TemplateCode, check, check_with};
 use crate::diagnostic::Diagnostic;
 use crate::exclusion;
 use crate::fix::{FixThreshold, apply_edits, apply_fixes};
@@ -29,6 +29,8 @@ use crate::semantic::{
 use crate::source::{SourceText, Undecodable};
 use crate::template::{self, TemplateContext, TemplateKind, Templates};
 use crate::walk::{SourcePath, describe_io_error, display};
+
+mod notebook;
 
 /// What a run does with fixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,9 @@ pub struct FileReport {
     pub secrets: Vec<String>,
     /// Client ids, authorities and resources passed to ADAL calls.
     pub inventory: Vec<InventoryItem>,
+    /// For a notebook, the notebook the findings are in (the fixed one when fixes changed
+    /// it): their ranges are on its raw text, and it tells their cells.
+    pub notebook: Option<std::sync::Arc<crate::notebook::Notebook>>,
 }
 
 /// The modules a source file imports before and after fixes (sorted, without duplicates).
@@ -128,6 +133,7 @@ impl FileReport {
             imports: None,
             secrets: Vec::new(),
             inventory: Vec::new(),
+            notebook: None,
         }
     }
 
@@ -785,6 +791,14 @@ fn lint_file(
 ) -> FileReport {
     let exports = &project.exports;
     let report = FileReport::new(&file.path, Some(file.language));
+    if notebook::is_notebook(&file.path) {
+        return match read_source(&file.path) {
+            Ok(bytes) => {
+                notebook::lint_notebook(parsers, file, &bytes, selection, options, project, report)
+            }
+            Err(message) => report.fail(message),
+        };
+    }
     let prepared = first.unwrap_or_else(|| prepare(&file.path, file.language, selection));
     let bytes = match prepared {
         Prepared::Failed(message) => return report.fail(message),
@@ -1136,7 +1150,26 @@ fn check_text(
         .zip(&layers)
         .map(|(model, layer)| (model, &layer.tree))
         .collect();
-    check(model, &parsed.layers(), &templates, source, selection)
+    // A notebook's IPython install lines are dependency sites.
+    let installs = if notebook::is_notebook(&file.path) {
+        crate::manifest::notebook::install_findings(
+            &file.path,
+            source.text(),
+            &crate::notebook::magic::command_lines(source.text()),
+            &imported_modules(model),
+            selection,
+        )
+    } else {
+        Vec::new()
+    };
+    check_with(
+        model,
+        &parsed.layers(),
+        &templates,
+        source,
+        selection,
+        installs,
+    )
 }
 
 /// The line of the first syntax error of the code (for a page, of its scripts).
@@ -1164,8 +1197,10 @@ pub fn lint_text(
         language,
     };
     let report = FileReport::new(path, Some(language));
-    if !selection.may_match_in(language, text.as_bytes())
-        || selection.is_library_copy(path, text.as_bytes())
+    let notebook = notebook::is_notebook(path);
+    if !notebook
+        && (!selection.may_match_in(language, text.as_bytes())
+            || selection.is_library_copy(path, text.as_bytes()))
     {
         return report;
     }
@@ -1180,6 +1215,17 @@ pub fn lint_text(
             .stack_size(WORKER_STACK_SIZE)
             .spawn_scoped(scope, || {
                 isolated(path, || {
+                    if notebook {
+                        return notebook::lint_notebook(
+                            &mut Parsers::default(),
+                            &file,
+                            text.as_bytes(),
+                            selection,
+                            &options,
+                            &Project::default(),
+                            report,
+                        );
+                    }
                     lint_source(
                         &mut Parsers::default(),
                         &file,

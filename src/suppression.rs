@@ -86,7 +86,11 @@ fn parse_comment(node: Node<'_>, source: &SourceText, found: &mut Vec<Directive>
     };
     let line = source.line_index(comment.start);
     let line_start = source.line_range(line).start;
-    let own_line = text[line_start..comment.start].trim().is_empty();
+    // A notebook's IPython line is commented out in its program (`#%pip install adal`): it
+    // is a line of code, whose directive covers that line.
+    let ipython_line =
+        (body.starts_with("#%") || body.starts_with("#!")) && !body.starts_with("#!/");
+    let own_line = text[line_start..comment.start].trim().is_empty() && !ipython_line;
     let mut from = comment.start;
     while let Some(offset) = text[from..body_end].find(MARKER) {
         let start = from + offset;

@@ -32,8 +32,13 @@ use adalint::walk::{IgnoreFiles, SourcePath, walk};
 /// level below).
 fn fixture_files(dir: &Path, files: &mut Vec<PathBuf>, projects: &mut Vec<PathBuf>) {
     for language in sorted_entries(dir) {
-        // Whole-project fixtures with manifests run in tests/manifests.rs.
-        if !language.is_dir() || language.file_name().is_some_and(|n| n == "manifests") {
+        // Whole-project fixtures with manifests run in tests/manifests.rs, notebooks (whose
+        // markers are in JSON strings) in tests/notebooks.rs.
+        if !language.is_dir()
+            || language
+                .file_name()
+                .is_some_and(|n| n == "manifests" || n == "notebooks")
+        {
             continue;
         }
         for path in sorted_entries(&language) {

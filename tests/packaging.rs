@@ -609,6 +609,7 @@ fn the_hooks_select_exactly_the_files_adalint_reads() {
     let names = [
         "a.py",
         "a.pyi",
+        "a.ipynb",
         "a.js",
         "a.mjs",
         "a.cjs",
@@ -658,7 +659,6 @@ fn the_hooks_select_exactly_the_files_adalint_reads() {
         "config.yaml",
         "tsconfig.json",
         "tox.ini",
-        "a.ipynb",
         "a.vue",
         "a.css",
         "README.md",

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, RunReport};
+use crate::notebook::Notebook;
 use crate::redact::Redactor;
 use crate::source::{Position, SourceText};
 
@@ -31,7 +32,38 @@ struct JsonDiagnostic<'a> {
     path: &'a str,
     start: JsonPosition,
     end: JsonPosition,
+    /// In a notebook, the cell and the position in its code (`start` and `end` are the
+    /// notebook file's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<JsonCell>,
     fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCell {
+    number: usize,
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+/// Where a notebook's finding is in its cell.
+fn cell_of(notebook: &Notebook, range: std::ops::Range<usize>) -> Option<JsonCell> {
+    let start = notebook.cell_position(range.start)?;
+    let end = notebook
+        .cell_position(range.end)
+        .filter(|end| end.cell == start.cell)
+        .unwrap_or(start);
+    Some(JsonCell {
+        number: start.cell,
+        start: JsonPosition {
+            line: start.line,
+            column: start.column,
+        },
+        end: JsonPosition {
+            line: end.line,
+            column: end.column,
+        },
+    })
 }
 
 #[derive(Serialize)]
@@ -106,6 +138,10 @@ impl Emitter for JsonEmitter {
                     path: &file.display_path,
                     start: text.position(diagnostic.range.start).into(),
                     end: text.position(diagnostic.range.end).into(),
+                    cell: file
+                        .notebook
+                        .as_ref()
+                        .and_then(|notebook| cell_of(notebook, diagnostic.range.clone())),
                     fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
                         applicability: fix.applicability.as_str(),
                         title: &fix.title,

@@ -13,6 +13,7 @@ use super::{Emitter, RunReport, Verbosity};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, apply_edits};
 use crate::lint::{FixMode, Severity as ErrorSeverity};
+use crate::notebook::Notebook;
 use crate::redact::Redactor;
 
 /// Whether output is coloured (resolved from `--color` and the terminal).
@@ -78,6 +79,94 @@ fn render(
     diagnostic: &Diagnostic,
     redactor: &Redactor,
 ) -> io::Result<()> {
+    let preview = fix_preview(text, diagnostic);
+    let place = Place {
+        name: path,
+        text,
+        range: diagnostic.range.clone(),
+    };
+    render_at(out, &place, preview, diagnostic, redactor)
+}
+
+/// Where a finding is shown: the file (or a notebook's cell, `path:cell N`), its text, and
+/// the finding's range in it.
+struct Place<'a> {
+    name: &'a str,
+    text: &'a str,
+    range: std::ops::Range<usize>,
+}
+
+/// A notebook's finding, shown in its cell's code (`path:cell N:line:column`), with the
+/// fix's preview as the lines of the cells it changes.
+fn render_in_cell(
+    out: &mut dyn WriteColor,
+    path: &str,
+    notebook: &Notebook,
+    diagnostic: &Diagnostic,
+    redactor: &Redactor,
+) -> io::Result<()> {
+    let range = diagnostic.range.clone();
+    let start = notebook.cell_position(range.start);
+    let Some((start, text)) = start.and_then(|s| Some((s, notebook.cell_text(s.cell)?))) else {
+        return render(out, path, notebook.raw(), diagnostic, redactor);
+    };
+    let end = notebook
+        .cell_position(range.end)
+        .filter(|end| end.cell == start.cell && end.offset >= start.offset)
+        .map_or(text.len(), |end| end.offset);
+    let name = format!("{path}:cell {}", start.cell);
+    let place = Place {
+        name: &name,
+        text,
+        range: start.offset..end,
+    };
+    let preview = cell_preview(notebook, diagnostic);
+    render_at(out, &place, preview, diagnostic, redactor)
+}
+
+/// The lines a notebook fix changes, per cell.
+fn cell_preview(notebook: &Notebook, diagnostic: &Diagnostic) -> Option<String> {
+    let fix = diagnostic.fix.as_ref()?;
+    let edits: Vec<_> = fix.edits.iter().collect();
+    let raw = notebook.raw();
+    let fits = edits.len() == 1
+        && edits[0].range.end <= raw.len()
+        && raw.is_char_boundary(edits[0].range.start)
+        && raw.is_char_boundary(edits[0].range.end);
+    if !fits {
+        return None;
+    }
+    let fixed = Notebook::parse(&apply_edits(raw, &edits)).ok()?;
+    let mut preview = String::new();
+    for ((number, before), (_, after)) in notebook.code_cells().zip(fixed.code_cells()) {
+        if before == after {
+            continue;
+        }
+        preview.push_str(&format!("cell {number}:\n"));
+        let diff = similar::TextDiff::from_lines(before, after);
+        for change in diff.iter_all_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => continue,
+            };
+            preview.push(sign);
+            preview.push(' ');
+            preview.push_str(change.value().trim_end_matches(['\n', '\r']));
+            preview.push('\n');
+        }
+    }
+    (!preview.is_empty()).then_some(preview)
+}
+
+fn render_at(
+    out: &mut dyn WriteColor,
+    place: &Place<'_>,
+    preview: Option<String>,
+    diagnostic: &Diagnostic,
+    redactor: &Redactor,
+) -> io::Result<()> {
+    let (path, text) = (place.name, place.text);
     let (masked, offsets) = redactor.redact_with_offsets(text);
     let file = SimpleFile::new(path, masked.as_str());
     let marker = match diagnostic.fix.as_ref().map(|f| f.applicability) {
@@ -97,7 +186,7 @@ fn render(
             Applicability::DisplayOnly => "suggestion, never applied automatically",
         };
         let mut note = format!("fix ({how}): {}\n{}", fix.title, fix.note);
-        if let Some(preview) = fix_preview(text, diagnostic) {
+        if let Some(preview) = preview {
             note.push('\n');
             note.push_str(redactor.redact(preview.trim_end()).as_ref());
         }
@@ -109,7 +198,7 @@ fn render(
         .with_message(format!("{marker}{}", redactor.redact(&diagnostic.message)))
         .with_labels(vec![Label::primary(
             (),
-            offsets.map(diagnostic.range.start)..offsets.map(diagnostic.range.end),
+            offsets.map(place.range.start)..offsets.map(place.range.end),
         )])
         .with_notes(notes);
     term::emit_to_write_style(out, &Config::default(), &file, &report)
@@ -122,6 +211,16 @@ impl Emitter for TextEmitter {
         for file in &report.files {
             let redactor = Redactor::new(&file.secrets);
             for diagnostic in &file.diagnostics {
+                if let Some(notebook) = &file.notebook {
+                    render_in_cell(
+                        &mut buf,
+                        &file.display_path,
+                        notebook,
+                        diagnostic,
+                        &redactor,
+                    )?;
+                    continue;
+                }
                 render(
                     &mut buf,
                     &file.display_path,

@@ -77,6 +77,26 @@ pub(super) fn parse(text: &str) -> Parsed {
     parsed
 }
 
+/// The install arguments of one shell command line at `line` in `text` (the `pip install
+/// adal` of a notebook's `%pip install adal` or `!pip install adal`); `conda`, `mamba` and
+/// `micromamba` install commands name packages as pip does.
+pub(super) fn command_line(text: &str, line: std::ops::Range<usize>) -> Parsed {
+    let mut words = Vec::new();
+    split_words(&text[line.clone()], line.start, Form::Shell, &mut words);
+    if let [first, second, ..] = words.as_mut_slice() {
+        if matches!(first.text, "conda" | "mamba" | "micromamba") && second.text == "install" {
+            first.text = "pip";
+        }
+        // `!{sys.executable} -m pip install adal`: the kernel's own Python.
+        if first.text == "{sys.executable}" {
+            first.text = "python";
+        }
+    }
+    let mut parsed = Parsed::default();
+    scan_commands(text, Form::Shell, &words, &mut parsed);
+    parsed
+}
+
 /// The words of every `RUN` instruction, continuation lines joined, comments dropped. In
 /// shell form `&&`, `||`, `;` and `|` are words of their own; in exec form the words are the
 /// array's strings, quotes included.
@@ -333,6 +353,18 @@ mod tests {
         assert_eq!(&text[found[0].spec.clone()], "\"adal==1.2.7\"");
         assert_eq!(&text[found[0].item.clone()], ", \"adal==1.2.7\"");
         assert_eq!(found[1].spelling, Spelling::NpmArgumentQuoted);
+    }
+
+    #[test]
+    fn notebook_command_lines_name_their_packages() {
+        let text =
+            "#!{sys.executable} -m pip install -q adal\n#%conda install -c conda-forge adal -y\n";
+        let first = command_line(text, 2..41).entries;
+        assert_eq!(first.len(), 1);
+        assert_eq!(&text[first[0].spec.clone()], "adal");
+        let second = command_line(text, 44..text.len() - 1).entries;
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].name, "adal");
     }
 
     #[test]

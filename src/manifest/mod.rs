@@ -15,6 +15,7 @@ mod dockerfile;
 mod edit;
 mod json;
 mod lock;
+pub(crate) mod notebook;
 pub(crate) mod project;
 mod requirement;
 mod setup_py;

@@ -144,8 +144,21 @@ pub(super) struct SarifResult {
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ResultProperties {
-    pub(super) fix_applicability: &'static str,
-    pub(super) fix_reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) fix_applicability: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) fix_reason: Option<String>,
+    /// In a notebook, the cell and the position in its code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) notebook_cell: Option<NotebookCell>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct NotebookCell {
+    pub(super) number: usize,
+    pub(super) start_line: usize,
+    pub(super) start_column: usize,
 }
 
 #[derive(Clone, Serialize)]

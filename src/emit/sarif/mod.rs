@@ -23,8 +23,8 @@ mod log;
 use log::{
     ArtifactChange, ArtifactContent, ArtifactLocation, AutomationDetails, BaseLocation,
     Configuration, ContextRegion, Descriptor, Driver, Help, Invocation, Location, Message,
-    Notification, PhysicalLocation, Region, Replacement, ResultProperties, RuleProperties, Run,
-    SarifFix, SarifLog, SarifResult, Tool, VersionControlDetails,
+    NotebookCell, Notification, PhysicalLocation, Region, Replacement, ResultProperties,
+    RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool, VersionControlDetails,
 };
 
 use super::{Emitter, RuleDoc, RunReport};
@@ -247,12 +247,23 @@ fn result(
                 text: redactor.redact(snippet).into_owned(),
             },
         });
-    let properties = diagnostic
+    let display_only = diagnostic
         .fix()
-        .filter(|fix| fix.applicability() == Applicability::DisplayOnly)
-        .map(|fix| ResultProperties {
-            fix_applicability: fix.applicability().as_str(),
-            fix_reason: redactor.redact(fix.note()).into_owned(),
+        .filter(|fix| fix.applicability() == Applicability::DisplayOnly);
+    let notebook_cell = file
+        .notebook
+        .as_ref()
+        .and_then(|notebook| notebook.cell_position(range.start))
+        .map(|at| NotebookCell {
+            number: at.cell,
+            start_line: at.line,
+            start_column: at.column,
+        });
+    let properties =
+        (display_only.is_some() || notebook_cell.is_some()).then(|| ResultProperties {
+            fix_applicability: display_only.map(|fix| fix.applicability().as_str()),
+            fix_reason: display_only.map(|fix| redactor.redact(fix.note()).into_owned()),
+            notebook_cell,
         });
     SarifResult {
         rule_id: diagnostic.rule().to_string(),
