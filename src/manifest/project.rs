@@ -430,7 +430,10 @@ fn findings(
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
         let (applicability, note) =
-            applicability(state, entry, ecosystem, package, successor, sources);
+            match dependent(state, &parsed.entries, entry, package, packages, sources) {
+                Some(reason) => (Applicability::DisplayOnly, reason),
+                None => applicability(state, entry, ecosystem, package, successor, sources),
+            };
         // A types package, a bundler setting or a script declares nothing of the successor;
         // each install command of a Dockerfile stands alone (stages are separate images).
         let declares = entry.role == Role::Dependency
@@ -496,6 +499,59 @@ fn removal_title(entry: &Entry, package: &PackageDef, replacement: &str) -> Opti
                 entry.name
             )
         }),
+    }
+}
+
+/// Why the entry of a retired package must stay while the manifest declares a package that
+/// depends on it (`azureml-core` needs `adal` and `msrestazure`): removing or swapping the pin
+/// would leave the package installed through its dependent, unpinned. A dependent that is
+/// itself retired and replaced by this run's safe fix does not hold it back.
+fn dependent(
+    state: &State,
+    entries: &[Entry],
+    entry: &Entry,
+    package: &PackageDef,
+    packages: &[PackageDef],
+    sources: &[SourceUse<'_>],
+) -> Option<String> {
+    if package.required_by.is_empty() || entry.role != Role::Dependency {
+        return None;
+    }
+    let ecosystem = entry.ecosystem.unwrap_or(state.kind.ecosystem());
+    let own = normalize(ecosystem, &package.name);
+    let holder = entries.iter().find(|other| {
+        let name = normalize(other.ecosystem.unwrap_or(ecosystem), &other.name);
+        if name == own
+            || other.role != Role::Dependency
+            || !package.required_by.iter().any(|p| name_matches(p, &name))
+        {
+            return false;
+        }
+        // A retired dependent that this run replaces safely goes with it.
+        let replaced = retired(packages, ecosystem, &other.name).is_some_and(|retired| {
+            let successor = retired
+                .replacement
+                .as_deref()
+                .and_then(|r| successor(packages, ecosystem, r));
+            successor.is_some_and(|successor| {
+                dependent(state, entries, other, retired, packages, sources).is_none()
+                    && applicability(state, other, ecosystem, retired, successor, sources).0
+                        == Applicability::Safe
+            })
+        });
+        !replaced
+    })?;
+    Some(format!(
+        "`{}` in this file depends on `{}`: removing or replacing its pin would leave it installed, unpinned. Migrate the code that uses `{}` and remove it first.",
+        holder.name, package.name, holder.name
+    ))
+}
+
+/// A package name against a pattern of `required-by` (a trailing `*` matches any rest).
+fn name_matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
     }
 }
 
