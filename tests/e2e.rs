@@ -1375,3 +1375,169 @@ fn e2e_checks_go_red_for_broken_python_user_and_certificate_rewrites() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Azure ML SDK v1 authentication rewritten to azure-identity. azureml-core (with its own pinned
+// dependency tree) is not installed in the e2e venv, so only the rewrite runs: it must get an
+// Azure Resource Manager token from the fake with the real azure-identity.
+
+/// Azure Resource Manager, the audience Azure ML's control plane takes.
+const ARM_RESOURCE: &str = "https://management.azure.com";
+
+/// The Azure ML program rewritten by adalint: it compiles, imports no SDK v1 authentication,
+/// and uses `credential`.
+fn azureml_rewrite(relative: &str, credential: &str) -> FixedProgram {
+    let fixed = fix_copy(&program(relative));
+    ok_or_panic(
+        python_compiles(&fixed.path),
+        "rewrite compiles",
+        Some(&fixed.after),
+    );
+    assert!(
+        !fixed.after.contains("from azureml") && !fixed.after.contains("import azureml"),
+        "the rewrite still imports azureml:\n{}",
+        fixed.after
+    );
+    assert!(
+        fixed.after.contains(&format!("{credential}(")),
+        "the rewrite does not use {credential}:\n{}",
+        fixed.after
+    );
+    fixed
+}
+
+/// A successful managed-identity request of `kind` for Azure Resource Manager, whose token
+/// the program printed.
+fn arm_msi_token(out: &Output, reqs: &[LoggedRequest], kind: &str) -> Result<(), String> {
+    assert_success(out)?;
+    if !reqs.iter().any(|r| {
+        r.kind == kind && r.status == Some(200) && r.resource.as_deref() == Some(ARM_RESOURCE)
+    }) {
+        return Err(format!(
+            "expected a successful {kind} request for {ARM_RESOURCE}; the fake saw:\n{reqs:#?}"
+        ));
+    }
+    assert_printed_token_audience(out, reqs, ARM_RESOURCE)
+}
+
+#[test]
+fn e2e_python_azureml_service_principal_rewrite() {
+    let fixed = azureml_rewrite(
+        "python/azureml_service_principal.py",
+        "ClientSecretCredential",
+    );
+    let fake = Fake::start();
+    let env = ProgramEnv::app().with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env,
+        "Azure ML service principal (after)",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_success(out)?;
+            assert_v2_token(
+                reqs,
+                &format!("{ARM_RESOURCE}/.default"),
+                &want("client_credentials", SKU_MSAL_PYTHON),
+            )?;
+            assert_printed_token_audience(out, reqs, ARM_RESOURCE)
+        },
+    );
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env.with("AZURE_CLIENT_SECRET", WRONG_SECRET),
+        "Azure ML service principal with a wrong secret (after)",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_client")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_azureml_managed_identity_rewrite() {
+    let fixed = azureml_rewrite(
+        "python/azureml_managed_identity.py",
+        "ManagedIdentityCredential",
+    );
+    let fake = Fake::start();
+    // App Service and Functions: IDENTITY_ENDPOINT + IDENTITY_HEADER.
+    let app_service = fake.app_service_msi_env();
+    let vars: Vec<(&str, &str)> = app_service
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &vars);
+    ok_or_panic(
+        arm_msi_token(&out, &fake.requests_since(mark), "msi-appservice"),
+        "Azure ML managed identity through the App Service endpoint (after)",
+        Some(&fixed.after),
+    );
+    // Azure ML compute: MSI_ENDPOINT + MSI_SECRET, which azure-identity reads as Azure ML's.
+    let compute = fake.legacy_msi_env();
+    let vars: Vec<(&str, &str)> = compute
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &vars);
+    ok_or_panic(
+        arm_msi_token(&out, &fake.requests_since(mark), "msi-legacy"),
+        "Azure ML managed identity through the Azure ML compute endpoint (after)",
+        Some(&fixed.after),
+    );
+}
+
+#[test]
+fn e2e_python_azureml_cli_rewrite() {
+    let fixed = azureml_rewrite("python/azureml_cli.py", "AzureCliCredential");
+    // A fake `az` first on PATH: it records its arguments and prints what
+    // `az account get-access-token --output json` prints.
+    let bin = tempfile::tempdir().expect("temp dir");
+    let args = bin.path().join("az-args.txt");
+    let az = bin.path().join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\necho '{{\"accessToken\": \"fake-cli-token\", \"expiresOn\": \"2099-01-01 00:00:00.000000\", \"expires_on\": 4070908800, \"subscription\": \"00000000-0000-0000-0000-000000000000\", \"tenant\": \"{TENANT_ID}\", \"tokenType\": \"Bearer\"}}'\n",
+            args.display()
+        ),
+    )
+    .expect("write the fake az");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).expect("chmod az");
+    }
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let fake = Fake::start();
+    let out = fake.run_python(&fixed.path, &[("PATH", path.as_str())]);
+    let verdict = assert_success(&out).and_then(|()| {
+        let printed = String::from_utf8_lossy(&out.stdout);
+        let called = std::fs::read_to_string(&args).unwrap_or_default();
+        if printed.trim() != "fake-cli-token" {
+            Err(format!(
+                "expected the CLI's token, the program printed {printed:?}"
+            ))
+        } else if !called.contains("get-access-token") || !called.contains(ARM_RESOURCE) {
+            Err(format!(
+                "expected `az account get-access-token` for {ARM_RESOURCE}, az got {called:?}"
+            ))
+        } else {
+            assert_request_count(&fake.requests(), "v2-token", 0)
+        }
+    });
+    ok_or_panic(
+        verdict,
+        "Azure ML Azure CLI login (after)",
+        Some(&fixed.after),
+    );
+}
