@@ -429,10 +429,11 @@ fn findings(
             continue;
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
+        let own = applicability(state, entry, ecosystem, package, successor, sources);
         let (applicability, note) =
             match dependent(state, &parsed.entries, entry, package, packages, sources) {
-                Some(reason) => (Applicability::DisplayOnly, reason),
-                None => applicability(state, entry, ecosystem, package, successor, sources),
+                Some(held) if held.0 < own.0 => held,
+                _ => own,
             };
         // A types package, a bundler setting or a script declares nothing of the successor;
         // each install command of a Dockerfile stands alone (stages are separate images).
@@ -502,10 +503,11 @@ fn removal_title(entry: &Entry, package: &PackageDef, replacement: &str) -> Opti
     }
 }
 
-/// Why the entry of a retired package must stay while the manifest declares a package that
-/// depends on it (`azureml-core` needs `adal` and `msrestazure`): removing or swapping the pin
-/// would leave the package installed through its dependent, unpinned. A dependent that is
-/// itself retired and replaced by this run's safe fix does not hold it back.
+/// How far a replacement of a retired package can go while the manifest declares a package
+/// that depends on it (`azureml-core` needs `adal` and `msrestazure`): removing or swapping the
+/// pin would leave the package installed through its dependent, unpinned, so the fix is
+/// display-only, naming it. A dependent that is itself retired and replaced in this run goes
+/// with it: the fix is then no safer than the dependent's.
 fn dependent(
     state: &State,
     entries: &[Entry],
@@ -513,38 +515,54 @@ fn dependent(
     package: &PackageDef,
     packages: &[PackageDef],
     sources: &[SourceUse<'_>],
-) -> Option<String> {
+) -> Option<(Applicability, String)> {
     if package.required_by.is_empty() || entry.role != Role::Dependency {
         return None;
     }
     let ecosystem = entry.ecosystem.unwrap_or(state.kind.ecosystem());
     let own = normalize(ecosystem, &package.name);
-    let holder = entries.iter().find(|other| {
+    let mut cap: Option<(Applicability, String)> = None;
+    for other in entries {
         let name = normalize(other.ecosystem.unwrap_or(ecosystem), &other.name);
         if name == own
             || other.role != Role::Dependency
             || !package.required_by.iter().any(|p| name_matches(p, &name))
         {
-            return false;
+            continue;
         }
-        // A retired dependent that this run replaces safely goes with it.
-        let replaced = retired(packages, ecosystem, &other.name).is_some_and(|retired| {
+        let replaced = retired(packages, ecosystem, &other.name).and_then(|retired| {
             let successor = retired
                 .replacement
                 .as_deref()
-                .and_then(|r| successor(packages, ecosystem, r));
-            successor.is_some_and(|successor| {
-                dependent(state, entries, other, retired, packages, sources).is_none()
-                    && applicability(state, other, ecosystem, retired, successor, sources).0
-                        == Applicability::Safe
-            })
+                .and_then(|r| successor(packages, ecosystem, r))?;
+            let own = applicability(state, other, ecosystem, retired, successor, sources).0;
+            let held = dependent(state, entries, other, retired, packages, sources)
+                .map_or(own, |(held, _)| held.min(own));
+            (held != Applicability::DisplayOnly).then_some(held)
         });
-        !replaced
-    })?;
-    Some(format!(
-        "`{}` in this file depends on `{}`: removing or replacing its pin would leave it installed, unpinned. Migrate the code that uses `{}` and remove it first.",
-        holder.name, package.name, holder.name
-    ))
+        match replaced {
+            None => {
+                return Some((
+                    Applicability::DisplayOnly,
+                    format!(
+                        "`{}` in this file depends on `{}`: removing or replacing its pin would leave it installed, unpinned. Migrate the code that uses `{}` and remove it first.",
+                        other.name, package.name, other.name
+                    ),
+                ));
+            }
+            Some(Applicability::Unsafe) if cap.is_none() => {
+                cap = Some((
+                    Applicability::Unsafe,
+                    format!(
+                        "`{}` in this file depends on `{}`, and its own replacement needs review: apply both or neither.",
+                        other.name, package.name
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    cap
 }
 
 /// A package name against a pattern of `required-by` (a trailing `*` matches any rest).
