@@ -23,6 +23,8 @@ use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
 use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
 use crate::source::SourceText;
 
+mod azureml;
+
 /// A finding before its fix is planned.
 pub(crate) struct Match<'r, 't> {
     pub(crate) rule: &'r Rule,
@@ -52,6 +54,9 @@ struct PlanContext<'a, 't> {
     source: &'a SourceText,
     rewritten: &'a HashSet<Range<usize>>,
     carried: &'a [Carried<'t>],
+    /// Calls whose own fix makes them accept the new object (an SDK v2 `MLClient` built
+    /// with the credential): passing the object to one of them conflicts with nothing.
+    accepting: &'a HashSet<Range<usize>>,
 }
 
 /// An attribute read that its own fix rewrites together with the call that created its
@@ -124,11 +129,23 @@ pub(crate) fn plan(
         .iter()
         .filter_map(|m| carried_read(m, target))
         .collect();
+    // Objects whose every use an engine recipe rewrites (`fix.uses`).
+    let mut engine_drafts = azureml::drafts(model, source, &matches, target);
+    let mut accepting: HashSet<Range<usize>> = HashSet::new();
+    for (index, draft) in &engine_drafts {
+        if let Some((call, _)) = &matches[*index].call {
+            rewritten.insert(call.node.byte_range());
+            if draft.blockers.is_empty() {
+                accepting.insert(call.node.byte_range());
+            }
+        }
+    }
     let context = PlanContext {
         model,
         source,
         rewritten: &rewritten,
         carried: &carried,
+        accepting: &accepting,
     };
     // A rule whose fix for the chosen target cannot be rendered here (the tenant of the
     // authority is not known statically, say) falls back to its default (MSAL) fix.
@@ -136,7 +153,11 @@ pub(crate) fn plan(
     let mut drafts: Vec<Option<Draft>> = matches
         .iter()
         .zip(targets.iter_mut())
-        .map(|(m, chosen)| {
+        .enumerate()
+        .map(|(index, (m, chosen))| {
+            if let Some(engine) = engine_drafts.remove(&index) {
+                return Some(engine);
+            }
             let first = draft(&context, m, *chosen);
             if first.is_none() && *chosen != FixTarget::default() && m.rule.fix.is_some() {
                 *chosen = FixTarget::default();
@@ -897,7 +918,13 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             ));
         }
     }
-    blockers.extend(conflicting_uses(model, recipe, call.node, &carried.reads));
+    blockers.extend(conflicting_uses(
+        model,
+        recipe,
+        call.node,
+        &carried.reads,
+        context.accepting,
+    ));
     if let Some(reason) = &recipe.returned {
         if is_returned(model, call.node) {
             blockers.push(reason.clone());
@@ -1078,12 +1105,13 @@ fn continuation_call<'t>(
 /// The reasons of the recipe's `conflicts` that uses of the object made by `call` run into:
 /// one of its methods or attributes named by a pattern, or a call named by a pattern that
 /// the object is passed to. An attribute read in `carried` is rewritten with the call and
-/// conflicts with nothing.
+/// conflicts with nothing, nor does a call in `accepting`, whose own fix takes the new object.
 fn conflicting_uses(
     model: &Model<'_>,
     recipe: &FixRecipe,
     call: Node<'_>,
     carried: &[Range<usize>],
+    accepting: &HashSet<Range<usize>>,
 ) -> Vec<String> {
     if recipe.conflicts.is_empty() {
         return Vec::new();
@@ -1103,7 +1131,7 @@ fn conflicting_uses(
         }
     };
     for site in &model.facts.calls {
-        if site.node == call {
+        if site.node == call || accepting.contains(&site.node.byte_range()) {
             continue;
         }
         let Some(name) = symbol(site.callee) else {

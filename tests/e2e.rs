@@ -5,7 +5,7 @@
 //!
 //! * **Real libraries, pinned.** On first use the harness creates, under the cargo target dir
 //!   (`CARGO_TARGET_TMPDIR/adalint-e2e-env`), a Python venv from `tests/e2e/requirements.txt`
-//!   (adal, msal, azure-identity, msrestazure at exact versions) and a Node prefix with
+//!   (adal, msal, azure-identity, msrestazure, azure-ai-ml at exact versions) and a Node prefix with
 //!   `npm ci` from `tests/e2e/package.json` + `package-lock.json` (adal-node, @azure/msal-node,
 //!   @azure/identity, ms-rest-azure, @azure/ms-rest-nodeauth). A stamp file holding the tool
 //!   versions and the pin files' content makes later runs reuse them. Setup runs once per test
@@ -14,11 +14,12 @@
 //!   (the package registries).
 //! * **A fake Microsoft identity platform** (`tests/e2e/fake_idp.py`, Python stdlib) started per
 //!   test on 127.0.0.1 with a throwaway CA: v1/v2 token endpoints, device code, OIDC metadata,
-//!   instance discovery, user realm and managed identity. It logs every request as a JSON line,
+//!   instance discovery, user realm, managed identity, and the Azure Resource Manager read of an
+//!   Azure ML workspace's default datastore. It logs every request as a JSON line,
 //!   exits by itself after 300 s and is stopped by its pid when the test's [`harness::Fake`] drops.
 //! * **Programs stay production-shaped**: they keep `https://login.microsoftonline.com/<tenant>`.
 //!   Only the environment routes them: `HTTPS_PROXY` to the fake's CONNECT proxy (which tunnels
-//!   Azure AD hosts to the fake and refuses every other host), `tests/e2e/preload.cjs` for Node
+//!   Azure AD and Azure Resource Manager hosts to the fake and refuses every other host), `tests/e2e/preload.cjs` for Node
 //!   (msal-node's fetch ignores proxies), `REQUESTS_CA_BUNDLE` / `SSL_CERT_FILE` /
 //!   `NODE_EXTRA_CA_CERTS` for trust. Programs get a cleared environment, so no real credential
 //!   or proxy leaks in, and nothing but loopback is reached.
@@ -1374,4 +1375,330 @@ fn e2e_checks_go_red_for_broken_python_user_and_certificate_rewrites() {
             "the e2e check passed a deliberately broken rewrite of {relative}:\n{source}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Azure ML SDK v1 authentication rewritten to azure-identity. azureml-core (with its own pinned
+// dependency tree) is not installed in the e2e venv, so only the rewrite runs: it must get an
+// Azure Resource Manager token from the fake with the real azure-identity.
+
+/// Azure Resource Manager, the audience Azure ML's control plane takes.
+const ARM_RESOURCE: &str = "https://management.azure.com";
+
+/// The Azure ML program rewritten by adalint: it compiles, imports no SDK v1 authentication,
+/// and uses `credential`.
+fn azureml_rewrite(relative: &str, credential: &str) -> FixedProgram {
+    let fixed = fix_copy(&program(relative));
+    ok_or_panic(
+        python_compiles(&fixed.path),
+        "rewrite compiles",
+        Some(&fixed.after),
+    );
+    assert!(
+        !fixed.after.contains("from azureml") && !fixed.after.contains("import azureml"),
+        "the rewrite still imports azureml:\n{}",
+        fixed.after
+    );
+    assert!(
+        fixed.after.contains(&format!("{credential}(")),
+        "the rewrite does not use {credential}:\n{}",
+        fixed.after
+    );
+    fixed
+}
+
+/// A successful managed-identity request of `kind` for Azure Resource Manager, whose token
+/// the program printed.
+fn arm_msi_token(out: &Output, reqs: &[LoggedRequest], kind: &str) -> Result<(), String> {
+    assert_success(out)?;
+    if !reqs.iter().any(|r| {
+        r.kind == kind && r.status == Some(200) && r.resource.as_deref() == Some(ARM_RESOURCE)
+    }) {
+        return Err(format!(
+            "expected a successful {kind} request for {ARM_RESOURCE}; the fake saw:\n{reqs:#?}"
+        ));
+    }
+    assert_printed_token_audience(out, reqs, ARM_RESOURCE)
+}
+
+#[test]
+fn e2e_python_azureml_service_principal_rewrite() {
+    let fixed = azureml_rewrite(
+        "python/azureml_service_principal.py",
+        "ClientSecretCredential",
+    );
+    let fake = Fake::start();
+    let env = ProgramEnv::app().with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env,
+        "Azure ML service principal (after)",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_success(out)?;
+            assert_v2_token(
+                reqs,
+                &format!("{ARM_RESOURCE}/.default"),
+                &want("client_credentials", SKU_MSAL_PYTHON),
+            )?;
+            assert_printed_token_audience(out, reqs, ARM_RESOURCE)
+        },
+    );
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env.with("AZURE_CLIENT_SECRET", WRONG_SECRET),
+        "Azure ML service principal with a wrong secret (after)",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_client")
+        },
+    );
+}
+
+#[test]
+fn e2e_python_azureml_managed_identity_rewrite() {
+    let fixed = azureml_rewrite(
+        "python/azureml_managed_identity.py",
+        "ManagedIdentityCredential",
+    );
+    let fake = Fake::start();
+    // App Service and Functions: IDENTITY_ENDPOINT + IDENTITY_HEADER.
+    let app_service = fake.app_service_msi_env();
+    let vars: Vec<(&str, &str)> = app_service
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &vars);
+    ok_or_panic(
+        arm_msi_token(&out, &fake.requests_since(mark), "msi-appservice"),
+        "Azure ML managed identity through the App Service endpoint (after)",
+        Some(&fixed.after),
+    );
+    // Azure ML compute: MSI_ENDPOINT + MSI_SECRET, which azure-identity reads as Azure ML's.
+    let compute = fake.legacy_msi_env();
+    let vars: Vec<(&str, &str)> = compute
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mark = fake.mark();
+    let out = fake.run_python(&fixed.path, &vars);
+    ok_or_panic(
+        arm_msi_token(&out, &fake.requests_since(mark), "msi-legacy"),
+        "Azure ML managed identity through the Azure ML compute endpoint (after)",
+        Some(&fixed.after),
+    );
+}
+
+#[test]
+fn e2e_python_azureml_cli_rewrite() {
+    let fixed = azureml_rewrite("python/azureml_cli.py", "AzureCliCredential");
+    // A fake `az` first on PATH: it records its arguments and prints what
+    // `az account get-access-token --output json` prints.
+    let bin = tempfile::tempdir().expect("temp dir");
+    let args = bin.path().join("az-args.txt");
+    let az = bin.path().join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\necho '{{\"accessToken\": \"fake-cli-token\", \"expiresOn\": \"2099-01-01 00:00:00.000000\", \"expires_on\": 4070908800, \"subscription\": \"00000000-0000-0000-0000-000000000000\", \"tenant\": \"{TENANT_ID}\", \"tokenType\": \"Bearer\"}}'\n",
+            args.display()
+        ),
+    )
+    .expect("write the fake az");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).expect("chmod az");
+    }
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let fake = Fake::start();
+    let out = fake.run_python(&fixed.path, &[("PATH", path.as_str())]);
+    let verdict = assert_success(&out).and_then(|()| {
+        let printed = String::from_utf8_lossy(&out.stdout);
+        let called = std::fs::read_to_string(&args).unwrap_or_default();
+        if printed.trim() != "fake-cli-token" {
+            Err(format!(
+                "expected the CLI's token, the program printed {printed:?}"
+            ))
+        } else if !called.contains("get-access-token") || !called.contains(ARM_RESOURCE) {
+            Err(format!(
+                "expected `az account get-access-token` for {ARM_RESOURCE}, az got {called:?}"
+            ))
+        } else {
+            assert_request_count(&fake.requests(), "v2-token", 0)
+        }
+    });
+    ok_or_panic(
+        verdict,
+        "Azure ML Azure CLI login (after)",
+        Some(&fixed.after),
+    );
+}
+
+// An Azure ML SDK v1 workspace from `config.json` rewritten to an SDK v2 `MLClient`, run with
+// the real azure-ai-ml against the fake's Azure Resource Manager (routed like the identity
+// endpoints: `management.azure.com` through the CONNECT proxy to the fake's TLS server).
+
+/// The workspace the `config.json` beside the program names (the file the portal downloads).
+const AML_SUBSCRIPTION: &str = "6d2a1f3b-9c4e-4a5d-8e7f-0a1b2c3d4e5f";
+const AML_RESOURCE_GROUP: &str = "ml-rg";
+const AML_WORKSPACE: &str = "ml-ws";
+/// The default datastore the fake's Azure Resource Manager reports for every workspace.
+const AML_DEFAULT_DATASTORE: &str = "workspaceblobstore";
+
+/// The program read the default datastore of the `config.json` workspace from Azure Resource
+/// Manager, with the bearer token the fake issued for ARM, and printed its name; it made no
+/// other Azure Resource Manager request.
+fn assert_default_datastore_read(out: &Output, reqs: &[LoggedRequest]) -> Result<(), String> {
+    let token = reqs
+        .iter()
+        .find(|r| {
+            r.kind == "v2-token"
+                && r.status == Some(200)
+                && r.audience.as_deref() == Some(ARM_RESOURCE)
+        })
+        .and_then(|r| r.access_token.as_deref())
+        .ok_or_else(|| format!("no ARM token was issued; the fake saw:\n{reqs:#?}"))?;
+    let arm: Vec<&LoggedRequest> = reqs.iter().filter(|r| r.kind.starts_with("arm")).collect();
+    let read = match arm.as_slice() {
+        [one] if one.kind == "arm-default-datastore" => one,
+        _ => {
+            return Err(format!(
+                "expected exactly one Azure Resource Manager request, for the default datastore; \
+                 the fake saw:\n{arm:#?}"
+            ));
+        }
+    };
+    let bearer = format!("Bearer {token}");
+    if read.method != "GET"
+        || read.status != Some(200)
+        || read.host.as_deref() != Some("management.azure.com")
+        || read.authorization.as_deref() != Some(bearer.as_str())
+    {
+        return Err(format!(
+            "expected a successful GET on management.azure.com with the issued ARM token; \
+             the fake saw {read:#?}"
+        ));
+    }
+    let named = (
+        read.subscription.as_deref(),
+        read.resource_group.as_deref(),
+        read.workspace.as_deref(),
+    );
+    if named
+        != (
+            Some(AML_SUBSCRIPTION),
+            Some(AML_RESOURCE_GROUP),
+            Some(AML_WORKSPACE),
+        )
+    {
+        return Err(format!(
+            "the datastore read named workspace {named:?}, not config.json's \
+             ({AML_SUBSCRIPTION}, {AML_RESOURCE_GROUP}, {AML_WORKSPACE})"
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    match stdout.lines().rev().find(|l| !l.trim().is_empty()) {
+        Some(last) if last.trim() == AML_DEFAULT_DATASTORE => Ok(()),
+        _ => Err(format!(
+            "expected the program to print {AML_DEFAULT_DATASTORE:?}\n{}",
+            harness::describe(out)
+        )),
+    }
+}
+
+#[test]
+fn e2e_python_azureml_mlclient_default_datastore_rewrite() {
+    let fixed = azureml_rewrite(
+        "python/azureml_default_datastore.py",
+        "ClientSecretCredential",
+    );
+    for v2 in [
+        "MLClient.from_config(credential=",
+        ".datastores.get_default()",
+    ] {
+        assert!(
+            fixed.after.contains(v2),
+            "the rewrite does not use {v2}:\n{}",
+            fixed.after
+        );
+    }
+    let dir = fixed.path.parent().expect("the program has a directory");
+    fs::write(
+        dir.join("config.json"),
+        format!(
+            "{{\n    \"subscription_id\": \"{AML_SUBSCRIPTION}\",\n    \"resource_group\": \
+             \"{AML_RESOURCE_GROUP}\",\n    \"workspace_name\": \"{AML_WORKSPACE}\"\n}}\n"
+        ),
+    )
+    .expect("write config.json");
+    let check = |out: &Output, reqs: &[LoggedRequest]| {
+        assert_success(out)?;
+        assert_v2_token(
+            reqs,
+            &format!("{ARM_RESOURCE}/.default"),
+            &want("client_credentials", SKU_MSAL_PYTHON),
+        )?;
+        assert_default_datastore_read(out, reqs)
+    };
+    let fake = Fake::start();
+    let env = ProgramEnv::app().with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env,
+        "Azure ML workspace's default datastore through MLClient (after)",
+        Some(&fixed.after),
+        &check,
+    );
+    // The same check goes red for plausible wrong rewrites: a datastore read by name instead of
+    // the workspace's default, and a workspace not taken from config.json (which still prints
+    // the default datastore's name; only the workspace the ARM request named shows it).
+    let corruptions: [(&str, (&str, &str)); 2] = [
+        (
+            "datastore_by_name.py",
+            (
+                ".datastores.get_default()",
+                ".datastores.get(\"workspaceblobstore\")",
+            ),
+        ),
+        (
+            "workspace_not_from_config.py",
+            (
+                "MLClient.from_config(credential=auth)",
+                "MLClient(credential=auth, subscription_id=\"6d2a1f3b-9c4e-4a5d-8e7f-0a1b2c3d4e5f\", \
+                 resource_group_name=\"ml-rg\", workspace_name=\"ml-ws-dev\")",
+            ),
+        ),
+    ];
+    for (name, edit) in corruptions {
+        let broken = fixed.corrupted(name, &[edit]);
+        let mark = fake.mark();
+        let out = fake.run_python(&broken, &env.vars());
+        assert!(
+            check(&out, &fake.requests_since(mark)).is_err(),
+            "the check passed a deliberately broken rewrite ({name}):\n{}",
+            harness::describe(&out)
+        );
+    }
+    run_python_checked(
+        &fake,
+        &fixed.path,
+        &env.with("AZURE_CLIENT_SECRET", WRONG_SECRET),
+        "Azure ML workspace's default datastore with a wrong secret (after)",
+        Some(&fixed.after),
+        &|out, reqs| {
+            assert_failed_loudly(out, reqs)?;
+            assert_rejected(reqs, "v2-token", "invalid_client")?;
+            assert_no_request(reqs, "arm-default-datastore")
+        },
+    );
 }

@@ -76,7 +76,12 @@ impl ManifestKind {
             "setup.cfg" => ManifestKind::SetupCfg,
             "pyproject.toml" => ManifestKind::Pyproject,
             "pipfile" => ManifestKind::Pipfile,
-            "environment.yml" | "environment.yaml" => ManifestKind::CondaEnvironment,
+            // Azure ML environments' conda specifications are named after the SDK v1
+            // `CondaDependencies` class by convention.
+            "environment.yml"
+            | "environment.yaml"
+            | "conda_dependencies.yml"
+            | "conda_dependencies.yaml" => ManifestKind::CondaEnvironment,
             "package.json" => ManifestKind::PackageJson,
             "bower.json" => ManifestKind::BowerJson,
             "angular.json" => ManifestKind::AngularJson,

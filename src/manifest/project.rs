@@ -429,8 +429,12 @@ fn findings(
             continue;
         };
         let requirement = successor.requirement.as_deref().unwrap_or_default();
+        let own = applicability(state, entry, ecosystem, package, successor, sources);
         let (applicability, note) =
-            applicability(state, entry, ecosystem, package, successor, sources);
+            match dependent(state, &parsed.entries, entry, package, packages, sources) {
+                Some(held) if held.0 < own.0 => held,
+                _ => own,
+            };
         // A types package, a bundler setting or a script declares nothing of the successor;
         // each install command of a Dockerfile stands alone (stages are separate images).
         let declares = entry.role == Role::Dependency
@@ -496,6 +500,76 @@ fn removal_title(entry: &Entry, package: &PackageDef, replacement: &str) -> Opti
                 entry.name
             )
         }),
+    }
+}
+
+/// How far a replacement of a retired package can go while the manifest declares a package
+/// that depends on it (`azureml-core` needs `adal` and `msrestazure`): removing or swapping the
+/// pin would leave the package installed through its dependent, unpinned, so the fix is
+/// display-only, naming it. A dependent that is itself retired and replaced in this run goes
+/// with it: the fix is then no safer than the dependent's.
+fn dependent(
+    state: &State,
+    entries: &[Entry],
+    entry: &Entry,
+    package: &PackageDef,
+    packages: &[PackageDef],
+    sources: &[SourceUse<'_>],
+) -> Option<(Applicability, String)> {
+    if package.required_by.is_empty() || entry.role != Role::Dependency {
+        return None;
+    }
+    let ecosystem = entry.ecosystem.unwrap_or(state.kind.ecosystem());
+    let own = normalize(ecosystem, &package.name);
+    let mut cap: Option<(Applicability, String)> = None;
+    for other in entries {
+        let name = normalize(other.ecosystem.unwrap_or(ecosystem), &other.name);
+        if name == own
+            || other.role != Role::Dependency
+            || !package.required_by.iter().any(|p| name_matches(p, &name))
+        {
+            continue;
+        }
+        let replaced = retired(packages, ecosystem, &other.name).and_then(|retired| {
+            let successor = retired
+                .replacement
+                .as_deref()
+                .and_then(|r| successor(packages, ecosystem, r))?;
+            let own = applicability(state, other, ecosystem, retired, successor, sources).0;
+            let held = dependent(state, entries, other, retired, packages, sources)
+                .map_or(own, |(held, _)| held.min(own));
+            (held != Applicability::DisplayOnly).then_some(held)
+        });
+        match replaced {
+            None => {
+                return Some((
+                    Applicability::DisplayOnly,
+                    format!(
+                        "`{}` in this file depends on `{}`: removing or replacing its pin would leave it installed, unpinned. Migrate the code that uses `{}` and remove it first.",
+                        other.name, package.name, other.name
+                    ),
+                ));
+            }
+            Some(Applicability::Unsafe) if cap.is_none() => {
+                cap = Some((
+                    Applicability::Unsafe,
+                    format!(
+                        "`{}` in this file depends on `{}`, and its own replacement needs review: apply both or neither.",
+                        other.name, package.name
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    cap
+}
+
+/// A package name against a pattern of `required-by` (a trailing `*` matches any rest).
+fn name_matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
     }
 }
 

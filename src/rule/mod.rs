@@ -121,6 +121,12 @@ pub(crate) struct PackageDef {
     /// For a DefinitelyTyped package (`@types/adal-angular`): the retired package whose
     /// types it is. Its replacement ships its own types, so the fix removes the entry.
     pub(crate) types_for: Option<String>,
+    /// For a retired package: packages that depend on it (`azureml-core` on `adal`; a
+    /// trailing `*` matches any rest). While one of them stays declared in the same manifest,
+    /// removing or replacing this one's pin is withheld: it would only unpin a dependency
+    /// that is still installed.
+    #[serde(default)]
+    pub(crate) required_by: Vec<String>,
 }
 
 /// A package registry.
@@ -273,6 +279,19 @@ pub(crate) struct FixDef {
     /// does not show (they may hand it to an API the new object does not fit): when it is,
     /// the fix is display-only with this reason.
     pub(crate) returned: Option<String>,
+    /// The engine rewrites every use of the object the matched call makes by this recipe
+    /// (`azureml-workspace`: SDK v1 `Workspace` to SDK v2 `MLClient`), and the call itself;
+    /// a use with no equivalent keeps the fix display-only, naming the uses.
+    pub(crate) uses: Option<UsesRecipe>,
+}
+
+/// An object whose every use the engine knows how to rewrite (`fix.uses`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum UsesRecipe {
+    /// An Azure ML SDK v1 `Workspace` (`Workspace(...)`, `Workspace.from_config`,
+    /// `Workspace.get`) becomes an SDK v2 `MLClient` (`rewrite/azureml.rs`).
+    AzuremlWorkspace,
 }
 
 /// `[pack.implicit-receivers."adal-node:AuthenticationContext"]`.
@@ -462,6 +481,7 @@ pub(crate) struct FixRecipe {
     pub(crate) conflicts: Vec<(NamePattern, String)>,
     pub(crate) continuation: Option<Continuation>,
     pub(crate) returned: Option<String>,
+    pub(crate) uses: Option<UsesRecipe>,
 }
 
 /// The second call of a two-step API that a fix merges into one (`FixDef::continuation`).
@@ -1020,6 +1040,7 @@ fn compile_fix(
             .collect(),
         continuation,
         returned: definition.returned,
+        uses: definition.uses,
     };
     let on_members = |patterns: &[NamePattern]| patterns.iter().all(|p| p.as_str().contains('#'));
     let origin_allowed = match matcher {

@@ -6,9 +6,13 @@ their production authority `https://login.microsoftonline.com/<tenant>`:
 
 * a TLS server (v1 and v2 token endpoints, device code, OIDC metadata, instance discovery,
   user realm, authorize), certificate from a throwaway CA made here with the openssl CLI;
-* a plain-HTTP proxy for HTTPS_PROXY / HTTP_PROXY that tunnels `CONNECT <aad-host>:443` to the
-  TLS server and answers absolute-URI requests (adal-node/axios) for Azure AD hosts and the IMDS
-  address itself. It never connects anywhere else: every other host is refused with 403;
+* a plain-HTTP proxy for HTTPS_PROXY / HTTP_PROXY that tunnels `CONNECT <aad-host>:443` and
+  `CONNECT management.azure.com:443` to the TLS server and answers absolute-URI requests
+  (adal-node/axios) for those hosts and the IMDS address itself. It never connects anywhere
+  else: every other host is refused with 403;
+* on management.azure.com (Azure Resource Manager), for a bearer token it issued for ARM, the
+  one call azure-ai-ml's `MLClient.datastores.get_default()` makes: the workspace's datastores
+  filtered with `isDefault=true`, answering with one AzureBlob datastore; any other ARM path 404s;
 * a plain-HTTP managed-identity server (App Service IDENTITY_ENDPOINT, older MSI_ENDPOINT, IMDS).
 
 Everything listens on 127.0.0.1 only. The process exits by itself after --lifetime seconds.
@@ -27,6 +31,10 @@ import ssl, subprocess, sys, threading, time, urllib.parse
 
 AAD_HOSTS = {"login.microsoftonline.com", "login.windows.net", "login.microsoft.com",
              "sts.windows.net", "login.microsoftonline.us", "login.chinacloudapi.cn"}
+ARM_HOSTS = {"management.azure.com"}  # Azure Resource Manager: a workspace and its default datastore
+ARM_DATASTORES = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
+                            r"Microsoft\.MachineLearningServices/workspaces/([^/]+)/datastores$", re.I)
+DEFAULT_DATASTORE = "workspaceblobstore"
 IMDS_HOST = "169.254.169.254"
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 DEFAULT_TID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -66,10 +74,10 @@ def jwt_header(token):
 
 
 def make_certs(state_dir):
-    """Throwaway CA + server certificate (EC P-256) naming loopback and the Azure AD hosts."""
+    """Throwaway CA + server certificate (EC P-256) naming loopback, the Azure AD and ARM hosts."""
     ca_key, ca, key, csr, crt, ext = (os.path.join(state_dir, n) for n in
                                      ("ca.key", "ca.pem", "server.key", "server.csr", "server.pem", "ext.cnf"))
-    sans = ",".join(["IP:127.0.0.1", "DNS:localhost"] + ["DNS:" + h for h in sorted(AAD_HOSTS)])
+    sans = ",".join(["IP:127.0.0.1", "DNS:localhost"] + ["DNS:" + h for h in sorted(AAD_HOSTS | ARM_HOSTS)])
     with open(ext, "w") as f:
         f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
                 "extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\n"
@@ -128,6 +136,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(400, {"error": "proxy_only", "error_description": "send absolute URIs or CONNECT"})
         if role == "proxy" and hostname == IMDS_HOST:
             return self.msi()
+        if hostname in ARM_HOSTS and role != "msi":
+            return self.arm()
         if role == "proxy" and hostname not in AAD_HOSTS:
             self.entry["kind"] = "refused"
             return self.reply(403, {"error": "refused", "error_description": "not an Azure AD host: " + host})
@@ -146,7 +156,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = json.dumps(payload).encode()
         self.entry["status"] = status
         if isinstance(payload, dict) and "error" in payload:
-            self.entry["error"] = payload["error"]
+            err = payload["error"]  # Azure AD: a code; Azure Resource Manager: {"code", "message"}
+            self.entry["error"] = err.get("code") if isinstance(err, dict) else err
         if isinstance(payload, dict) and "access_token" in payload:
             self.entry["access_token"] = payload["access_token"]
             self.entry["audience"] = (jwt_claims(payload["access_token"]) or {}).get("aud")
@@ -172,7 +183,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         host, _, port = self.path.lower().rpartition(":")
         entry = {"ts": round(time.time(), 3), "server": self.server.role, "method": "CONNECT",
                  "kind": "connect", "host": self.path.lower(), "path": None, "sku": None}
-        if self.server.role != "proxy" or host not in AAD_HOSTS or port != "443":
+        if self.server.role != "proxy" or host not in AAD_HOSTS | ARM_HOSTS or port != "443":
             entry.update(kind="refused", status=403)
             log(entry)
             self.send_response(403)
@@ -424,6 +435,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.form.get("client_info") == "1":
                 out["client_info"] = b64url(json.dumps({"uid": oid, "utid": tid}).encode())
         return out
+
+    # ---- Azure Resource Manager ------------------------------------------------------
+    def arm(self):
+        """An Azure ML workspace and its default datastore, for a bearer token issued here for ARM."""
+        self.entry.update(kind="arm", query=self.query, authorization=self.headers.get("Authorization"))
+        auth = self.headers.get("Authorization") or ""
+        claims = jwt_claims(auth[len("Bearer "):]) if auth.startswith("Bearer ") else None
+        if not claims or claims.get("aud", "").rstrip("/") != "https://management.azure.com":
+            return self.reply(401, {"error": {"code": "InvalidAuthenticationToken",
+                                              "message": "The access token is missing or invalid."}})
+        m = ARM_DATASTORES.match(self.path_only)
+        if self.command == "GET" and m and self.query.get("isDefault") == "true":
+            return self.default_datastore(*m.groups())
+        self.reply(404, {"error": {"code": "NotFound", "message": "fake ARM has no " + self.path_only}})
+
+    def default_datastore(self, subscription, group, workspace):
+        """The datastores list filtered to the default one: the blob store every workspace gets."""
+        self.entry.update(kind="arm-default-datastore", subscription=subscription, resource_group=group,
+                          workspace=workspace)
+        scope = "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.MachineLearningServices/workspaces/%s" % (
+            subscription, group, workspace)
+        self.reply(200, {"value": [{
+            "id": scope + "/datastores/" + DEFAULT_DATASTORE,
+            "name": DEFAULT_DATASTORE,
+            "type": "Microsoft.MachineLearningServices/workspaces/datastores",
+            "properties": {"datastoreType": "AzureBlob", "isDefault": True,
+                           "accountName": workspace.replace("-", "") + "storage",
+                           "containerName": "azureml-blobstore-" + DEFAULT_TID, "endpoint": "core.windows.net",
+                           "protocol": "https", "serviceDataAccessAuthIdentity": "None",
+                           "credentials": {"credentialsType": "AccountKey"}, "description": None, "tags": {}}}]})
 
     # ---- managed identity -------------------------------------------------------------
     def msi(self):

@@ -153,7 +153,9 @@ pub(crate) struct FakeInfo {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct LoggedRequest {
     /// `v1-token`, `v2-token`, `devicecode`, `oidc`, `discovery`, `userrealm`, `authorize`,
-    /// `jwks`, `msi-appservice`, `msi-legacy`, `msi-imds`, `connect`, `refused` or `unknown`.
+    /// `jwks`, `msi-appservice`, `msi-legacy`, `msi-imds`, `arm` (an Azure Resource Manager
+    /// request the fake has no answer for), `arm-default-datastore`, `connect`, `refused` or
+    /// `unknown`.
     pub(crate) kind: String,
     /// `idp` (TLS), `proxy` or `msi`.
     pub(crate) server: String,
@@ -185,6 +187,12 @@ pub(crate) struct LoggedRequest {
     pub(crate) assertion_x5t: Option<String>,
     pub(crate) assertion_x5t_s256: Option<String>,
     pub(crate) assertion_x5c: Option<bool>,
+    /// An Azure Resource Manager request's `Authorization` header.
+    pub(crate) authorization: Option<String>,
+    /// The Azure ML workspace an Azure Resource Manager request named.
+    pub(crate) subscription: Option<String>,
+    pub(crate) resource_group: Option<String>,
+    pub(crate) workspace: Option<String>,
 }
 
 impl fmt::Display for LoggedRequest {
