@@ -48,6 +48,28 @@ fn every_rule_file_is_embedded_and_loads() {
 }
 
 /// Every `(rule, fixture file)` pair named by a marker.
+/// The code cells' text of a notebook, where its markers are.
+fn notebook_code(text: &str) -> String {
+    let notebook: serde_json::Value = serde_json::from_str(text).expect("notebook JSON");
+    let mut code = String::new();
+    for cell in notebook["cells"].as_array().expect("cells") {
+        if cell["cell_type"] != "code" {
+            continue;
+        }
+        match &cell["source"] {
+            serde_json::Value::String(source) => code.push_str(source),
+            serde_json::Value::Array(lines) => {
+                for line in lines {
+                    code.push_str(line.as_str().expect("a source line"));
+                }
+            }
+            _ => {}
+        }
+        code.push('\n');
+    }
+    code
+}
+
 fn markers() -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
     let mut stack = vec![root().join("fixtures")];
@@ -80,6 +102,11 @@ fn markers() -> Vec<(String, std::path::PathBuf)> {
                 },
             };
             let text = std::fs::read_to_string(&path).expect("fixture text");
+            let text = if path.extension().is_some_and(|e| e == "ipynb") {
+                notebook_code(&text)
+            } else {
+                text
+            };
             for line in text.lines() {
                 for prefix in &prefixes {
                     let marker = format!("{prefix} expect:");
