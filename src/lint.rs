@@ -445,7 +445,9 @@ struct Links {
 /// records what each module that may use a selected rule exports, what each classic script
 /// or page defines globally, and which templates components and AngularJS apps have, so
 /// that other files' imports, globals and templates resolve. The second pass starts from
-/// what this one read.
+/// what this one learnt of each file: that it is to be skipped, with its relative
+/// specifiers, or that it matched, in which case it is read again (its bytes are not held
+/// between the passes, so memory does not grow with the number of matching files).
 fn collect_project(
     files: &[SourcePath],
     selection: &Selection<'_>,
@@ -462,7 +464,10 @@ fn collect_project(
             match read_source(&file.path) {
                 Ok(bytes) => isolated(&file.path, || {
                     let (prepared, links) = first_pass(parsers, file, bytes, selection);
-                    (Some(prepared), links)
+                    match prepared {
+                        Prepared::Matched(_) => (None, links),
+                        other => (Some(other), links),
+                    }
                 })
                 .unwrap_or_else(|message| {
                     *parsers = Parsers::default();
