@@ -25,6 +25,7 @@ pub mod library_project;
 pub mod lint;
 pub mod manifest;
 mod page;
+mod plan;
 mod prefilter;
 pub mod provenance;
 pub mod redact;
