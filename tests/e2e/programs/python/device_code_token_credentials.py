@@ -7,6 +7,7 @@
 import os
 
 import adal
+import requests
 from msrestazure.azure_active_directory import AADTokenCredentials
 
 MANAGEMENT_SCOPE = "https://management.core.windows.net//.default"
@@ -31,7 +32,9 @@ def authenticate_device_code():
 def bearer_token(credential):
     sign = getattr(credential, "signed_session", None)
     if sign is not None:
-        return sign().headers["Authorization"].split(" ", 1)[1]
+        # A track-1 client prepares its requests on the signed session.
+        request = sign().prepare_request(requests.Request("GET", "https://management.azure.com/"))
+        return request.headers["Authorization"].split(" ", 1)[1]
     return credential.get_token(MANAGEMENT_SCOPE).token
 
 
