@@ -84,10 +84,10 @@ fn claim(model: &Model<'_>, source: &SourceText, wrapper: &CallSite<'_>) -> Opti
     let device = made_by(model, token_argument.value, DEVICE_CODE)?;
     let context = made_by(model, device.receiver?, CONTEXT)?;
     // acquire_token_with_device_code(resource, user_code_info, client_id)
-    let [resource, code_node, client_id] = positional::<3>(&device)?;
+    let [resource, code_node, client_id] = positional::<3>(device)?;
     let user_code = made_by(model, code_node, USER_CODE)?;
     // acquire_user_code(resource, client_id), on the same context, for the same resource.
-    let [code_resource, code_client] = positional::<2>(&user_code)?;
+    let [code_resource, code_client] = positional::<2>(user_code)?;
     if made_by(model, user_code.receiver?, CONTEXT)?.node != context.node
         || model.text(code_resource) != model.text(resource)
         || model.text(code_client) != model.text(client_id)
@@ -95,7 +95,7 @@ fn claim(model: &Model<'_>, source: &SourceText, wrapper: &CallSite<'_>) -> Opti
         return None;
     }
     // AuthenticationContext(authority, api_version=None): nothing that would be lost.
-    let authority_node = context_authority(model, &context)?;
+    let authority_node = context_authority(model, context)?;
     let tenant = authority::tenant(model, authority_node)?;
 
     // Each statement assigns one plain name, in one block, in order, and each object serves
@@ -115,9 +115,9 @@ fn claim(model: &Model<'_>, source: &SourceText, wrapper: &CallSite<'_>) -> Opti
     {
         return None;
     }
-    only_used_by(model, &context, &[user_code.node, device.node])?;
-    only_used_by(model, &user_code, &[device.node])?;
-    only_used_by(model, &device, &[wrapper.node])?;
+    only_used_by(model, context, &[user_code.node, device.node])?;
+    only_used_by(model, user_code, &[device.node])?;
+    only_used_by(model, device, &[wrapper.node])?;
     handed_on_only(model, wrapper)?;
 
     let replacement = format!(
