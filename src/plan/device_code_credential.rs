@@ -10,7 +10,9 @@
 //! becomes `credentials = DeviceCodeCredential(tenant_id=tenant, client_id=client_id)`.
 //! The context, the user code and the token must serve only this chain, in one block and
 //! in this order, and the credential may only be handed on (returned, passed, stored):
-//! anything read from it is msrestazure's. The tenant must be readable from the authority.
+//! anything read from it is msrestazure's, here or by a function of the module that may be
+//! given it (`credentials.token` of a parameter). The tenant must be readable from the
+//! authority.
 //! The two ADAL calls' findings carry the one fix, so it applies whole or not at all.
 //! Locals that only fed the removed statements (`authority_uri = host + "/" + tenant`,
 //! `resource_uri = "..."`) go with them when their value is plain (literals and names).
@@ -23,6 +25,7 @@ use crate::authority;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::plan::parameter_readers;
 use crate::rule::ImportDef;
 use crate::semantic::{CallSite, Model, UseKind, Value};
 use crate::source::SourceText;
@@ -119,6 +122,12 @@ fn claim(model: &Model<'_>, source: &SourceText, wrapper: &CallSite<'_>) -> Opti
     only_used_by(model, user_code, &[device.node])?;
     only_used_by(model, device, &[wrapper.node])?;
     handed_on_only(model, wrapper)?;
+    // A function of the module that reads msrest's members of a parameter may be given it.
+    let msrest_member =
+        |name: &str| name.starts_with("token") || name.ends_with("_session") || name == "set_token";
+    if parameter_readers::read_through_parameter(model, wrapper.node, msrest_member) {
+        return None;
+    }
 
     let replacement = format!(
         "DeviceCodeCredential(tenant_id={tenant}, client_id={})",

@@ -54,6 +54,22 @@ pub(crate) fn blockers(model: &Model<'_>, recipe: &FixRecipe, call: Node<'_>) ->
     out
 }
 
+/// True when the object `call` makes can reach another function of the module, and one
+/// reads a parameter's member whose name `forbidden` accepts (`token`, `signed_session`).
+pub(crate) fn read_through_parameter(
+    model: &Model<'_>,
+    call: Node<'_>,
+    forbidden: impl Fn(&str) -> bool,
+) -> bool {
+    escapes(model, call, &call.byte_range())
+        && parameter_members(model, root(call))
+            .iter()
+            .any(|(read, _, _)| {
+                read.child_by_field_name("attribute")
+                    .is_some_and(|a| forbidden(model.text(a)))
+            })
+}
+
 /// True when the object made by `call` can reach another function of the module: the call
 /// or a name holding the object is returned, or passed to a function the module defines.
 fn escapes(model: &Model<'_>, call: Node<'_>, made: &Range<usize>) -> bool {
