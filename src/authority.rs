@@ -105,7 +105,7 @@ fn tenant_at(model: &Model<'_>, node: Node<'_>, position: usize, depth: usize) -
             let operator = node
                 .child_by_field_name("operator")
                 .map(|o| model.text(o))?;
-            let (url, _) = literal(model, left)?;
+            let url = url_prefix(model, left, 0)?;
             match operator {
                 "+" if url.ends_with('/') && tenant_of_url(&format!("{url}x")) == Some("x") => {
                     Some(model.text(right).to_string())
@@ -117,6 +117,48 @@ fn tenant_at(model: &Model<'_>, node: Node<'_>, position: usize, depth: usize) -
                 }
                 _ => None,
             }
+        }
+        // `"https://login.microsoftonline.com/{}".format(tenant)`
+        "call" => {
+            let function = node
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "attribute")?;
+            let attribute = function.child_by_field_name("attribute")?;
+            let (url, _) = literal(model, function.child_by_field_name("object")?)?;
+            let arguments = node.child_by_field_name("arguments")?;
+            let mut cursor = arguments.walk();
+            let values: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+            let tenant = url
+                .strip_suffix("{}")
+                .or_else(|| url.strip_suffix("{0}"))
+                .filter(|base| tenant_of_url(&format!("{base}x")) == Some("x"));
+            match (model.text(attribute), tenant, values.as_slice()) {
+                ("format", Some(_), [value]) if value.kind() != "keyword_argument" => {
+                    Some(model.text(*value).to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The text an expression that starts an authority URL is known to hold: a literal, a name
+/// bound to one, or a `+` of those (`AUTHORITY_HOST + "/"`).
+fn url_prefix(model: &Model<'_>, node: Node<'_>, depth: usize) -> Option<String> {
+    if let Some((text, _)) = literal(model, node) {
+        return Some(text);
+    }
+    match node.kind() {
+        "identifier" => model.string_value(node),
+        "binary_operator" | "binary_expression" if depth < 4 => {
+            let operator = node
+                .child_by_field_name("operator")
+                .map(|o| model.text(o))?;
+            (operator == "+").then_some(())?;
+            let left = url_prefix(model, node.child_by_field_name("left")?, depth + 1)?;
+            let right = url_prefix(model, node.child_by_field_name("right")?, depth + 1)?;
+            Some(left + &right)
         }
         _ => None,
     }

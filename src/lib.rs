@@ -26,6 +26,7 @@ pub mod lint;
 pub mod manifest;
 pub mod notebook;
 mod page;
+mod plan;
 mod prefilter;
 pub mod provenance;
 pub mod redact;

@@ -18,6 +18,7 @@ use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::plan::{device_code_credential, parameter_readers};
 use crate::returned;
 use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
 use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
@@ -140,6 +141,8 @@ pub(crate) fn plan(
             }
         }
     }
+    // Shapes planned whole by their own module: their findings share its fix.
+    let claims = device_code_credential::claims(model, source);
     let context = PlanContext {
         model,
         source,
@@ -235,7 +238,7 @@ pub(crate) fn plan(
             Some((edits, applicability))
         })
         .collect();
-    matches
+    let mut diagnostics: Vec<Diagnostic> = matches
         .into_iter()
         .zip(drafts)
         .zip(group_edits)
@@ -299,7 +302,9 @@ pub(crate) fn plan(
                 fix,
             }
         })
-        .collect()
+        .collect();
+    device_code_credential::apply(claims, &mut diagnostics);
+    diagnostics
 }
 
 /// Why a recipe renders no rewrite at a finding (its draft could not be made), most
@@ -925,6 +930,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         &carried.reads,
         context.accepting,
     ));
+    blockers.extend(parameter_readers::blockers(model, recipe, call.node));
     if let Some(reason) = &recipe.returned {
         if is_returned(model, call.node) {
             blockers.push(reason.clone());

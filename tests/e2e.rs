@@ -1212,6 +1212,37 @@ fn e2e_python_device_code() {
 }
 
 #[test]
+fn e2e_python_device_code_token_credentials() {
+    // ADAL's device-code pair wrapped in `AADTokenCredentials` becomes one
+    // `DeviceCodeCredential`: the client it is handed to asks for the management scope and
+    // gets a v2 token through the device-code grant (the fake approves on the first poll).
+    let (_, fixed, _) = python_before_after(
+        "python/device_code_token_credentials.py",
+        &[],
+        &ProgramEnv::app(),
+        &|out, reqs| {
+            assert_success(out)?;
+            assert_v1_device_code(reqs, RESOURCE, &want("", SKU_ADAL_PYTHON))?;
+            assert_no_request(reqs, "v2-token")?;
+            let grant = want("device_code", SKU_ADAL_PYTHON);
+            assert_printed_token_from(out, reqs, "v1-token", &grant, RESOURCE)
+        },
+        &|out, reqs| {
+            assert_success(out)?;
+            assert_v2_device_code(reqs, &v2_scope(), &want("", SKU_MSAL_PYTHON))?;
+            assert_no_request(reqs, "v1-token")?;
+            assert_request_count(reqs, "v2-token", 1)?;
+            let grant = want("device_code", SKU_MSAL_PYTHON);
+            assert_printed_token_from(out, reqs, "v2-token", &grant, RESOURCE)
+        },
+    );
+    assert_rewrite_uses(
+        &fixed,
+        "DeviceCodeCredential(tenant_id=tenant, client_id=client_id)",
+    );
+}
+
+#[test]
 fn e2e_python_silent() {
     // ADAL: one password grant, the silent call answered from the cache. MSAL: the same, so
     // exactly one token request on the network.
