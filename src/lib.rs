@@ -26,6 +26,7 @@ pub mod lint;
 pub mod manifest;
 mod page;
 mod prefilter;
+mod promise_wrapper;
 pub mod provenance;
 pub mod redact;
 pub mod registry;
