@@ -368,3 +368,60 @@ fn count(model: &Model<'_>, node: Node<'_>, name: &str) -> usize {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::settle;
+    use crate::language::Language;
+    use crate::semantic::{Model, Vocabulary};
+
+    /// `(replaced text, then, resolve)` of the call of `acquire` in `source`.
+    fn settled(source: &str) -> Option<(String, String, Option<String>)> {
+        let tree = crate::semantic::tests::parse(Language::JavaScript, source);
+        let vocabulary = Vocabulary::default();
+        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
+        let call = model
+            .facts
+            .calls
+            .iter()
+            .find(|c| model.text(c.callee).ends_with("acquire"))
+            .expect("a call of acquire");
+        let callback = call.arguments.last().expect("a callback").value;
+        settle(&model, call.node, callback, &[])
+            .map(|s| (source[s.range].to_string(), s.then, s.resolve))
+    }
+
+    #[test]
+    fn a_callback_that_only_settles_its_executor_gives_way_to_the_promise() {
+        let (replaced, then, resolve) = settled(
+            "f = () => new Promise((resolve, reject) => ctx.acquire(a, (e, r) => e ? reject(e) : resolve(r.accessToken)));",
+        )
+        .expect("settled");
+        assert!(replaced.starts_with("new Promise"));
+        assert_eq!(then, ".then((r) => r.accessToken)");
+        assert_eq!(resolve, None);
+        // Something before the call: the new promise is handed to `resolve`.
+        let (replaced, then, resolve) = settled(
+            "new Promise((ok, fail) => {\n  const c = make();\n  c.acquire(a, function (err, res) {\n    if (err) { fail(res == null ? err : res); }\n    ok(res);\n  });\n});",
+        )
+        .expect("settled");
+        assert!(replaced.starts_with("c.acquire"));
+        assert_eq!(then, "");
+        assert_eq!(resolve.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn executors_that_do_more_or_are_not_promises_are_left_to_the_handlers() {
+        // Another constructor, the error wrapped, the executor settling after the call,
+        // `resolve` kept elsewhere, the error read on the success path.
+        for source in [
+            "new Deferred((resolve, reject) => ctx.acquire(a, (e, r) => e ? reject(e) : resolve(r)));",
+            "new Promise((resolve, reject) => ctx.acquire(a, (e, r) => e ? reject(new Error(e.message)) : resolve(r)));",
+            "new Promise((resolve, reject) => {\n  ctx.acquire(a, (e, r) => e ? reject(e) : resolve(r));\n  setTimeout(reject, 10);\n});",
+            "new Promise((resolve, reject) => {\n  later = resolve;\n  ctx.acquire(a, (e, r) => e ? reject(e) : resolve(r));\n});",
+            "new Promise((resolve, reject) => ctx.acquire(a, (e, r) => e ? reject(e) : resolve(e || r)));",
+        ] {
+            assert!(settled(source).is_none(), "{source}");
+        }
+    }
+}
