@@ -17,7 +17,7 @@ use crate::semantic::Model;
 
 /// The source text of `range` with the `edits` that lie inside it applied (renames of keys
 /// read in a callback body that the handlers copy).
-fn slice(source: &str, range: std::ops::Range<usize>, edits: &[Edit]) -> String {
+pub(crate) fn slice(source: &str, range: std::ops::Range<usize>, edits: &[Edit]) -> String {
     let mut inner: Vec<&Edit> = edits
         .iter()
         .filter(|e| range.start <= e.range.start && e.range.end <= range.end)

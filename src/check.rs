@@ -60,10 +60,10 @@ pub(crate) fn bind_arguments<'t>(
             // for `login(a, b, c, options?, callback?)`): a function passed last is the
             // callback.
             None if is_last
-                && matches!(
+                && (matches!(
                     argument.value.kind(),
                     "function_expression" | "function" | "arrow_function"
-                )
+                ) || names_declared_function(source, argument.value))
                 && positional.get(position).is_some_and(|p| *p != "callback")
                 && positional[position..].iter().any(|p| *p == "callback") =>
             {
@@ -89,6 +89,24 @@ pub(crate) fn bind_arguments<'t>(
         }
     }
     bound
+}
+
+/// True when `value` is a name the file declares a function with (`function startExec(err,
+/// credentials) {...}` below `login(id, secret, tenant, startExec)`): passed last, it is the
+/// callback, which the library tells from options by its type.
+fn names_declared_function(source: &str, value: Node<'_>) -> bool {
+    if value.kind() != "identifier" {
+        return false;
+    }
+    let name = &source[value.byte_range()];
+    ["(", " ("].iter().any(|open| {
+        let declaration = format!("function {name}{open}");
+        source.match_indices(&declaration).any(|(at, _)| {
+            // A whole word: not `function startExecution(`.
+            at == 0
+                || !source[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+    })
 }
 
 /// The properties of an object literal passed as parameter `base`, by dotted parameter

@@ -154,7 +154,9 @@ fn top_insertion_point(model: &Model<'_>) -> usize {
         offset += line.len();
         if skippable {
             at = offset;
-        } else {
+        } else if !(trimmed.is_empty() || trimmed.starts_with("//")) {
+            // Comments and blank lines may come before a directive; anything else ends
+            // the prologue.
             break;
         }
     }
@@ -203,7 +205,8 @@ pub(crate) fn removal_edits(model: &Model<'_>, modules: &[String]) -> Vec<Edit> 
 }
 
 /// Statements that only bind an unread alias of a removable import: a single declaration
-/// or assignment whose value is a member chain rooted at such an import.
+/// or assignment whose value is a member chain rooted at such an import, or that takes one
+/// name out of it by destructuring (`const { AuthenticationContext } = adal;`).
 fn unread_aliases(model: &Model<'_>, modules: &[String]) -> Vec<Range<usize>> {
     let removable = |binding: usize| {
         model.facts.imports.iter().any(|site| {
@@ -213,15 +216,21 @@ fn unread_aliases(model: &Model<'_>, modules: &[String]) -> Vec<Range<usize>> {
     };
     let mut aliases = Vec::new();
     for (id, binding) in model.facts.bindings.iter().enumerate() {
-        let BindingValue::Expr(value) = binding.value else {
-            continue;
+        let (value, destructured) = match &binding.value {
+            BindingValue::Expr(value) => (*value, false),
+            BindingValue::Member(value, _) => (*value, true),
+            _ => continue,
         };
-        if binding.import_statement.is_some()
-            || !matches!(value.kind(), "attribute" | "member_expression")
-        {
+        let chain = matches!(value.kind(), "attribute" | "member_expression");
+        if binding.import_statement.is_some() || !(chain || destructured) {
             continue;
         }
-        let Some(root) = chain_root(value) else {
+        let root = if chain {
+            chain_root(value)
+        } else {
+            Some(value)
+        };
+        let Some(root) = root.filter(|r| r.kind() == "identifier" || chain) else {
             continue;
         };
         let roots = model.lookup(model.text(root), root.start_byte());

@@ -28,6 +28,7 @@ pub mod notebook;
 mod page;
 mod plan;
 mod prefilter;
+mod promise_wrapper;
 pub mod provenance;
 pub mod redact;
 pub mod registry;

@@ -19,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
 use crate::plan::{device_code_credential, parameter_readers};
+use crate::promise_wrapper;
 use crate::returned;
 use crate::rule::{Filter, FixRecipe, FixTarget, Rule, TemplateValues};
 use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Value};
@@ -86,6 +87,8 @@ struct Draft {
     requires: Vec<Range<usize>>,
     /// Insertions of the imports the templates use, agreed across the file.
     imports: Vec<Edit>,
+    /// What an applied fix changes that its recipe's reason does not say.
+    notes: Vec<String>,
 }
 
 /// A proposed rewrite of the call that created a receiver.
@@ -287,6 +290,10 @@ pub(crate) fn plan(
                     )
                 };
                 keep_comments(model, source, &mut edits);
+                let note = std::iter::once(note)
+                    .chain(draft.notes.iter().filter(|_| draft.blockers.is_empty()).cloned())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let mut fix = Fix::new(recipe.title.clone(), applicability, note, edits);
                 fix.remove_imports = recipe.remove_imports.clone();
                 Some(fix)
@@ -350,6 +357,9 @@ struct FixValues<'a, 't> {
     /// Edits inside the matched call (key renames in its callback), applied to code that
     /// templates copy from it.
     inner_edits: Vec<Edit>,
+    /// What `{{callback|then}}` gives when the callback only settles the promise executor
+    /// the call is in (`promise_wrapper`).
+    settled_then: Option<String>,
 }
 
 /// What templates read of a fix's `continuation` call.
@@ -484,6 +494,9 @@ impl TemplateValues for FixValues<'_, '_> {
             Some(Filter::Tenant) => authority::tenant(self.model, found.node),
             Some(Filter::V2Tenant) => Some(v2_tenant(self.model, found.node).unwrap_or(found.text)),
             Some(Filter::Organizations) => Some(authority::organizations(self.model, found.node)),
+            Some(Filter::Then) if name == "callback" && self.settled_then.is_some() => {
+                self.settled_then.clone()
+            }
             Some(Filter::Then) => {
                 let clause = callback::then_clause(self.model, found.node, &self.inner_edits)?;
                 match (&self.next, name.starts_with("next.")) {
@@ -772,6 +785,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             member,
             quote,
             inner_edits: Vec::new(),
+            settled_then: None,
         };
         let replace = recipe.replace.as_ref()?.render(&values).ok()?;
         // A replacement that changes nothing (a `replace:` filter with nothing to replace)
@@ -790,6 +804,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             origin: None,
             requires: Vec::new(),
             imports: Vec::new(),
+            notes: Vec::new(),
         });
     };
     if arguments.has_splat {
@@ -868,6 +883,23 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         None => None,
     };
     let result = result_name(model, call.node);
+    // A callback that only settles the promise executor the call is in: the new call's
+    // promise takes the executor's place.
+    let settles = |edits: &[Edit]| {
+        let callback = arguments.values.get("callback")?;
+        (recipe.continuation.is_none() && recipe.replace.is_some())
+            .then(|| promise_wrapper::settle(model, call.node, *callback, edits))?
+    };
+    let mut notes = Vec::new();
+    let resolved = settles(&[]).map(|settled| {
+        if settled.rejected_response {
+            notes.push("The promise rejected with ADAL's error response (`error`, `error_description`) when the service sent one; it now rejects with MSAL's error (`errorCode`, `errorMessage`): check what reads the rejection.".to_string());
+        }
+        SettledUses {
+            resolved: settled.resolved_result,
+            rejected: settled.rejected,
+        }
+    });
     if let Some(handler) = caught_by(model, call.node, recipe) {
         let origin = origin_call.as_ref().map(|c| c.node.byte_range());
         match handler_rewrite(model, &handler, recipe, call.node, origin, result.is_some()) {
@@ -888,6 +920,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         member: None,
         quote,
         inner_edits: Vec::new(),
+        settled_then: None,
     };
 
     // Attribute reads on the object this call makes that their own fixes rewrite with it.
@@ -986,18 +1019,25 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             keys: &recipe.keys,
             methods: recipe.methods.as_ref(),
         };
-        results.push((call.node, arguments.values.get("callback").copied(), own));
+        results.push((
+            call.node,
+            arguments.values.get("callback").copied(),
+            own,
+            resolved.clone(),
+        ));
     }
     if let (Some(continuation), Some((next, bound))) = (&recipe.continuation, &next_call) {
         let keys = ResultRecipe {
             keys: &continuation.keys,
             methods: None,
         };
-        results.push((next.node, bound.values.get("callback").copied(), keys));
+        results.push((next.node, bound.values.get("callback").copied(), keys, None));
     }
-    for (node, callback, keys) in results {
+    for (node, callback, keys, resolved) in results {
         let mut result = ResultEdits {
             callback,
+            resolved,
+            notes: &mut notes,
             edits: &mut edits,
             blockers: &mut blockers,
             requires: &mut requires,
@@ -1034,8 +1074,14 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
                 ),
             });
         }
-        let indent = source.indentation_at(call.node.start_byte());
-        let text = template.render_indented(&values, indent).ok()?;
+        let settled = settles(&values.inner_edits);
+        let range = settled.as_ref().map_or(range, |s| s.range.clone());
+        values.settled_then = settled.as_ref().map(|s| s.then.clone());
+        let indent = source.indentation_at(range.start);
+        let mut text = template.render_indented(&values, indent).ok()?;
+        if let Some(resolve) = settled.as_ref().and_then(|s| s.resolve.as_ref()) {
+            text = format!("{resolve}({text})");
+        }
         if needs_async(&text) && !model.allows_await(call.node) {
             blockers.push(AWAIT_BLOCKER.to_string());
         }
@@ -1073,6 +1119,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         origin,
         requires,
         imports: added,
+        notes,
     })
 }
 
@@ -1392,6 +1439,10 @@ struct ResultRecipe<'a> {
 struct ResultEdits<'a, 't> {
     /// The argument bound to the parameter `callback`, if any.
     callback: Option<Node<'t>>,
+    /// Where the result is handed to a promise executor whose place the new call's promise
+    /// takes (`promise_wrapper`).
+    resolved: Option<SettledUses>,
+    notes: &'a mut Vec<String>,
     edits: &'a mut Vec<Edit>,
     blockers: &'a mut Vec<String>,
     requires: &'a mut Vec<Range<usize>>,
@@ -1415,6 +1466,15 @@ fn kept_method_call(
         && methods.iter().any(|m| m == model.text(property))
         && rewritten.contains(&call.byte_range());
     kept.then(|| call.byte_range())
+}
+
+/// Uses of a result in a callback that only settles a promise executor.
+#[derive(Clone)]
+struct SettledUses {
+    /// The argument of `resolve` when it is the result itself.
+    resolved: Option<Range<usize>>,
+    /// The argument of `reject`, which the new promise's own rejection replaces.
+    rejected: Range<usize>,
 }
 
 /// Renames the keys read on the call's result; a read of a key with no counterpart, or a
@@ -1459,6 +1519,46 @@ fn result_edits(
         }
         escapes |= match site.kind {
             UseKind::Escape if is_argument_of(site.node, context.rewritten) => false,
+            // The call's own value, when its result comes through a callback function
+            // (adal-node's `return ctx.acquireX(..., cb)`: nothing of the token leaves).
+            UseKind::Escape
+                if site.node == call
+                    && model.callback_result_of(call).is_some()
+                    && out.callback.is_some_and(|callback| {
+                        matches!(
+                            callback.kind(),
+                            "function_expression" | "function" | "arrow_function"
+                        )
+                    }) =>
+            {
+                out.notes.push(
+                    "The call now returns MSAL's promise, where ADAL's returned nothing."
+                        .to_string(),
+                );
+                false
+            }
+            // Resolved out of a promise wrapper that the new call's promise replaces: the
+            // result leaves as it is made, which only matters where keys change.
+            UseKind::Escape
+                if out.resolved.as_ref().is_some_and(|settled| {
+                    settled.rejected.start <= site.node.start_byte()
+                        && site.node.end_byte() <= settled.rejected.end
+                }) =>
+            {
+                false
+            }
+            UseKind::Escape
+                if out
+                    .resolved
+                    .as_ref()
+                    .and_then(|settled| settled.resolved.as_ref())
+                    == Some(&site.node.byte_range())
+                    && !renames
+                    && recipe.methods.is_none() =>
+            {
+                out.notes.push(RESOLVED_NOTE.to_string());
+                false
+            }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
                 Some(_) if site.node == call => {
@@ -1523,6 +1623,9 @@ fn result_edits(
     }
     blockers.extend(unknown_keys(&unknown));
 }
+
+/// Said of a token response a promise wrapper resolved with: its readers are elsewhere.
+const RESOLVED_NOTE: &str = "The promise resolves with MSAL's `AuthenticationResult` instead of ADAL's token response: `accessToken`, `tokenType`, `expiresOn` and `tenantId` keep their names; code that reads `refreshToken`, `expiresIn` or `userId` of it must change.";
 
 /// The blocker for keys read on a result that the new result does not have.
 fn unknown_keys(unknown: &[String]) -> Option<String> {
@@ -1670,6 +1773,7 @@ fn carried_draft(
         member: None,
         quote,
         inner_edits: Vec::new(),
+        settled_then: None,
     };
     let mut edits = Vec::new();
     if !recipe.keys.is_empty() {
@@ -1736,6 +1840,7 @@ fn carried_draft(
         origin: None,
         requires,
         imports: added,
+        notes: Vec::new(),
     })
 }
 

@@ -846,8 +846,8 @@ fn unsafe_fix_migrates_python_client_credentials_to_msal() {
     assert!(!fixed.contains("accessToken"), "{fixed}");
 }
 
-/// The Power BI sample's promise wrapper (`reject` then `resolve`, no `else`) has no
-/// rewrite, and says why: in JSON a display-only fix with no edits and a `reason`, in SARIF
+/// A promise wrapper whose callback logs the error before testing it (so it neither settles
+/// the promise alone nor splits into two paths) has no rewrite, and says why: in JSON a display-only fix with no edits and a `reason`, in SARIF
 /// the result's `properties`.
 #[test]
 fn finding_of_a_rule_with_a_recipe_always_has_a_fix_or_a_reason() {
@@ -857,6 +857,7 @@ function getAccessToken(authority, resource, clientId, secret) {
   return new Promise((resolve, reject) => {
     const context = new adal.AuthenticationContext(authority);
     context.acquireTokenWithClientCredentials(resource, clientId, secret, function (err, tokenResponse) {
+      console.log(err);
       if (err) {
         reject(tokenResponse == null ? err : tokenResponse);
       }

@@ -494,6 +494,51 @@ fn e2e_node_client_credentials_before_after() {
     );
 }
 
+/// The Power BI samples' promise wrapper (`new Promise` around the callback, `reject` with
+/// the error response, `resolve` after it): the rewrite returns MSAL's promise instead. Both
+/// programs get their token with one request for two calls (the second from the cache), and
+/// both fail with exit code 1 and a `token request failed` message on a wrong secret.
+#[test]
+fn e2e_node_promise_wrapper_before_after() {
+    let relative = "node/adal_promise_wrapper.js";
+    node_adal_before_after(
+        relative,
+        "client_credentials",
+        &client_credentials_env(CLIENT_SECRET),
+    );
+    let fixed = fix_copy(&program(relative));
+    assert!(
+        !fixed.after.contains("new Promise"),
+        "the wrapper is still there:\n{}",
+        fixed.after
+    );
+    let token_requests =
+        |reqs: &[LoggedRequest]| reqs.iter().filter(|r| r.kind.ends_with("-token")).count();
+    for (path, side) in [(program(relative), "before"), (fixed.path.clone(), "after")] {
+        let fake = Fake::start();
+        let out = fake.run_node(&path, &client_credentials_env(CLIENT_SECRET));
+        let count = token_requests(&fake.requests());
+        assert!(
+            out.status.success() && count == 1,
+            "{relative} ({side}): {count} token requests for two calls\n{}",
+            harness::describe(&out)
+        );
+        let fake = Fake::start();
+        let out = fake.run_node(&path, &client_credentials_env(WRONG_SECRET));
+        ok_or_panic(
+            assert_failed_loudly(&out, &fake.requests()),
+            &format!("{relative} ({side}) with a wrong secret"),
+            Some(&fixed.after),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(1) && stderr.contains("token request failed: "),
+            "{relative} ({side}) with a wrong secret: {}",
+            harness::describe(&out)
+        );
+    }
+}
+
 /// A throwaway RSA key and certificate (PEM) and the certificate's SHA-1 thumbprint.
 fn certificate(dir: &std::path::Path) -> (String, String) {
     let key = dir.join("key.pem");

@@ -324,6 +324,7 @@ fn workspace_draft(model: &Model<'_>, source: &SourceText, call: &CallSite<'_>) 
         origin: None,
         requires,
         imports: added,
+        notes: Vec::new(),
     })
 }
 
