@@ -17,7 +17,7 @@
 //! modules in a relative specifier (its [`RelativeNames`], taken in the first pass, so the
 //! file need not be read again to know), or one of these globals.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -41,6 +41,10 @@ pub(crate) struct Exports {
     libraries: HashMap<PathBuf, Vec<String>>,
     /// The globals' names, for the prefilter: a file that contains none cannot read them.
     global_names: Option<AhoCorasick>,
+    /// The last path component a relative specifier of each module (or library importer)
+    /// ends with: its file stem, and its directory's name for an `index` file. A specifier
+    /// that ends otherwise names none of them, and is not resolved.
+    stems: HashSet<String>,
 }
 
 /// The relative specifiers a file's text may hold (`../auth` and `./adalConfig.js` for
@@ -136,6 +140,33 @@ impl Exports {
         globals.sort();
         self.global_names = (!globals.is_empty())
             .then(|| AhoCorasick::new(&globals).expect("literal patterns compile"));
+        self.stems = self
+            .modules
+            .keys()
+            .chain(self.libraries.keys())
+            .flat_map(|path| {
+                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let directory = (stem.as_deref() == Some("index"))
+                    .then(|| path.parent().and_then(Path::file_name))
+                    .flatten()
+                    .map(|d| d.to_string_lossy().into_owned());
+                stem.into_iter().chain(directory)
+            })
+            .collect();
+    }
+
+    /// False when `specifier` cannot name a module of the table: its last component is
+    /// none of theirs (with or without a script extension).
+    fn may_name_a_module(&self, specifier: &str) -> bool {
+        let last = specifier.rsplit('/').next().unwrap_or(specifier);
+        if last.is_empty() || last == "." || last == ".." {
+            return true;
+        }
+        let stem = match last.rsplit_once('.') {
+            Some((stem, extension)) if EXTENSIONS.contains(&extension) => stem,
+            _ => last,
+        };
+        self.stems.contains(stem) || self.stems.contains(last)
     }
 
     /// True when a file in `directory` whose text holds these relative specifiers may import
@@ -147,6 +178,9 @@ impl Exports {
             return false;
         }
         names.0.iter().any(|specifier| {
+            if !self.may_name_a_module(specifier) {
+                return false;
+            }
             let base = normalize(&directory.join(&**specifier));
             candidates(&base)
                 .iter()
