@@ -12,7 +12,6 @@
 //! Debian's `chromium-headless-shell` (installed with `apt-get` when it is missing and the
 //! test runs as root; otherwise the test fails saying what to install).
 
-#[allow(dead_code)]
 mod support;
 
 use std::fs;
