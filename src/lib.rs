@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md`. [`run`] is the whole program; `main.rs` only parses arguments and
 //! maps the result to an exit code.
 
+mod adal_page;
 mod authority;
 pub mod baseline;
 mod builtin;
@@ -30,6 +31,7 @@ mod plan;
 mod prefilter;
 mod promise_wrapper;
 pub mod provenance;
+mod react_adal;
 pub mod redact;
 pub mod registry;
 mod returned;

@@ -425,6 +425,8 @@ struct Project {
     exports: Exports,
     /// Which HTML files are templates of which components and AngularJS apps.
     templates: Templates,
+    /// The react-adal apps migrated as a whole (`react_adal`).
+    migrations: crate::react_adal::Migrations,
 }
 
 /// What the first pass finds in one file for the project.
@@ -496,7 +498,29 @@ fn collect_project(
     }
     project.exports.finish();
     project.templates.finish(vocabulary);
+    project.migrations = plan_migrations(files, &prepared);
     (prepared, project)
+}
+
+/// The react-adal apps of the project, planned from what the first pass read.
+fn plan_migrations(
+    files: &[SourcePath],
+    prepared: &[Option<Prepared>],
+) -> crate::react_adal::Migrations {
+    use crate::react_adal::ProjectFile;
+    let project: Vec<_> = files
+        .iter()
+        .zip(prepared)
+        .filter_map(|(file, prepared)| {
+            let file_of = match prepared.as_ref()? {
+                Prepared::Matched(bytes) => ProjectFile::Read(bytes),
+                Prepared::Skipped(Skip::NoTrigger(names)) => ProjectFile::Unread(names),
+                _ => return None,
+            };
+            Some((file.path.as_path(), file.language, file_of))
+        })
+        .collect();
+    crate::react_adal::plan(&project, |path| read_source(path).ok())
 }
 
 /// What the first pass keeps of one JavaScript, TypeScript or HTML file, and finds in it for
@@ -898,6 +922,9 @@ fn analyse_source(
         &source,
         selection,
     );
+    project
+        .migrations
+        .attach(&file.path, source.text(), &mut report.diagnostics);
     if crate::semantic::out_of_time() {
         report.diagnostics.clear();
         return report.fail(out_of_time(parsers));

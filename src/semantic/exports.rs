@@ -81,6 +81,11 @@ impl RelativeNames {
         }
         RelativeNames(names)
     }
+
+    /// The specifiers.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|n| &**n)
+    }
 }
 
 impl Exports {

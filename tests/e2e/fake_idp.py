@@ -113,6 +113,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         self.dispatch()
 
+    def do_OPTIONS(self):  # CORS preflight of a single-page app's token request
+        log({"ts": round(time.time(), 3), "server": self.server.role, "method": "OPTIONS", "kind": "preflight",
+             "path": self.path, "status": 204})
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "*")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def dispatch(self):
         self.entry = {"ts": round(time.time(), 3), "server": self.server.role, "method": self.command,
                       "kind": "unknown"}
@@ -167,6 +177,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Access-Control-Allow-Origin", "*")
         for k, v in headers:
             self.send_header(k, v)
         self.end_headers()
@@ -281,13 +292,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
              "aliases": ["login.chinacloudapi.cn", "login.partner.microsoftonline.cn"]}]})
 
     def authorize(self):
-        """Auto-consent: redirect straight back with a code that carries the nonce and login hint."""
+        """Auto-consent: redirect straight back, as the real service does for a signed-in user.
+
+        A code flow (`response_type=code`, MSAL) gets a code that carries the nonce and login
+        hint, in the query or, with `response_mode=fragment` (MSAL.js), the fragment, with the
+        `client_info` MSAL.js reads. ADAL.js' implicit flow (`id_token` to sign in, `token` in a
+        hidden frame for a resource) gets the tokens themselves in the fragment."""
         q = self.query
+        response_type = q.get("response_type", "code")
         self.entry.update(kind="authorize", client_id=q.get("client_id"), scope=q.get("scope"),
-                          resource=q.get("resource"))
-        code = "fake-code." + b64url(json.dumps({"nonce": q.get("nonce"), "user": q.get("login_hint")}).encode())
-        location = q.get("redirect_uri", "http://localhost") + "?" + urllib.parse.urlencode(
-            {"code": code, **({"state": q["state"]} if "state" in q else {})})
+                          resource=q.get("resource"), response_type=response_type,
+                          response_mode=q.get("response_mode"), prompt=q.get("prompt"),
+                          pkce=q.get("code_challenge_method"))
+        tenant = next((p for p in self.path_only.split("/") if p), "common")
+        state = {"state": q["state"]} if "state" in q else {}
+        redirect = q.get("redirect_uri", "http://localhost")
+        if response_type == "code":
+            code = "fake-code." + b64url(json.dumps({"nonce": q.get("nonce"), "user": q.get("login_hint")}).encode())
+            tid = tenant if GUID.match(tenant) else DEFAULT_TID
+            params = {"code": code, **state}
+            if q.get("response_mode") == "fragment":
+                params["client_info"] = b64url(json.dumps({"uid": "00000000-0000-0000-66f3-3332eca7ea81",
+                                                            "utid": tid}).encode())
+            sep = "#" if q.get("response_mode") == "fragment" else "?"
+        else:  # the implicit flow: tokens in the fragment
+            self.form = {}
+            scopes = (q.get("scope") or "").split()
+            issued = self.issue(tenant, "v1", q.get("client_id"), q.get("login_hint") or DEFAULT_USER,
+                                q.get("nonce"), scopes, q.get("resource"))
+            params = dict(state)
+            if "id_token" in response_type.split():
+                params["id_token"] = issued["id_token"]
+            if "token" in response_type.split():
+                params.update(access_token=issued["access_token"], token_type="Bearer", expires_in="3599")
+                self.entry["access_token"] = issued["access_token"]
+                self.entry["audience"] = q.get("resource")
+            params["session_state"] = "fake-session"
+            sep = "#"
+        location = redirect + sep + urllib.parse.urlencode(params)
         self.entry["status"] = 302
         log(self.entry)
         self.send_response(302)
