@@ -448,8 +448,8 @@ struct Links {
 /// or page defines globally, and which templates components and AngularJS apps have, so
 /// that other files' imports, globals and templates resolve. The second pass starts from
 /// what this one learnt of each file: that it is to be skipped, with its relative
-/// specifiers, or that it matched, in which case it is read again (its bytes are not held
-/// between the passes, so memory does not grow with the number of matching files).
+/// specifiers, or that it matched, in which case it is read again (its bytes are kept only
+/// until the project's migrations are planned, not through the second pass).
 fn collect_project(
     files: &[SourcePath],
     selection: &Selection<'_>,
@@ -466,10 +466,7 @@ fn collect_project(
             match read_source(&file.path) {
                 Ok(bytes) => isolated(&file.path, || {
                     let (prepared, links) = first_pass(parsers, file, bytes, selection);
-                    match prepared {
-                        Prepared::Matched(_) => (None, links),
-                        other => (Some(other), links),
-                    }
+                    (Some(prepared), links)
                 })
                 .unwrap_or_else(|message| {
                     *parsers = Parsers::default();
@@ -499,6 +496,12 @@ fn collect_project(
     project.exports.finish();
     project.templates.finish(vocabulary);
     project.migrations = plan_migrations(files, &prepared);
+    // The files a trigger matched are read again by the second pass.
+    for first in &mut prepared {
+        if matches!(first, Some(Prepared::Matched(_))) {
+            *first = None;
+        }
+    }
     (prepared, project)
 }
 
