@@ -32,6 +32,18 @@ struct JsonDiagnostic<'a> {
     start: JsonPosition,
     end: JsonPosition,
     fix: Option<JsonFix<'a>>,
+    /// Other places the finding is about (the project wrapper a use goes through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    symbol: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -120,6 +132,17 @@ impl Emitter for JsonEmitter {
                             })
                             .collect(),
                     }),
+                    related: diagnostic
+                        .related()
+                        .iter()
+                        .map(|r| JsonRelated {
+                            path: &r.path,
+                            symbol: &r.symbol,
+                            line: r.line,
+                            column: r.column,
+                            message: &r.message,
+                        })
+                        .collect(),
                 });
             }
             errors.extend(file.errors.iter().map(|error| JsonError {

@@ -248,6 +248,7 @@ mod tests {
                 String::new(),
                 edits,
             )),
+            related: Vec::new(),
         }
     }
 

@@ -124,6 +124,7 @@ pub(super) fn diagnostic(
         help: rule.help.clone(),
         url: rule.url.clone(),
         fix,
+        related: Vec::new(),
     }
 }
 
