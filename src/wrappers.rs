@@ -768,6 +768,25 @@ fn finding(
     }
 }
 
+/// An Angular component, directive, pipe or module: the framework instantiates it, other
+/// code only declares it (`declarations: [AppComponent]`), so it is not a wrapper others
+/// use. Its own findings are its own.
+fn is_angular_declarable(model: &Model<'_>, class: Node<'_>) -> bool {
+    let decorated = |node: Node<'_>| {
+        let mut cursor = node.walk();
+        node.children(&mut cursor).any(|child| {
+            child.kind() == "decorator"
+                && ["@Component", "@Directive", "@Pipe", "@NgModule"]
+                    .iter()
+                    .any(|d| model.text(child).starts_with(d))
+        })
+    };
+    decorated(class)
+        || class
+            .parent()
+            .is_some_and(|p| p.kind() == "export_statement" && decorated(p))
+}
+
 /// A function's definition or expression is a function; anything else is a value.
 fn kind_of(node_kind: &str) -> Kind {
     match node_kind {
@@ -912,6 +931,9 @@ fn javascript_definition(
         | "class"
         | "function_expression"
         | "function" => {
+            if is_angular_declarable(model, node) {
+                return;
+            }
             if let Some(name) = node.child_by_field_name("name") {
                 let text = model.text(name);
                 let kind = kind_of(node.kind());

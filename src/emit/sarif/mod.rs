@@ -641,6 +641,7 @@ mod tests {
             },
             locations: Vec::new(),
             partial_fingerprints: BTreeMap::new(),
+            related_locations: Vec::new(),
             fixes: Vec::new(),
             properties: None,
         };
