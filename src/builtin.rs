@@ -27,6 +27,9 @@ use crate::suppression::{self, Directive};
 pub(crate) enum Builtin {
     HardcodedSecret,
     UnusedSuppression,
+    /// A use of one of the project's own wrappers of ADAL (run by `wrappers` once every
+    /// file's findings are known).
+    WrapperUse,
 }
 
 fn builtin_rules<'r>(
@@ -58,6 +61,7 @@ fn finding(
         help: rule.help.clone(),
         url: rule.url.clone(),
         fix,
+        related: Vec::new(),
     }
 }
 

@@ -163,6 +163,11 @@ pub enum FormatArg {
     Github,
     /// Per file: the client ids, authorities and resources passed to ADAL.
     Inventory,
+    /// The migration map by module: direct uses, uses through project wrappers, what fixes
+    /// cover, what is left by hand, and an estimate in sites.
+    Impact,
+    /// `impact` as JSON.
+    ImpactJson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

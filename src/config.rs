@@ -47,6 +47,8 @@ enum FormatName {
     Sarif,
     Github,
     Inventory,
+    Impact,
+    ImpactJson,
 }
 
 impl From<FormatName> for Format {
@@ -57,6 +59,8 @@ impl From<FormatName> for Format {
             FormatName::Sarif => Format::Sarif,
             FormatName::Github => Format::Github,
             FormatName::Inventory => Format::Inventory,
+            FormatName::Impact => Format::Impact,
+            FormatName::ImpactJson => Format::ImpactJson,
         }
     }
 }

@@ -38,6 +38,20 @@ pub struct Diagnostic {
     pub(crate) help: String,
     pub(crate) url: String,
     pub(crate) fix: Option<Fix>,
+    /// Other places the finding is about (the project wrapper a use goes through).
+    pub(crate) related: Vec<Related>,
+}
+
+/// A place in another file a finding refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The path as shown to users.
+    pub path: String,
+    /// The symbol there (`getClient`).
+    pub symbol: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -67,5 +81,9 @@ impl Diagnostic {
 
     pub fn fix(&self) -> Option<&Fix> {
         self.fix.as_ref()
+    }
+
+    pub fn related(&self) -> &[Related] {
+        &self.related
     }
 }

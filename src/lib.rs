@@ -44,6 +44,7 @@ mod suppression;
 mod syntax;
 mod template;
 pub mod walk;
+mod wrappers;
 mod write;
 
 use std::collections::BTreeMap;

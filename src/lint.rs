@@ -259,7 +259,7 @@ pub fn lint_sources_counted(
     done: &AtomicUsize,
 ) -> Vec<FileReport> {
     let (prepared, project) = collect_project(files, selection, done);
-    files
+    let mut reports: Vec<FileReport> = files
         .par_iter()
         .zip(prepared)
         .map_init(
@@ -276,7 +276,15 @@ pub fn lint_sources_counted(
                 report
             },
         )
-        .collect()
+        .collect();
+    // The project's own wrappers of ADAL are known once every file's findings are.
+    crate::wrappers::report_uses(
+        files,
+        &mut reports,
+        selection,
+        &mut Parsers::with_time_limit(options.parse_time_limit),
+    );
+    reports
 }
 
 /// Adds the manifests' reports to the sources' (which must be in `files`' order), decided

@@ -307,6 +307,7 @@ pub(crate) fn plan(
                 help: found.rule.help.clone(),
                 url: found.rule.url.clone(),
                 fix,
+                related: Vec::new(),
             }
         })
         .collect();

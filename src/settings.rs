@@ -147,6 +147,8 @@ impl Settings {
                 FormatArg::Sarif => Format::Sarif,
                 FormatArg::Github => Format::Github,
                 FormatArg::Inventory => Format::Inventory,
+                FormatArg::Impact => Format::Impact,
+                FormatArg::ImpactJson => Format::ImpactJson,
             }),
             report: if args.statistics {
                 Report::Statistics

@@ -37,6 +37,18 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<JsonCell>,
     fix: Option<JsonFix<'a>>,
+    /// Other places the finding is about (the project wrapper a use goes through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    symbol: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -156,6 +168,17 @@ impl Emitter for JsonEmitter {
                             })
                             .collect(),
                     }),
+                    related: diagnostic
+                        .related()
+                        .iter()
+                        .map(|r| JsonRelated {
+                            path: &r.path,
+                            symbol: &r.symbol,
+                            line: r.line,
+                            column: r.column,
+                            message: &r.message,
+                        })
+                        .collect(),
                 });
             }
             errors.extend(file.errors.iter().map(|error| JsonError {

@@ -5,6 +5,7 @@
 mod completions;
 mod diff;
 mod github;
+mod impact;
 mod inventory;
 mod json;
 mod progress;
@@ -84,6 +85,10 @@ pub enum Format {
     Sarif,
     Github,
     Inventory,
+    /// The migration map by module, as text.
+    Impact,
+    /// The migration map by module, as JSON.
+    ImpactJson,
 }
 
 /// How much the text format says.
@@ -111,6 +116,12 @@ impl Format {
             (_, Format::Sarif) => Box::new(sarif::SarifEmitter::default()),
             (_, Format::Github) => Box::new(github::GithubEmitter),
             (_, Format::Inventory) => Box::new(inventory::InventoryEmitter),
+            (_, Format::Impact) => Box::new(impact::ImpactEmitter {
+                shape: impact::Shape::Text,
+            }),
+            (_, Format::ImpactJson) => Box::new(impact::ImpactEmitter {
+                shape: impact::Shape::Json,
+            }),
         }
     }
 
@@ -118,8 +129,10 @@ impl Format {
     pub fn statistics_emitter(self) -> Box<dyn Emitter> {
         Box::new(statistics::StatisticsEmitter {
             shape: match self {
-                Format::Json | Format::Sarif => statistics::Shape::Json,
-                Format::Text | Format::Github | Format::Inventory => statistics::Shape::Table,
+                Format::Json | Format::Sarif | Format::ImpactJson => statistics::Shape::Json,
+                Format::Text | Format::Github | Format::Inventory | Format::Impact => {
+                    statistics::Shape::Table
+                }
             },
         })
     }

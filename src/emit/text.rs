@@ -347,6 +347,7 @@ mod tests {
                 String::new(),
                 edits,
             )),
+            related: Vec::new(),
         }
     }
 

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use super::addition::add_successors;
 use super::edit::removal;
 use super::{
-    Channel, Entry, ManifestKind, ManifestPath, Role, is_well_formed, normalize, parse, parse_lock,
-    spell,
+    Channel, Entry, LockKind, ManifestKind, ManifestPath, Role, is_well_formed, normalize, parse,
+    parse_lock, spell,
 };
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix, apply_fixes};
@@ -124,6 +124,7 @@ pub(super) fn diagnostic(
         help: rule.help.clone(),
         url: rule.url.clone(),
         fix,
+        related: Vec::new(),
     }
 }
 
@@ -384,12 +385,15 @@ fn findings(
             return Vec::new();
         };
         let mut seen = BTreeSet::new();
+        // An npm lock file's entries are each a copy to replace: lockfile v2 lists every
+        // package twice (`packages` and the legacy `dependencies`), v1 nests copies.
+        let every_entry = kind == LockKind::PackageLock;
         return parse_lock(kind, &state.text)
             .into_iter()
             .filter_map(|locked| {
                 let package = retired(packages, ecosystem, &locked.name)?;
                 if !reportable(package, &state.path, ecosystem, sources)
-                    || !seen.insert((package.name.clone(), locked.version.clone()))
+                    || !(every_entry || seen.insert((package.name.clone(), locked.version.clone())))
                 {
                     return None;
                 }

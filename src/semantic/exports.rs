@@ -110,7 +110,7 @@ impl Exports {
             return false;
         }
         let base = normalize(&directory.join(specifier));
-        candidates(&base)
+        module_files(&base)
             .into_iter()
             .find_map(|path| self.libraries.get(&path))
             .is_some_and(|libraries| libraries.iter().any(|l| l == library))
@@ -187,7 +187,7 @@ impl Exports {
                 return false;
             }
             let base = normalize(&directory.join(&**specifier));
-            candidates(&base)
+            module_files(&base)
                 .iter()
                 .any(|path| self.modules.contains_key(path) || self.libraries.contains_key(path))
         })
@@ -212,7 +212,7 @@ impl Exports {
             return None;
         }
         let base = normalize(&directory.join(specifier));
-        let module = candidates(&base)
+        let module = module_files(&base)
             .into_iter()
             .find_map(|path| self.modules.get(&path))?;
         let (export, rest) = match member.split_once('.') {
@@ -230,7 +230,7 @@ impl Exports {
 }
 
 /// The files a relative specifier may mean.
-fn candidates(base: &Path) -> Vec<PathBuf> {
+pub(crate) fn module_files(base: &Path) -> Vec<PathBuf> {
     let mut paths = vec![base.to_path_buf()];
     // TypeScript's ES modules name `./auth.js` for the module `auth.ts`.
     if base

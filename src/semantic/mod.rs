@@ -13,7 +13,7 @@ mod javascript;
 mod python;
 
 pub(crate) use angular::{ComponentTemplate, ModuleDeclaration, TemplateScope};
-pub(crate) use exports::{Exports, RelativeNames, normalize};
+pub(crate) use exports::{Exports, RelativeNames, module_files, normalize};
 
 use std::cell::RefCell;
 use std::collections::HashMap;

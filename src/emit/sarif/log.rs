@@ -134,6 +134,9 @@ pub(super) struct SarifResult {
     pub(super) message: Message,
     pub(super) locations: Vec<Location>,
     pub(super) partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Other places the result is about (the project wrapper a use goes through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) related_locations: Vec<RelatedLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) fixes: Vec<SarifFix>,
     /// A display-only fix has no `fixes` entry: its applicability and reason go here.
@@ -159,6 +162,14 @@ pub(super) struct NotebookCell {
     pub(super) number: usize,
     pub(super) start_line: usize,
     pub(super) start_column: usize,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RelatedLocation {
+    pub(super) id: usize,
+    pub(super) physical_location: PhysicalLocation,
+    pub(super) message: Message,
 }
 
 #[derive(Clone, Serialize)]

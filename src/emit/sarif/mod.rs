@@ -23,8 +23,9 @@ mod log;
 use log::{
     ArtifactChange, ArtifactContent, ArtifactLocation, AutomationDetails, BaseLocation,
     Configuration, ContextRegion, Descriptor, Driver, Help, Invocation, Location, Message,
-    NotebookCell, Notification, PhysicalLocation, Region, Replacement, ResultProperties,
-    RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool, VersionControlDetails,
+    NotebookCell, Notification, PhysicalLocation, Region, RelatedLocation, Replacement,
+    ResultProperties, RuleProperties, Run, SarifFix, SarifLog, SarifResult, Tool,
+    VersionControlDetails,
 };
 
 use super::{Emitter, RuleDoc, RunReport};
@@ -280,6 +281,28 @@ fn result(
             },
         }],
         partial_fingerprints: fingerprints,
+        related_locations: diagnostic
+            .related()
+            .iter()
+            .enumerate()
+            .map(|(id, related)| RelatedLocation {
+                id,
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(&related.path),
+                    region: Some(Region {
+                        start_line: related.line,
+                        start_column: related.column,
+                        end_line: related.line,
+                        end_column: related.column + related.symbol.chars().count(),
+                        snippet: None,
+                    }),
+                    context_region: None,
+                },
+                message: Message {
+                    text: redactor.redact(&related.message).into_owned(),
+                },
+            })
+            .collect(),
         fixes,
         properties,
     }
@@ -630,6 +653,7 @@ mod tests {
             },
             locations: Vec::new(),
             partial_fingerprints: BTreeMap::new(),
+            related_locations: Vec::new(),
             fixes: Vec::new(),
             properties: None,
         };

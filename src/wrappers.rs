@@ -1,0 +1,1053 @@
+//! The project's own wrappers of ADAL, and who uses them.
+//!
+//! Real projects wrap ADAL once (an `AdalService` class, a Python `get_token()` helper, an
+//! exported context or higher-order component) and the rest of the code uses the wrapper.
+//! After the per-file pass, this module finds every top-level symbol of the project
+//! (function, class, exported constant or instance, `module.exports` entry) whose
+//! definition holds a finding of an ADAL rule, or a use of another wrapper (a wrapper of a
+//! wrapper), and reports each use of it from another module with the rule whose
+//! `match.builtin` is `wrapper-use`: the import, and every name, attribute chain, type,
+//! construction, call or dependency-injection entry (`providers: [AdalService]`,
+//! `constructor(private adal: AdalService)`) that resolves to it. Each finding points at
+//! the wrapper (SARIF `relatedLocations`).
+//!
+//! The table holds names and positions, never text: a module is read again only when its
+//! text names a wrapper (whole word), and the rounds stop when no new wrapper appears
+//! (at most [`MAX_ROUNDS`], one level of wrapping each).
+//!
+//! JavaScript and TypeScript specifiers resolve like `semantic::Exports` resolves them
+//! (relative paths, extensions, `index` files); Python modules by their dotted path, as a
+//! suffix of the file's path (`from service.auth import get_token` names
+//! `.../service/auth.py`), or relative to the importing package (`from .auth import x`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::AhoCorasick;
+use tree_sitter::Node;
+
+use crate::builtin::Builtin;
+use crate::diagnostic::{Diagnostic, Related};
+use crate::language::{Family, Language};
+use crate::lint::{FileReport, Parsers};
+use crate::registry::Selection;
+use crate::rule::{Matcher, Rule};
+use crate::semantic::{BindingValue, Model, Value, module_files, normalize};
+use crate::source::SourceText;
+use crate::walk::SourcePath;
+
+/// The keys of ADAL's token response that MSAL spells differently or lacks: read on what a
+/// wrapper returns, they are part of its migration.
+const ADAL_TOKEN_KEYS: &[&str] = &[
+    "accessToken",
+    "expiresOn",
+    "expiresIn",
+    "refreshToken",
+    "userId",
+    "tokenType",
+    "tenantId",
+    "identityProvider",
+    "isMRRT",
+    "_clientId",
+    "_authority",
+];
+
+/// How many levels of wrapping are followed (a wrapper of a wrapper of ...).
+const MAX_ROUNDS: usize = 8;
+
+/// What a top-level definition is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A function: what a call returns is its result, not the wrapper.
+    Function,
+    /// A class, or a value (an exported instance, context or object): an instance of it,
+    /// or the value itself, is the wrapper.
+    Other,
+}
+
+/// A top-level symbol of a module whose definition uses ADAL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Wrapper {
+    kind: Kind,
+    /// The name other modules import it by (`""`: the module's default export or
+    /// `module.exports` itself).
+    name: String,
+    /// What it is called in messages.
+    shown: String,
+    line: usize,
+    column: usize,
+    /// The wrapper it wraps, when it uses ADAL through another one.
+    via: Option<String>,
+}
+
+/// The wrappers of one module.
+#[derive(Debug, Default)]
+struct Module {
+    display: String,
+    language: Option<Language>,
+    wrappers: Vec<Wrapper>,
+}
+
+/// A top-level definition of a module: its exported names and the bytes of its code.
+struct Definition {
+    kind: Kind,
+    names: Vec<String>,
+    shown: String,
+    range: Range<usize>,
+    name_start: usize,
+}
+
+/// Finds the project's wrappers of ADAL and adds a finding for every use of one from
+/// another module to that module's report. `reports` are in `files`' order.
+pub(crate) fn report_uses(
+    files: &[SourcePath],
+    reports: &mut [FileReport],
+    selection: &Selection<'_>,
+    parsers: &mut Parsers,
+) {
+    let Some(rule) = selection
+        .enabled_rules()
+        .map(|(_, rule)| rule)
+        .find(|rule| matches!(rule.matcher, Matcher::Builtin(Builtin::WrapperUse)))
+    else {
+        return;
+    };
+    let own_pack = rule.pack.clone();
+    let direct: Vec<Vec<Range<usize>>> = reports
+        .iter()
+        .map(|report| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    selection
+                        .registry
+                        .rules
+                        .iter()
+                        .find(|r| r.id == d.rule)
+                        .is_none_or(|r| r.pack != own_pack)
+                })
+                .map(|d| d.range.clone())
+                .collect()
+        })
+        .collect();
+    let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.path)).collect();
+    let mut table: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    let mut uses: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
+    // Round 0: the modules with findings of their own; then the modules that name a
+    // wrapper found in the round before.
+    let mut pending: Vec<usize> = (0..files.len())
+        .filter(|&i| !direct[i].is_empty() && is_code(files[i].language))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for round in 0..=MAX_ROUNDS {
+        let mut grown = Vec::new();
+        for &i in &pending {
+            let Some(text) = text_of(&files[i], &reports[i]) else {
+                continue;
+            };
+            let Some(scan) = scan(
+                parsers, &files[i], &paths[i], &text, &direct[i], &table, rule,
+            ) else {
+                continue;
+            };
+            uses.insert(i, scan.uses);
+            let module = table.entry(paths[i].clone()).or_insert_with(|| Module {
+                display: reports[i].display_path.clone(),
+                language: Some(files[i].language),
+                wrappers: Vec::new(),
+            });
+            for wrapper in scan.wrappers {
+                if !module.wrappers.iter().any(|w| w.name == wrapper.name) {
+                    if !wrapper.name.is_empty() && !names.contains(&wrapper.name) {
+                        names.push(wrapper.name.clone());
+                    }
+                    if wrapper.name.is_empty() {
+                        // A default export is imported under any name: its module's file
+                        // name is what the importer's text says.
+                        if let Some(stem) = paths[i].file_stem().and_then(|s| s.to_str()) {
+                            let stem = if stem == "index" || stem == "__init__" {
+                                paths[i]
+                                    .parent()
+                                    .and_then(|p| p.file_name())
+                                    .and_then(|s| s.to_str())
+                                    .unwrap_or(stem)
+                            } else {
+                                stem
+                            };
+                            if !names.iter().any(|n| n == stem) {
+                                names.push(stem.to_string());
+                            }
+                        }
+                    }
+                    module.wrappers.push(wrapper);
+                    grown.push(i);
+                }
+            }
+        }
+        if grown.is_empty() || round == MAX_ROUNDS {
+            break;
+        }
+        // Every module whose text names a known wrapper is scanned again with the table
+        // as it is now (a new wrapper may make new uses in a module seen before).
+        let Ok(finder) = AhoCorasick::new(&names) else {
+            break;
+        };
+        pending = (0..files.len())
+            .filter(|&i| is_code(files[i].language))
+            .filter(|&i| {
+                text_of(&files[i], &reports[i])
+                    .is_some_and(|text| names_one(&finder, text.as_bytes()))
+            })
+            .collect();
+    }
+    // Wrappers found in later rounds may be used by modules scanned earlier: a last scan of
+    // every module that names one, with the final table.
+    if !names.is_empty() {
+        if let Ok(finder) = AhoCorasick::new(&names) {
+            for i in 0..files.len() {
+                if !is_code(files[i].language) {
+                    continue;
+                }
+                let Some(text) = text_of(&files[i], &reports[i]) else {
+                    continue;
+                };
+                if !names_one(&finder, text.as_bytes()) {
+                    continue;
+                }
+                if let Some(scan) = scan(
+                    parsers, &files[i], &paths[i], &text, &direct[i], &table, rule,
+                ) {
+                    uses.insert(i, scan.uses);
+                }
+            }
+        }
+    }
+    for (i, found) in uses {
+        if found.is_empty() {
+            continue;
+        }
+        let report = &mut reports[i];
+        if report.source.is_none() {
+            if let Some(text) = text_of(&files[i], report) {
+                report.source = Some(SourceText::new(&text));
+            }
+        }
+        report.diagnostics.extend(found);
+        report.diagnostics.sort_by(|a, b| {
+            (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
+        });
+    }
+}
+
+fn is_code(language: Language) -> bool {
+    matches!(language.family(), Family::Python | Family::JavaScript) && language != Language::Html
+}
+
+/// True when `bytes` spell one of the finder's names as a whole word.
+fn names_one(finder: &AhoCorasick, bytes: &[u8]) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    finder.find_overlapping_iter(bytes).any(|m| {
+        (m.start() == 0 || !word(bytes[m.start() - 1]))
+            && (m.end() == bytes.len() || !word(bytes[m.end()]))
+    })
+}
+
+/// The text of a file as its report refers to it: the fixed text, the text kept, or the
+/// file on disk (unchanged by this run).
+fn text_of(file: &SourcePath, report: &FileReport) -> Option<String> {
+    if report.fixed.is_some() || report.source.is_some() {
+        return Some(report.diagnostic_text().to_string());
+    }
+    let bytes = std::fs::read(&file.path).ok()?;
+    if bytes.len() as u64 > crate::lint::MAX_FILE_SIZE {
+        return None;
+    }
+    SourceText::decode(&bytes)
+        .ok()
+        .map(|s| s.text().to_string())
+}
+
+/// What one module holds: its wrappers, and its uses of other modules' wrappers.
+struct Scan {
+    wrappers: Vec<Wrapper>,
+    uses: Vec<Diagnostic>,
+}
+
+fn scan(
+    parsers: &mut Parsers,
+    file: &SourcePath,
+    path: &Path,
+    text: &str,
+    direct: &[Range<usize>],
+    table: &BTreeMap<PathBuf, Module>,
+    rule: &Rule,
+) -> Option<Scan> {
+    let parsed = parsers.parse_file(file.language, text)?;
+    let vocabulary = crate::semantic::Vocabulary::default();
+    let model = Model::build(parsed.language, &parsed.script, text, &vocabulary);
+    let source = SourceText::new(text);
+    let directory = path.parent().unwrap_or(Path::new(""));
+    let mut found: Vec<(Range<usize>, String, &Wrapper, &Module)> = Vec::new();
+    // Whether each use hands the wrapper (or an instance of it) out of the definition it
+    // is in: returned, or the value a top-level name is given. Only such a definition is
+    // a wrapper in turn; one that uses a wrapper inside keeps it to itself.
+    let mut exposed: Vec<bool> = Vec::new();
+    let python = file.language.family() == Family::Python;
+    let resolver = Resolver {
+        table,
+        directory,
+        python,
+        star_modules: if python {
+            model
+                .facts
+                .scopes
+                .first()
+                .map(|s| s.star_imports.clone())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+    };
+    // Every name, attribute chain or type that resolves to another module's wrapper.
+    for reference in &model.facts.references {
+        let range = reference.node.byte_range();
+        if direct.iter().any(|d| overlaps(d, &range)) {
+            continue;
+        }
+        // The wrapper itself, an instance of it, or one of its members: not what a member
+        // returns (`user.profile.name` of `service.getUser()` is the result's business).
+        let value = model.evaluate(reference.node);
+        let qualified = match &value {
+            Value::Symbol(s) if member_depth(s) <= 1 => s.as_str(),
+            Value::Object { of, .. } if member_depth(of) == 0 => of.as_str(),
+            _ => continue,
+        };
+        if let Some((module, wrapper)) = resolver.wrapper_of(qualified) {
+            if wrapper.kind == Kind::Function && matches!(value, Value::Object { .. }) {
+                continue;
+            }
+            exposed.push(exposes(reference.node));
+            found.push((
+                range,
+                model.text(reference.node).to_string(),
+                wrapper,
+                module,
+            ));
+        }
+    }
+    // ADAL's token keys read on what a wrapper returns (`get_token()["accessToken"]`).
+    for read in &model.facts.key_reads {
+        let range = read.node.byte_range();
+        if direct.iter().any(|d| overlaps(d, &range)) {
+            continue;
+        }
+        if !model
+            .key_name(&read.key)
+            .is_some_and(|k| ADAL_TOKEN_KEYS.contains(&k.as_str()))
+        {
+            continue;
+        }
+        let Value::Object { of, .. } = model.evaluate(read.object) else {
+            continue;
+        };
+        if let Some((module, wrapper)) = resolver.wrapper_of(&of) {
+            exposed.push(false);
+            found.push((range, model.text(read.node).to_string(), wrapper, module));
+        }
+    }
+    // Python's relative imports (`from .tokens import get_token`) bind no qualified name:
+    // read from the statements.
+    if python {
+        let root = parsed.script.root_node();
+        let mut cursor = root.walk();
+        let statements: Vec<Node<'_>> = root
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "import_from_statement")
+            .collect();
+        for statement in statements {
+            let Some(module_node) = statement
+                .child_by_field_name("module_name")
+                .filter(|m| m.kind() == "relative_import")
+            else {
+                continue;
+            };
+            let module_text: String = model
+                .text(module_node)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let mut cursor = statement.walk();
+            let names: Vec<Node<'_>> = statement
+                .children_by_field_name("name", &mut cursor)
+                .collect();
+            for name in names {
+                let (member, local) = match name.kind() {
+                    "aliased_import" => (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ),
+                    _ => (Some(name), Some(name)),
+                };
+                let (Some(member), Some(local)) = (member, local) else {
+                    continue;
+                };
+                let Some((module, wrapper)) =
+                    resolver.python_relative(&module_text, model.text(member))
+                else {
+                    continue;
+                };
+                exposed.push(false);
+                found.push((
+                    name.byte_range(),
+                    model.text(local).to_string(),
+                    wrapper,
+                    module,
+                ));
+                let bindings = model.lookup(model.text(local), statement.end_byte());
+                for binding in bindings
+                    .into_iter()
+                    .filter(|&b| model.facts.bindings[b].range == local.byte_range())
+                {
+                    for read in model.binding_reads(binding) {
+                        if !direct.iter().any(|d| overlaps(d, &read)) {
+                            exposed.push(false);
+                            found.push((read.clone(), text[read].to_string(), wrapper, module));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The imports of wrappers (Python relative imports have no qualified name: they are
+    // read from the statement).
+    for site in &model.facts.imports {
+        for name in &site.names {
+            let binding = &model.facts.bindings[name.binding];
+            let imported = match &binding.value {
+                BindingValue::Import(q) => Some(q.clone()),
+                BindingValue::TypeOnly(inner) => match &**inner {
+                    BindingValue::Import(q) => Some(q.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let hit = match imported {
+                Some(q) => resolver.wrapper_of(&q).or_else(|| {
+                    // A namespace or default import of a module with wrappers: an import
+                    // of the module, whose uses are reported one by one.
+                    resolver
+                        .module_of(&q)
+                        .filter(|_| found.iter().any(|f| f.1.starts_with(&binding.name)))
+                        .and_then(|m| m.wrappers.first().map(|w| (m, w)))
+                }),
+                None => None,
+            };
+            if let Some((module, wrapper)) = hit {
+                exposed.push(false);
+                found.push((name.range.clone(), binding.name.clone(), wrapper, module));
+            }
+        }
+    }
+    let exposing: Vec<Range<usize>> = found
+        .iter()
+        .zip(&exposed)
+        .filter(|(_, e)| **e)
+        .map(|(f, _)| f.0.clone())
+        .collect();
+    // One finding per line.
+    found.sort_by_key(|f| (f.0.start, f.0.end));
+    found.dedup_by(|a, b| {
+        overlaps(&a.0, &b.0) || source.position(a.0.start).line == source.position(b.0.start).line
+    });
+    let definitions = definitions(&model, parsed.script.root_node(), file.language);
+    let mut wrappers = Vec::new();
+    for definition in &definitions {
+        let through_finding = direct.iter().any(|d| inside(d, &definition.range));
+        let through = found
+            .iter()
+            .find(|f| inside(&f.0, &definition.range) && exposing.iter().any(|e| overlaps(e, &f.0)))
+            .map(|f| f.2.shown.clone());
+        if !through_finding && through.is_none() {
+            continue;
+        }
+        let position = source.position(definition.name_start);
+        for name in &definition.names {
+            wrappers.push(Wrapper {
+                kind: definition.kind,
+                name: name.clone(),
+                shown: definition.shown.clone(),
+                line: position.line,
+                column: position.column,
+                via: if through_finding {
+                    None
+                } else {
+                    through.clone()
+                },
+            });
+        }
+    }
+    // A definition that hands out a wrapper of its own module (returns it, is an instance
+    // of it, or says so in its return type) is one in turn.
+    for _ in 0..MAX_ROUNDS {
+        let mut added = false;
+        for definition in &definitions {
+            if definition
+                .names
+                .iter()
+                .any(|n| wrappers.iter().any(|w: &Wrapper| &w.name == n))
+            {
+                continue;
+            }
+            let via = wrappers.iter().find(|w| {
+                !w.shown.is_empty()
+                    && model.facts.name_reads.iter().any(|read| {
+                        inside(&read.byte_range(), &definition.range)
+                            && model.text(*read) == w.shown
+                            && (exposes(*read) || in_return_type(*read))
+                    })
+            });
+            let Some(via) = via.map(|w| w.shown.clone()) else {
+                continue;
+            };
+            let position = source.position(definition.name_start);
+            for name in &definition.names {
+                wrappers.push(Wrapper {
+                    kind: definition.kind,
+                    name: name.clone(),
+                    shown: definition.shown.clone(),
+                    line: position.line,
+                    column: position.column,
+                    via: Some(via.clone()),
+                });
+            }
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
+    let uses = found
+        .into_iter()
+        .map(|(range, spelled, wrapper, module)| finding(rule, range, &spelled, wrapper, module))
+        .collect();
+    Some(Scan { wrappers, uses })
+}
+
+/// How many `#` steps a qualified name takes past its symbol (`m:Service#login` one).
+fn member_depth(qualified: &str) -> usize {
+    qualified.matches('#').count()
+}
+
+/// True when the use at `node` leaves the definition it is in: it is returned, or it (or
+/// an instance made from it) is the value a top-level name is given.
+fn exposes(node: Node<'_>) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "return_statement" => return true,
+            "new_expression"
+            | "await_expression"
+            | "parenthesized_expression"
+            | "await"
+            | "as_expression"
+            | "non_null_expression" => current = parent,
+            "call_expression" | "call"
+                if parent.child_by_field_name("function") == Some(current) =>
+            {
+                current = parent;
+            }
+            "variable_declarator" | "assignment" => {
+                let is_value = parent.child_by_field_name("value") == Some(current)
+                    || parent.child_by_field_name("right") == Some(current);
+                let top_level = parent
+                    .parent()
+                    .and_then(|statement| statement.parent())
+                    .is_some_and(|p| matches!(p.kind(), "program" | "module" | "export_statement"));
+                return is_value && top_level;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when `node` is part of a function's return type (`getClient(): TokenClient`).
+fn in_return_type(node: Node<'_>) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.child_by_field_name("return_type") == Some(current) {
+            return true;
+        }
+        if matches!(
+            parent.kind(),
+            "statement_block" | "class_body" | "program" | "formal_parameters" | "block"
+        ) {
+            return false;
+        }
+        current = parent;
+    }
+    false
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn inside(inner: &Range<usize>, outer: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Resolves qualified names of one module to the wrappers of the table.
+struct Resolver<'a> {
+    table: &'a BTreeMap<PathBuf, Module>,
+    directory: &'a Path,
+    python: bool,
+    /// The modules a Python module imports with `from m import *` (a name they define is
+    /// evaluated as the last one's: any of them may define it).
+    star_modules: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// The module a qualified name's module part names, with the rest.
+    fn split<'q>(&self, qualified: &'q str) -> Option<(&'a Module, &'q str)> {
+        if self.python {
+            let parts: Vec<&str> = qualified.split(['.', '#']).collect();
+            // The longest module path first (`pkg.auth` before `pkg`).
+            for cut in (1..parts.len()).rev() {
+                let module = parts[..cut].join(".");
+                let rest_start = module.len() + 1;
+                if let Some(found) = self.python_module(&module) {
+                    return Some((found, &qualified[rest_start.min(qualified.len())..]));
+                }
+            }
+            return None;
+        }
+        let (specifier, rest) = qualified.split_once(':')?;
+        if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+            return None;
+        }
+        let base = normalize(&self.directory.join(specifier));
+        let module = module_files(&base)
+            .into_iter()
+            .find_map(|path| self.table.get(&path))?;
+        Some((module, rest))
+    }
+
+    fn module_of(&self, qualified: &str) -> Option<&'a Module> {
+        self.split(qualified).map(|(module, _)| module)
+    }
+
+    /// The wrapper a qualified name is, or is a member of.
+    fn wrapper_of(&self, qualified: &str) -> Option<(&'a Module, &'a Wrapper)> {
+        self.wrapper_named(qualified).or_else(|| {
+            let rest = self.star_modules.iter().find_map(|m| {
+                qualified
+                    .strip_prefix(m.as_str())
+                    .and_then(|r| r.strip_prefix('.'))
+            })?;
+            self.star_modules
+                .iter()
+                .find_map(|m| self.wrapper_named(&format!("{m}.{rest}")))
+        })
+    }
+
+    fn wrapper_named(&self, qualified: &str) -> Option<(&'a Module, &'a Wrapper)> {
+        let (module, rest) = self.split(qualified)?;
+        let export = rest.split(['.', '#']).next().unwrap_or("");
+        let export = if export == "default" { "" } else { export };
+        module
+            .wrappers
+            .iter()
+            .find(|w| w.name == export)
+            .map(|w| (module, w))
+    }
+
+    /// A Python module by dotted path: a file whose path ends with it (the nearest to the
+    /// importing module when several do).
+    fn python_module(&self, dotted: &str) -> Option<&'a Module> {
+        let tail: PathBuf = dotted.split('.').collect();
+        let mut best: Option<(usize, &'a Module)> = None;
+        for (path, module) in self.table {
+            if module.language.is_none_or(|l| l.family() != Family::Python) {
+                continue;
+            }
+            let stemmed = if path.file_stem().is_some_and(|s| s == "__init__") {
+                path.parent().map(Path::to_path_buf)
+            } else {
+                Some(path.with_extension(""))
+            };
+            let Some(stemmed) = stemmed else { continue };
+            if !stemmed.ends_with(&tail) {
+                continue;
+            }
+            let shared = stemmed
+                .components()
+                .zip(self.directory.components())
+                .take_while(|(a, b)| a == b)
+                .count();
+            if best.is_none_or(|(s, _)| shared > s) {
+                best = Some((shared, module));
+            }
+        }
+        best.map(|(_, m)| m)
+    }
+
+    /// `from .auth import get_token` (`module` is `.auth`), or `from . import auth`.
+    fn python_relative(&self, module: &str, member: &str) -> Option<(&'a Module, &'a Wrapper)> {
+        let dots = module.len() - module.trim_start_matches('.').len();
+        let mut base = self.directory.to_path_buf();
+        for _ in 1..dots {
+            base.pop();
+        }
+        let rest = module.trim_start_matches('.');
+        let target = if rest.is_empty() {
+            base.join(member)
+        } else {
+            rest.split('.').fold(base, |p, part| p.join(part))
+        };
+        let found = [target.with_extension("py"), target.join("__init__.py")]
+            .into_iter()
+            .find_map(|path| self.table.get(&normalize(&path)))?;
+        let export = if rest.is_empty() { "" } else { member };
+        found
+            .wrappers
+            .iter()
+            .find(|w| w.name == export || export.is_empty())
+            .map(|w| (found, w))
+    }
+}
+
+/// The finding for one use of a wrapper.
+fn finding(
+    rule: &Rule,
+    range: Range<usize>,
+    spelled: &str,
+    wrapper: &Wrapper,
+    module: &Module,
+) -> Diagnostic {
+    let shown = &wrapper.shown;
+    let spelled = spelled.lines().next().unwrap_or(spelled).trim();
+    let through = match &wrapper.via {
+        Some(via) => format!(", through `{via}`"),
+        None => String::new(),
+    };
+    let successor = match module.language.map(Language::family) {
+        Some(Family::Python) => {
+            "MSAL's result dict (`access_token`, `expires_in`) or an azure-identity credential's `get_token()` (`.token`, `.expires_on`)"
+        }
+        _ => {
+            "MSAL's `AuthenticationResult` (`accessToken`, `expiresOn` as a `Date`, `account`) or an `@azure/msal-*` client"
+        }
+    };
+    let subject = if spelled == shown.as_str() {
+        String::from("a use of")
+    } else {
+        format!("`{spelled}` is a use of")
+    };
+    let message = format!(
+        "{subject} `{shown}` ({}:{}), this project's wrapper of ADAL{through}: once `{shown}` is migrated it works with {successor}; check this use against its new API",
+        module.display, wrapper.line
+    );
+    Diagnostic {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        message,
+        range,
+        help: rule.help.clone(),
+        url: rule.url.clone(),
+        fix: None,
+        related: vec![Related {
+            path: module.display.clone(),
+            symbol: shown.clone(),
+            line: wrapper.line,
+            column: wrapper.column,
+            message: format!("`{shown}` wraps ADAL{through}"),
+        }],
+    }
+}
+
+/// An Angular component, directive, pipe or module: the framework instantiates it, other
+/// code only declares it (`declarations: [AppComponent]`), so it is not a wrapper others
+/// use. Its own findings are its own.
+fn is_angular_declarable(model: &Model<'_>, class: Node<'_>) -> bool {
+    let decorated = |node: Node<'_>| {
+        let mut cursor = node.walk();
+        node.children(&mut cursor).any(|child| {
+            child.kind() == "decorator"
+                && ["@Component", "@Directive", "@Pipe", "@NgModule"]
+                    .iter()
+                    .any(|d| model.text(child).starts_with(d))
+        })
+    };
+    decorated(class)
+        || class
+            .parent()
+            .is_some_and(|p| p.kind() == "export_statement" && decorated(p))
+}
+
+/// A function's definition or expression is a function; anything else is a value.
+fn kind_of(node_kind: &str) -> Kind {
+    match node_kind {
+        "function_definition"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "function_expression"
+        | "function"
+        | "arrow_function"
+        | "generator_function" => Kind::Function,
+        _ => Kind::Other,
+    }
+}
+
+/// The top-level definitions of a module, with the names other modules import them by.
+fn definitions(model: &Model<'_>, root: Node<'_>, language: Language) -> Vec<Definition> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+    for child in children {
+        if language.family() == Family::Python {
+            python_definition(model, child, &mut out);
+        } else {
+            javascript_definition(model, child, &mut out, false);
+        }
+    }
+    out
+}
+
+fn define(
+    out: &mut Vec<Definition>,
+    kind: Kind,
+    names: Vec<String>,
+    shown: &str,
+    range: Range<usize>,
+    at: usize,
+) {
+    out.push(Definition {
+        kind,
+        names,
+        shown: shown.to_string(),
+        range,
+        name_start: at,
+    });
+}
+
+fn python_definition(model: &Model<'_>, node: Node<'_>, out: &mut Vec<Definition>) {
+    match node.kind() {
+        "function_definition" | "class_definition" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                let text = model.text(name);
+                let kind = kind_of(node.kind());
+                define(
+                    out,
+                    kind,
+                    vec![text.to_string()],
+                    text,
+                    node.byte_range(),
+                    name.start_byte(),
+                );
+            }
+        }
+        "decorated_definition" => {
+            if let Some(definition) = node.child_by_field_name("definition") {
+                if let Some(name) = definition.child_by_field_name("name") {
+                    let text = model.text(name);
+                    let kind = kind_of(definition.kind());
+                    define(
+                        out,
+                        kind,
+                        vec![text.to_string()],
+                        text,
+                        node.byte_range(),
+                        name.start_byte(),
+                    );
+                }
+            }
+        }
+        "expression_statement" => {
+            let Some(assignment) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+                return;
+            };
+            if let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "identifier")
+            {
+                let text = model.text(left);
+                define(
+                    out,
+                    Kind::Other,
+                    vec![text.to_string()],
+                    text,
+                    node.byte_range(),
+                    left.start_byte(),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn javascript_definition(
+    model: &Model<'_>,
+    node: Node<'_>,
+    out: &mut Vec<Definition>,
+    default: bool,
+) {
+    let names = |name: &str| {
+        let mut names = vec![name.to_string()];
+        if default {
+            names.push(String::new());
+        }
+        names
+    };
+    match node.kind() {
+        "export_statement" => {
+            let default = model.text(node).starts_with("export default");
+            if let Some(declaration) = node.child_by_field_name("declaration") {
+                javascript_definition(model, declaration, out, default);
+            } else if let Some(value) = node.child_by_field_name("value") {
+                match value.kind() {
+                    "class" | "function_expression" | "function" | "arrow_function"
+                        if value.child_by_field_name("name").is_some() =>
+                    {
+                        javascript_definition(model, value, out, true);
+                    }
+                    _ => define(
+                        out,
+                        Kind::Other,
+                        vec![String::new()],
+                        "default export",
+                        node.byte_range(),
+                        value.start_byte(),
+                    ),
+                }
+            }
+        }
+        "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "abstract_class_declaration"
+        | "class"
+        | "function_expression"
+        | "function" => {
+            if is_angular_declarable(model, node) {
+                return;
+            }
+            if let Some(name) = node.child_by_field_name("name") {
+                let text = model.text(name);
+                let kind = kind_of(node.kind());
+                define(
+                    out,
+                    kind,
+                    names(text),
+                    text,
+                    node.byte_range(),
+                    name.start_byte(),
+                );
+            }
+        }
+        "lexical_declaration" | "variable_declaration" => {
+            let mut cursor = node.walk();
+            let declarators: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            for declarator in declarators {
+                if let Some(name) = declarator
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    let text = model.text(name);
+                    let kind = declarator
+                        .child_by_field_name("value")
+                        .map_or(Kind::Other, |v| kind_of(v.kind()));
+                    define(
+                        out,
+                        kind,
+                        names(text),
+                        text,
+                        declarator.byte_range(),
+                        name.start_byte(),
+                    );
+                }
+            }
+        }
+        "expression_statement" => {
+            let Some(assignment) = node
+                .named_child(0)
+                .filter(|n| n.kind() == "assignment_expression")
+            else {
+                return;
+            };
+            let (Some(left), Some(right)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) else {
+                return;
+            };
+            let target = model.text(left);
+            let name = match target {
+                "module.exports" => String::new(),
+                _ => match target
+                    .strip_prefix("module.exports.")
+                    .or_else(|| target.strip_prefix("exports."))
+                {
+                    Some(name) if !name.contains('.') => name.to_string(),
+                    _ => return,
+                },
+            };
+            if name.is_empty() && right.kind() == "object" {
+                let mut cursor = right.walk();
+                let entries: Vec<Node<'_>> = right.named_children(&mut cursor).collect();
+                for entry in entries {
+                    let key = match entry.kind() {
+                        "pair" | "method_definition" => entry
+                            .child_by_field_name("key")
+                            .or_else(|| entry.child_by_field_name("name")),
+                        "shorthand_property_identifier" => Some(entry),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        let text = model.text(key);
+                        // A shorthand entry names a definition of the module: it is that
+                        // definition's export too.
+                        if let Some(existing) = out.iter_mut().find(|d| {
+                            entry.kind() == "shorthand_property_identifier"
+                                && d.names.iter().any(|n| n == text)
+                        }) {
+                            existing.names.push(text.to_string());
+                            continue;
+                        }
+                        let kind = entry
+                            .child_by_field_name("value")
+                            .map_or(Kind::Function, |v| kind_of(v.kind()));
+                        define(
+                            out,
+                            kind,
+                            vec![text.to_string()],
+                            text,
+                            entry.byte_range(),
+                            key.start_byte(),
+                        );
+                    }
+                }
+            }
+            let shown = if name.is_empty() { target } else { &name };
+            if right.kind() == "identifier" {
+                let local = model.text(right);
+                if let Some(existing) = out.iter_mut().find(|d| d.names.iter().any(|n| n == local))
+                {
+                    existing.names.push(name);
+                    return;
+                }
+            }
+            define(
+                out,
+                kind_of(right.kind()),
+                vec![name.clone()],
+                shown,
+                node.byte_range(),
+                left.start_byte(),
+            );
+        }
+        _ => {}
+    }
+}
