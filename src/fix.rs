@@ -211,6 +211,21 @@ pub(crate) fn apply_fixes(source: &str, fixes: &[&Fix], threshold: FixThreshold)
     }
 }
 
+/// `text` with `edits` applied, when they apply as one change: they do not overlap, and
+/// each lies within the text on character boundaries (a fix made for other text may not).
+pub(crate) fn apply_if_fitting(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let fits = edits.windows(2).all(|w| w[0].range.end <= w[1].range.start)
+        && edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+    fits.then(|| apply_edits(text, &edits))
+}
+
 /// Applies sorted, non-overlapping edits.
 pub(crate) fn apply_edits(source: &str, edits: &[&Edit]) -> String {
     let mut out = String::with_capacity(source.len());

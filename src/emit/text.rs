@@ -11,7 +11,7 @@ use codespan_reporting::term::{self, Config};
 
 use super::{Emitter, RunReport, Verbosity};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Applicability, apply_edits};
+use crate::fix::{Applicability, apply_edits, apply_if_fitting};
 use crate::lint::{FixMode, Severity as ErrorSeverity};
 use crate::notebook::Notebook;
 use crate::redact::Redactor;
@@ -38,20 +38,8 @@ fn buffer(color: ColorMode) -> Buffer {
 /// The lines a fix changes, as `-`/`+` lines.
 pub(super) fn fix_preview(text: &str, diagnostic: &Diagnostic) -> Option<String> {
     let fix = diagnostic.fix.as_ref()?;
-    let mut edits: Vec<_> = fix.edits.iter().collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
     // Edits that overlap, or that do not fit this text, have no single preview.
-    let fits = edits.windows(2).all(|w| w[0].range.end <= w[1].range.start)
-        && edits.iter().all(|e| {
-            e.range.start <= e.range.end
-                && e.range.end <= text.len()
-                && text.is_char_boundary(e.range.start)
-                && text.is_char_boundary(e.range.end)
-        });
-    if !fits {
-        return None;
-    }
-    let fixed = apply_edits(text, &edits);
+    let fixed = apply_if_fitting(text, &fix.edits)?;
     let diff = similar::TextDiff::from_lines(text, &fixed);
     let mut preview = String::new();
     for group in diff.grouped_ops(0) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{FileError, FileReport, FixMode, LintOptions, Parsers, Project, Severity, lint_source};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, apply_edits};
+use crate::fix::{Applicability, Edit, apply_if_fitting};
 use crate::language::Language;
 use crate::notebook::json::escape;
 use crate::notebook::{Notebook, Program, magic};
@@ -208,20 +208,7 @@ fn on_raw_text(mut diagnostic: Diagnostic, shown: &Notebook, program: &Program) 
 
 /// The program's edits as one edit of the notebook's raw text.
 fn raw_edit(edits: &[Edit], shown: &Notebook, program: &Program) -> Option<Edit> {
-    let text = &program.text;
-    let mut edits: Vec<&Edit> = edits.iter().collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let fits = edits.windows(2).all(|w| w[0].range.end <= w[1].range.start)
-        && edits.iter().all(|e| {
-            e.range.start <= e.range.end
-                && e.range.end <= text.len()
-                && text.is_char_boundary(e.range.start)
-                && text.is_char_boundary(e.range.end)
-        });
-    if !fits {
-        return None;
-    }
-    let fixed = apply_edits(text, &edits);
+    let fixed = apply_if_fitting(&program.text, edits)?;
     let new_raw = shown.with_program(program, &fixed).ok()?;
     let old_raw = shown.raw();
     let prefix = old_raw
