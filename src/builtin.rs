@@ -169,6 +169,9 @@ fn removal(directive: &Directive, source: &SourceText) -> Edit {
     let text = source.text();
     let line = source.line_index(directive.comment.start);
     let line_range = source.line_range(line);
+    // A comment the parser ends past its line (a lone carriage return inside it, which the
+    // line table counts as a line break) ends the line here.
+    let line_end = line_range.end.max(directive.comment.end);
     if !directive.whole_comment {
         let mut start = directive.span.start;
         let before = text[directive.comment.start..start].trim_end();
@@ -199,20 +202,18 @@ fn removal(directive: &Directive, source: &SourceText) -> Edit {
         };
         return Edit::replace(start..directive.span.end + spaces, "");
     }
-    let after_comment = text[directive.comment.end..line_range.end]
-        .trim()
-        .is_empty();
+    let after_comment = text[directive.comment.end..line_end].trim().is_empty();
     if directive.own_line && after_comment {
         let end = if line + 1 < source.line_count() {
-            source.line_range(line + 1).start
+            source.line_range(line + 1).start.max(directive.comment.end)
         } else {
-            line_range.end
+            line_end
         };
         return Edit::replace(line_range.start..end, "");
     }
     if directive.own_line {
         // A block comment before code on the same line.
-        let rest = &text[directive.comment.end..line_range.end];
+        let rest = &text[directive.comment.end..line_end];
         let spaces = rest.len() - rest.trim_start().len();
         return Edit::replace(directive.comment.start..directive.comment.end + spaces, "");
     }

@@ -20,7 +20,7 @@
 //! suffix of the file's path (`from service.auth import get_token` names
 //! `.../service/auth.py`), or relative to the importing package (`from .auth import x`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -225,14 +225,30 @@ pub(crate) fn report_uses(
         }
     }
     for (i, found) in uses {
+        let report = &mut reports[i];
+        // A use on a line that is a direct ADAL site (`config.authContext.logOut()`) is
+        // reported once, by the rule for that site.
+        let text = text_of(&files[i], report).unwrap_or_default();
+        let line_of = |offset: usize| {
+            text.as_bytes()[..offset.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        };
+        let direct_lines: HashSet<usize> = report
+            .diagnostics
+            .iter()
+            .map(|d| line_of(d.range.start))
+            .collect();
+        let found: Vec<Diagnostic> = found
+            .into_iter()
+            .filter(|wrapped| !direct_lines.contains(&line_of(wrapped.range.start)))
+            .collect();
         if found.is_empty() {
             continue;
         }
-        let report = &mut reports[i];
-        if report.source.is_none() {
-            if let Some(text) = text_of(&files[i], report) {
-                report.source = Some(SourceText::new(&text));
-            }
+        if report.source.is_none() && !text.is_empty() {
+            report.source = Some(SourceText::new(&text));
         }
         report.diagnostics.extend(found);
         report.diagnostics.sort_by(|a, b| {

@@ -148,6 +148,8 @@ fn a_context_exported_by_one_module_is_found_where_others_use_it() {
             "src/adalConfig.js:1 react-adal-import",
             "src/adalConfig.js:3 adal-js-authentication-context",
             "src/auth/index.ts:2 adal-js-authentication-context",
+            // The import of the project's context: a site the migration touches.
+            "src/components/Header.jsx:2 adal-wrapper-use",
             "src/components/Header.jsx:5 adal-js-get-cached-user",
             "src/components/Header.jsx:6 adal-js-log-out",
             "src/legacy.js:2 adal-js-login",
@@ -212,6 +214,7 @@ fn modules_that_reach_adal_node_through_a_project_module_name_its_calls() {
             "lib/auth/adalAuth.js:1 adal-node-import",
             "lib/auth/adalAuth.js:3 adal-node-authentication-context",
             "lib/auth/appCredentials.js:4 adal-node-acquire-token-with-client-credentials",
+            "lib/auth/forUser.js:3 adal-wrapper-use",
             "lib/auth/forUser.js:4 adal-node-acquire-token-with-username-password",
             "lib/login.js:1 ms-rest-nodeauth-import",
             "lib/login.js:2 ms-rest-login-with-vm-msi",
