@@ -141,6 +141,9 @@ pub(crate) fn report_uses(
         .filter(|&i| !direct[i].is_empty() && is_code(files[i].language))
         .collect();
     let mut names: Vec<String> = Vec::new();
+    // The names the modules that define wrappers are imported by (their file stems): a
+    // module that uses a wrapper names both the wrapper and its module.
+    let mut modules: Vec<String> = Vec::new();
     for round in 0..=MAX_ROUNDS {
         let mut grown = Vec::new();
         for &i in &pending {
@@ -163,22 +166,14 @@ pub(crate) fn report_uses(
                     if !wrapper.name.is_empty() && !names.contains(&wrapper.name) {
                         names.push(wrapper.name.clone());
                     }
-                    if wrapper.name.is_empty() {
+                    if let Some(stem) = module_name(&paths[i]) {
                         // A default export is imported under any name: its module's file
                         // name is what the importer's text says.
-                        if let Some(stem) = paths[i].file_stem().and_then(|s| s.to_str()) {
-                            let stem = if stem == "index" || stem == "__init__" {
-                                paths[i]
-                                    .parent()
-                                    .and_then(|p| p.file_name())
-                                    .and_then(|s| s.to_str())
-                                    .unwrap_or(stem)
-                            } else {
-                                stem
-                            };
-                            if !names.iter().any(|n| n == stem) {
-                                names.push(stem.to_string());
-                            }
+                        if wrapper.name.is_empty() && !names.iter().any(|n| n == stem) {
+                            names.push(stem.to_string());
+                        }
+                        if !modules.iter().any(|m| m == stem) {
+                            modules.push(stem.to_string());
                         }
                     }
                     module.wrappers.push(wrapper);
@@ -191,21 +186,27 @@ pub(crate) fn report_uses(
         }
         // Every module whose text names a known wrapper is scanned again with the table
         // as it is now (a new wrapper may make new uses in a module seen before).
-        let Ok(finder) = AhoCorasick::new(&names) else {
+        let (Ok(finder), Ok(module_finder)) =
+            (AhoCorasick::new(&names), AhoCorasick::new(&modules))
+        else {
             break;
         };
         pending = (0..files.len())
             .filter(|&i| is_code(files[i].language))
             .filter(|&i| {
-                text_of(&files[i], &reports[i])
-                    .is_some_and(|text| names_one(&finder, text.as_bytes()))
+                text_of(&files[i], &reports[i]).is_some_and(|text| {
+                    names_one(&finder, text.as_bytes())
+                        && names_one(&module_finder, text.as_bytes())
+                })
             })
             .collect();
     }
     // Wrappers found in later rounds may be used by modules scanned earlier: a last scan of
     // every module that names one, with the final table.
     if !names.is_empty() {
-        if let Ok(finder) = AhoCorasick::new(&names) {
+        if let (Ok(finder), Ok(module_finder)) =
+            (AhoCorasick::new(&names), AhoCorasick::new(&modules))
+        {
             for i in 0..files.len() {
                 if !is_code(files[i].language) {
                     continue;
@@ -213,7 +214,9 @@ pub(crate) fn report_uses(
                 let Some(text) = text_of(&files[i], &reports[i]) else {
                     continue;
                 };
-                if !names_one(&finder, text.as_bytes()) {
+                if !(names_one(&finder, text.as_bytes())
+                    && names_one(&module_finder, text.as_bytes()))
+                {
                     continue;
                 }
                 if let Some(scan) = scan(
@@ -262,6 +265,17 @@ fn is_code(language: Language) -> bool {
 }
 
 /// True when `bytes` spell one of the finder's names as a whole word.
+/// The name a module is imported by: its file stem, or its directory's for an `index` or
+/// `__init__` file.
+fn module_name(path: &Path) -> Option<&str> {
+    let stem = path.file_stem()?.to_str()?;
+    if stem == "index" || stem == "__init__" {
+        path.parent()?.file_name()?.to_str()
+    } else {
+        Some(stem)
+    }
+}
+
 fn names_one(finder: &AhoCorasick, bytes: &[u8]) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     finder.find_overlapping_iter(bytes).any(|m| {
