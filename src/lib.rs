@@ -135,7 +135,7 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
         }
     };
     let settings = &config::merge(settings, config.as_ref());
-    let selection = match registry.select(&settings.select, &settings.ignore) {
+    let selection = match registry.select(&selected(settings), &settings.ignore) {
         Ok(selection) => selection.with_target(settings.target.unwrap_or_default()),
         Err(message) => anyhow::bail!(message),
     };
@@ -212,6 +212,17 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     Ok(exit_status(&report, settings.findings_exit))
 }
 
+/// The rules `--select` names; for the migration map, which is made of the uses of the
+/// project's own wrappers, every rule (the opt-in wrapper rule with the rest).
+fn selected(settings: &Settings) -> Vec<String> {
+    match settings.format {
+        Some(Format::Impact | Format::ImpactJson) if settings.select.is_empty() => {
+            vec![registry::ALL.to_string()]
+        }
+        _ => settings.select.clone(),
+    }
+}
+
 /// Lints `targets` with the run's selection, except files that `per-file-ignores`
 /// narrows, which run in groups with their own; reports keep the targets' order.
 fn lint_per_file_ignores(
@@ -237,7 +248,7 @@ fn lint_per_file_ignores(
         };
         let ignore: Vec<String> = settings.ignore.iter().cloned().chain(ignored).collect();
         let selection = registry
-            .select(&settings.select, &ignore)
+            .select(&selected(settings), &ignore)
             .map_err(|message| anyhow::anyhow!("{context}{message}"))?
             .with_target(settings.target.unwrap_or_default());
         let group: Vec<SourcePath> = indices.iter().map(|&i| targets[i].clone()).collect();

@@ -375,8 +375,11 @@ impl Registry {
 
     /// The rules chosen by `--select` and `--ignore` (rule ids or pack names); an unknown
     /// name is an error.
+    /// The rules `select` names (rule ids or pack names; `ALL` for every rule), less those
+    /// `ignore` names. With nothing selected, every rule but the opt-in ones.
     pub fn select(&self, select: &[String], ignore: &[String]) -> Result<Selection<'_>, String> {
-        for name in select.iter().chain(ignore) {
+        let all = select.iter().any(|name| name == ALL);
+        for name in select.iter().chain(ignore).filter(|name| *name != ALL) {
             let known = self.packs.iter().any(|p| &p.name == name)
                 || self.rules.iter().any(|r| &*r.id == name);
             if !known {
@@ -393,12 +396,30 @@ impl Registry {
             .iter()
             .enumerate()
             .filter(|(_, rule)| {
-                (select.is_empty() || chosen(rule, select)) && !chosen(rule, ignore)
+                let selected = if select.is_empty() {
+                    !is_opt_in(rule)
+                } else {
+                    all || chosen(rule, select)
+                };
+                selected && !chosen(rule, ignore)
             })
             .map(|(index, _)| index)
             .collect();
         Ok(Selection::new(self, enabled))
     }
+}
+
+/// What `--select` takes for every rule, the opt-in ones included (as ruff's `ALL`).
+pub const ALL: &str = "ALL";
+
+/// A rule that runs only when selected by name (or with `ALL`, or for `--format impact`):
+/// the uses of the project's own wrappers are found by a second pass over every module
+/// that names a wrapper, which on large vendored trees costs far more than the scan.
+fn is_opt_in(rule: &Rule) -> bool {
+    matches!(
+        rule.matcher,
+        Matcher::Builtin(crate::builtin::Builtin::WrapperUse)
+    )
 }
 
 /// A read-only view of one rule, for listings and documentation.

@@ -134,7 +134,7 @@ fn check_fixture(path: &Path, registry: &Registry) -> Vec<String> {
         FixTarget::Msal
     };
     let selection = registry
-        .select(&[], &[])
+        .select(&["ALL".to_string()], &[])
         .expect("all rules")
         .with_target(target);
 
@@ -245,7 +245,9 @@ fn lint_project(
     assert!(walked.errors.is_empty(), "{:?}", walked.errors);
     // A library's own checkout is set aside, as `adalint DIR` sets it aside.
     adalint::library_project::set_aside(&mut walked, registry);
-    let selection = registry.select(&[], &[]).expect("all rules");
+    let selection = registry
+        .select(&["ALL".to_string()], &[])
+        .expect("all rules");
     let options = LintOptions {
         mode,
         parse_time_limit: adalint::lint::PARSE_TIME_LIMIT,
