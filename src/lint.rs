@@ -78,6 +78,9 @@ pub struct FileReport {
     /// The modules a parsed source file imports, before and after its fixes, for the
     /// manifest phase (`None`: not parsed, or not a source file).
     pub(crate) imports: Option<ImportChange>,
+    /// For a source file that was not analysed (no rule could match in it): the retired
+    /// packages' modules its text names, which it may import.
+    pub(crate) named_modules: Vec<String>,
     /// Literal secrets passed to ADAL calls, as written (quotes included): every output
     /// masks them.
     pub secrets: Vec<String>,
@@ -131,6 +134,7 @@ impl FileReport {
             fixes_applied: 0,
             parsed: false,
             imports: None,
+            named_modules: Vec::new(),
             secrets: Vec::new(),
             inventory: Vec::new(),
             notebook: None,
@@ -379,7 +383,9 @@ enum Skip {
     /// No trigger of a selected rule: parsed only if another file links it in (it imports a
     /// module of the project that exports an ADAL object, as its relative specifiers tell,
     /// or names a global a script defines), and only then read again.
-    NoTrigger(RelativeNames),
+    /// With the retired packages' modules it names (for the manifest phase: a file that is
+    /// not analysed may still import them).
+    NoTrigger(RelativeNames, Vec<String>),
     /// A copy of a retired library's own source: never parsed.
     LibraryCopy,
 }
@@ -419,10 +425,15 @@ fn classify(
         Prepared::Skipped(Skip::LibraryCopy)
     } else if selection.may_match_in(language, &bytes) {
         Prepared::Matched(bytes)
-    } else if language.family() == Family::JavaScript {
-        Prepared::Skipped(Skip::NoTrigger(RelativeNames::of(&bytes)))
     } else {
-        Prepared::Skipped(Skip::NoTrigger(RelativeNames::default()))
+        let names = match language.family() {
+            Family::JavaScript => RelativeNames::of(&bytes),
+            _ => RelativeNames::default(),
+        };
+        Prepared::Skipped(Skip::NoTrigger(
+            names,
+            selection.retired_modules_named(&bytes),
+        ))
     }
 }
 
@@ -525,7 +536,7 @@ fn plan_migrations(
         .filter_map(|(file, prepared)| {
             let file_of = match prepared.as_ref()? {
                 Prepared::Matched(bytes) => ProjectFile::Read(bytes),
-                Prepared::Skipped(Skip::NoTrigger(names)) => ProjectFile::Unread(names),
+                Prepared::Skipped(Skip::NoTrigger(names, _)) => ProjectFile::Unread(names),
                 _ => return None,
             };
             Some((file.path.as_path(), file.language, file_of))
@@ -821,6 +832,9 @@ impl Parsers {
 /// How long one file may take to parse, by default, before it is reported and skipped.
 pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(20);
 
+/// Why a file with a source file's name is not read as one.
+const BINARY: &str = "binary file (it contains NUL bytes) with a source file's name; skipped";
+
 fn lint_file(
     parsers: &mut Parsers,
     file: &SourcePath,
@@ -844,7 +858,9 @@ fn lint_file(
         Prepared::Failed(message) => return report.fail(message),
         Prepared::Skipped(Skip::LibraryCopy) => return report,
         Prepared::Matched(bytes) => bytes,
-        Prepared::Skipped(Skip::NoTrigger(names)) => {
+        Prepared::Skipped(Skip::NoTrigger(names, named)) => {
+            let mut report = report;
+            report.named_modules = named;
             // Only a file that may import a module of the project, read a global one of its
             // scripts defines, or is a template of its code, is read again.
             let linked = exports
@@ -857,7 +873,15 @@ fn lint_file(
                 return report;
             }
             match read_source(&file.path) {
-                Ok(bytes) if linked || exports.may_read_globals(&bytes) => bytes,
+                Ok(bytes) if linked || exports.may_read_globals(&bytes) => {
+                    report.named_modules.clear();
+                    return match SourceText::decode(&bytes) {
+                        Ok(source) => {
+                            lint_source(parsers, file, source, selection, options, project, report)
+                        }
+                        Err(Undecodable::Binary) => report.fail(BINARY.to_string()),
+                    };
+                }
                 Ok(_) => return report,
                 Err(message) => return report.fail(message),
             }
@@ -865,12 +889,7 @@ fn lint_file(
     };
     let source = match SourceText::decode(&bytes) {
         Ok(source) => source,
-        Err(Undecodable::Binary) => {
-            return report.fail(
-                "binary file (it contains NUL bytes) with a source file's name; skipped"
-                    .to_string(),
-            );
-        }
+        Err(Undecodable::Binary) => return report.fail(BINARY.to_string()),
     };
     lint_source(parsers, file, source, selection, options, project, report)
 }

@@ -19,7 +19,9 @@ use crate::rule::{Matcher, NamePattern, Rule};
 pub(crate) struct Need {
     /// At least one of these (its own triggers, else its pack's).
     pub(crate) triggers: Vec<String>,
-    /// And, when set, at least one of these (the names it matches).
+    /// And, when set, at least one of these (the names it matches). A name that ends in
+    /// `*` is the start of a word (`acquireTokenWithClient*` for a pattern
+    /// `AuthenticationContext#acquireTokenWithClient*`); the others are whole words.
     pub(crate) names: Option<Vec<String>>,
 }
 
@@ -59,9 +61,9 @@ impl Need {
             let mut names: BTreeSet<String> = names;
             // A name an alias resolves to is written as the alias.
             for (from, to) in aliases {
-                if last_name(to).is_some_and(|name| names.contains(name)) {
+                if last_name(to).is_some_and(|name| names.contains(&name)) {
                     if let Some(alias) = last_name(from) {
-                        names.insert(alias.to_string());
+                        names.insert(alias);
                     }
                 }
             }
@@ -79,10 +81,7 @@ fn matched_names(matcher: &Matcher) -> Option<BTreeSet<String>> {
         if patterns.is_empty() {
             return None;
         }
-        patterns
-            .iter()
-            .map(|p| last_name(p.as_str()).map(str::to_string))
-            .collect()
+        patterns.iter().map(|p| last_name(p.as_str())).collect()
     };
     match matcher {
         Matcher::Call {
@@ -92,13 +91,15 @@ fn matched_names(matcher: &Matcher) -> Option<BTreeSet<String>> {
         } => from(patterns).or_else(|| from(arguments)),
         Matcher::Reference(patterns, _) => from(patterns),
         Matcher::Key { of, .. } => from(of),
-        // `module:Name` imports a name (`import { DeviceTokenCredentials } from ...`).
+        // `module:Name` imports a name (`import { DeviceTokenCredentials } from ...`); an
+        // import of a module, or of one of its submodules, spells the module's last segment
+        // (`adal_authentication` in `from azure.cli.core.auth import adal_authentication`),
+        // so a file of the CLI that imports only `azure.cli.core` is not parsed for it.
         Matcher::Import(modules) => modules
             .iter()
-            .map(|m| {
-                m.split_once(':')
-                    .and_then(|(_, name)| last_name(name))
-                    .map(str::to_string)
+            .map(|m| match m.split_once(':') {
+                Some((_, name)) => last_name(name),
+                None => last_segment(m).map(str::to_string),
             })
             .collect(),
         Matcher::Query { .. } | Matcher::Dependency(_) | Matcher::Builtin(_) => None,
@@ -110,20 +111,52 @@ fn matched_names(matcher: &Matcher) -> Option<BTreeSet<String>> {
 /// is a static path, every segment of which is written: the longest is taken, the rarest
 /// word in practice (`AzureCliCredentials` rather than `create` in
 /// `@azure/ms-rest-nodeauth:AzureCliCredentials.create`). A Python dotted name keeps its
-/// last segment (its module path may be imported under another spelling). Wildcard
-/// segments are skipped; `None` when nothing literal is left, or the pattern names only a
+/// last segment (its module path may be imported under another spelling). A segment with a
+/// wildcard gives the literal start before it, as a word start (`acquire_token_with_client_*`
+/// for `acquire_token_with_client_*`), when that start is long enough to be rare; a whole
+/// word is preferred. `None` when nothing literal is left, or the pattern names only a
 /// module.
-fn last_name(pattern: &str) -> Option<&str> {
+fn last_name(pattern: &str) -> Option<String> {
     if let Some((_, path)) = pattern.split_once(':') {
         let tail = path.rsplit('#').next().unwrap_or(path);
-        return tail
+        let whole = tail
             .split('.')
             .filter(|segment| !segment.is_empty() && !segment.contains('*'))
             .max_by_key(|segment| segment.len());
+        return match whole {
+            Some(word) => Some(word.to_string()),
+            None => tail
+                .split('.')
+                .filter_map(word_start)
+                .max_by_key(String::len),
+        };
     }
-    pattern
-        .rsplit(['.', '#'])
-        .find(|segment| *segment != "*")
+    let segment = pattern.rsplit(['.', '#']).find(|segment| *segment != "*")?;
+    if segment.contains('*') {
+        word_start(segment)
+    } else {
+        (!segment.is_empty()).then(|| segment.to_string())
+    }
+}
+
+/// The literal start of a wildcard segment, marked as a word start (`acquireTokenWithClient*`
+/// of `acquireTokenWithClient*`), when it is at least [`MIN_WORD_START`] bytes long.
+fn word_start(segment: &str) -> Option<String> {
+    let (start, _) = segment.split_once('*')?;
+    (start.len() >= MIN_WORD_START).then(|| format!("{start}*"))
+}
+
+/// The shortest literal start of a wildcard name worth looking for: shorter ones (`get*`)
+/// are in most files.
+const MIN_WORD_START: usize = 8;
+
+/// The last segment of a module path (`adal_authentication` of
+/// `azure.cli.core.auth.adal_authentication`, `ms-rest-nodeauth` of
+/// `@azure/ms-rest-nodeauth`): what every import of it or of its submodules writes.
+fn last_segment(module: &str) -> Option<&str> {
+    module
+        .rsplit(['.', '/'])
+        .next()
         .filter(|segment| !segment.is_empty() && !segment.contains('*'))
 }
 
@@ -215,6 +248,37 @@ impl Prefilter {
     }
 }
 
+/// Words looked for in a file's text as whole words, for what a file names without being
+/// parsed (the retired packages' modules it mentions).
+pub(crate) struct Words {
+    words: Vec<String>,
+    literals: Option<Literals>,
+}
+
+impl Words {
+    pub(crate) fn new(words: Vec<String>) -> Self {
+        let literals = (!words.is_empty()).then(|| {
+            let borrowed: Vec<&str> = words.iter().map(String::as_str).collect();
+            Literals::new(&borrowed)
+        });
+        Words { words, literals }
+    }
+
+    /// The words `bytes` contains, in the order given.
+    pub(crate) fn found_in(&self, bytes: &[u8]) -> Vec<String> {
+        let Some(literals) = &self.literals else {
+            return Vec::new();
+        };
+        literals
+            .present(bytes)
+            .into_iter()
+            .zip(&self.words)
+            .filter(|(present, _)| *present)
+            .map(|(_, word)| word.clone())
+            .collect()
+    }
+}
+
 /// Whether matching stops at the first need met.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stop {
@@ -236,10 +300,20 @@ struct Literals {
     /// index): where it is part of a longer word, one of those may still be a whole word
     /// (`adal` in `adal-angularjs`).
     prefixes: Vec<Vec<(usize, usize)>>,
+    /// For each literal, whether it is a word start (written with a trailing `*`): found
+    /// wherever a word starts with it.
+    open_ended: Vec<bool>,
 }
 
 impl Literals {
+    /// Compiles `literals`, each a whole word, or a word start when it ends in `*`.
     fn new(literals: &[&str]) -> Self {
+        let open_ended: Vec<bool> = literals.iter().map(|l| l.ends_with('*')).collect();
+        let stripped: Vec<&str> = literals
+            .iter()
+            .map(|l| l.strip_suffix('*').unwrap_or(l))
+            .collect();
+        let literals = &stripped[..];
         let automaton = AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
@@ -270,6 +344,7 @@ impl Literals {
             automaton,
             skip,
             prefixes,
+            open_ended,
         }
     }
 
@@ -300,13 +375,18 @@ impl Literals {
                 let index = hit.pattern().as_usize();
                 let candidates = std::iter::once((hit.end() - start, index))
                     .chain(self.prefixes[index].iter().copied());
+                // Every word start among them is there; of the whole words, the longest
+                // that ends here.
                 for (length, literal) in candidates {
-                    if !bytes.get(start + length).copied().is_some_and(is_word) {
+                    let ends_a_word = !bytes.get(start + length).copied().is_some_and(is_word);
+                    if ends_a_word || self.open_ended[literal] {
                         if !found[literal] {
                             found[literal] = true;
                             left -= 1;
                         }
-                        break;
+                        if !self.open_ended[literal] {
+                            break;
+                        }
                     }
                 }
             }
@@ -386,40 +466,111 @@ mod tests {
     #[test]
     fn last_names_of_patterns() {
         assert_eq!(
-            last_name("adal-node:AuthenticationContext#acquireToken"),
+            last_name("adal-node:AuthenticationContext#acquireToken").as_deref(),
             Some("acquireToken")
         );
         assert_eq!(
-            last_name("adal.AuthenticationContext#authority.*"),
+            last_name("adal.AuthenticationContext#authority.*").as_deref(),
             Some("authority")
         );
         assert_eq!(
-            last_name("@azure/ms-rest-nodeauth:AzureCliCredentials.create#getToken"),
+            last_name("@azure/ms-rest-nodeauth:AzureCliCredentials.create#getToken").as_deref(),
             Some("getToken")
         );
         assert_eq!(
-            last_name("ms-rest-azure:loginWithMSI"),
+            last_name("ms-rest-azure:loginWithMSI").as_deref(),
             Some("loginWithMSI")
         );
         assert_eq!(
-            last_name("@azure/ms-rest-nodeauth:AzureCliCredentials.create"),
+            last_name("@azure/ms-rest-nodeauth:AzureCliCredentials.create").as_deref(),
             Some("AzureCliCredentials")
         );
         assert_eq!(
-            last_name("adal-angular4:AdalService#userInfo.profile.*"),
+            last_name("adal-angular4:AdalService#userInfo.profile.*").as_deref(),
             Some("userInfo")
         );
         assert_eq!(
-            last_name("adal.adal_error.AdalError"),
+            last_name("adal.adal_error.AdalError").as_deref(),
             Some("AdalError"),
             "a Python module path is not a spelling the text surely has"
         );
+        assert_eq!(
+            last_name("adal-node:AuthenticationContext#acquireTokenWithClient*").as_deref(),
+            Some("acquireTokenWithClient*")
+        );
+        assert_eq!(
+            last_name("msrestazure.azure_active_directory.get_msi_token*").as_deref(),
+            Some("get_msi_token*")
+        );
+        assert_eq!(last_name("adal.TokenCache#*serialize"), None);
+        assert_eq!(last_name("adal-node:AuthenticationContext#get*"), None);
         assert_eq!(last_name("azure-*:*Client"), None);
         assert_eq!(last_name("azure-*:"), None);
         assert_eq!(last_name("adal-node:"), None);
         assert_eq!(
-            last_name("adal.AuthenticationContext"),
+            last_name("adal.AuthenticationContext").as_deref(),
             Some("AuthenticationContext")
+        );
+    }
+
+    #[test]
+    fn an_import_needs_the_last_segment_of_its_module() {
+        assert_eq!(
+            last_segment("azure.cli.core.auth.adal_authentication"),
+            Some("adal_authentication")
+        );
+        assert_eq!(
+            last_segment("@azure/ms-rest-nodeauth"),
+            Some("ms-rest-nodeauth")
+        );
+        assert_eq!(last_segment("adal"), Some("adal"));
+        assert_eq!(last_segment("@azure/msal-*"), None);
+        let names = matched_names(&Matcher::Import(vec![
+            "azure.cli.core.auth.adal_authentication".to_string(),
+        ]));
+        let prefilter = Prefilter::new(&[Need {
+            triggers: vec!["azure.cli.core".to_string()],
+            names: names.map(|n| n.into_iter().collect()),
+        }])
+        .expect("a prefilter");
+        // A module of the CLI itself that imports the package, not the adapters.
+        assert!(!prefilter.admits(
+            b"from azure.cli.core import AzCli\nfrom azure.cli.core._profile import Profile\n"
+        ));
+        assert!(prefilter.admits(b"from azure.cli.core.auth import adal_authentication\n"));
+        assert!(prefilter.admits(
+            b"from azure.cli.core.auth.adal_authentication import MSIAuthenticationWrapper\n"
+        ));
+    }
+
+    #[test]
+    fn a_word_start_is_found_at_the_start_of_a_word_only() {
+        let prefilter = Prefilter::new(&[need(
+            &["adal-node"],
+            Some(&[
+                "acquireTokenWithClient*",
+                "acquireTokenWithClientCredentials",
+            ]),
+        )])
+        .expect("a prefilter");
+        let matches = |text: &str| prefilter.admits(text.as_bytes());
+        assert!(matches(
+            "require('adal-node'); ctx.acquireTokenWithClientCertificate(r, id, key, t, cb)"
+        ));
+        // Both the whole word and the start of it are there.
+        assert!(matches(
+            "require('adal-node'); ctx.acquireTokenWithClientCredentials(r, id, s, cb)"
+        ));
+        assert!(!matches(
+            "require('adal-node'); ctx.myacquireTokenWithClientCertificate(r)"
+        ));
+        let start_only =
+            Prefilter::new(&[need(&["adal-node"], Some(&["acquireTokenWithClient*"]))])
+                .expect("a prefilter");
+        assert!(
+            start_only.admits(
+                b"require('adal-node'); ctx.acquireTokenWithClientCredentials(r, id, s, cb)"
+            )
         );
     }
 }

@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::error::RuleFileError;
 use crate::language::Language;
-use crate::prefilter::{Need, Prefilter};
+use crate::prefilter::{Need, Prefilter, Words};
 use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, Rule};
 use crate::semantic::{ImplicitMethod, Vocabulary};
 
@@ -485,6 +485,10 @@ pub struct Selection<'r> {
     prefilter: Option<Prefilter>,
     /// The same, per language: only the needs of rules that apply to it.
     prefilters: HashMap<Language, Option<Prefilter>>,
+    /// The modules of the retired packages, when a dependency rule is selected: a file the
+    /// prefilter skips is still searched for them, since a manifest's dependency must not be
+    /// removed while code that was not analysed names it.
+    retired_modules: Words,
 }
 
 impl<'r> Selection<'r> {
@@ -516,7 +520,23 @@ impl<'r> Selection<'r> {
             })
             .collect();
         let prefilter = Prefilter::new(needs.iter().map(|(_, need)| need));
+        let dependencies_selected = enabled
+            .iter()
+            .any(|&index| matches!(registry.rules[index].matcher, Matcher::Dependency(_)));
+        let mut retired: Vec<String> = if dependencies_selected {
+            registry
+                .packages
+                .iter()
+                .filter(|p| p.replacement.is_some() || p.types_for.is_some())
+                .flat_map(|p| p.modules.iter().cloned())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        retired.sort();
+        retired.dedup();
         Selection {
+            retired_modules: Words::new(retired),
             registry,
             enabled,
             calls,
@@ -555,6 +575,12 @@ impl<'r> Selection<'r> {
             .get(&language)
             .and_then(Option::as_ref)
             .is_some_and(|p| p.admits(bytes))
+    }
+
+    /// The retired packages' modules a file that is not analysed names as whole words
+    /// (`msrestazure` in `from msrestazure.azure_exceptions import CloudError`).
+    pub(crate) fn retired_modules_named(&self, bytes: &[u8]) -> Vec<String> {
+        self.retired_modules.found_in(bytes)
     }
 
     /// True when the file is a copy of a retired library's own source (its name and a

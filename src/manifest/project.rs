@@ -40,6 +40,8 @@ pub(super) struct SourceUse<'a> {
     pub(super) ecosystem: Ecosystem,
     pub(super) before: &'a [String],
     pub(super) after: &'a [String],
+    /// For a file that was not analysed: the retired packages' modules its text names.
+    pub(super) named: &'a [String],
 }
 
 /// The dependency rules the selection enabled.
@@ -169,6 +171,7 @@ pub(crate) fn lint_manifests(
                 ecosystem: ecosystem_of(file.language),
                 before,
                 after,
+                named: &report.named_modules,
             }
         })
         .collect();
@@ -642,12 +645,32 @@ fn applicability(
             ),
         )
     };
+    // A file no rule could match in was not analysed: if its text names the package, it may
+    // import it.
+    let may_import = |source: &SourceUse<'_>| {
+        (
+            Applicability::DisplayOnly,
+            format!(
+                "`{}` names `{}` and was not analysed (no rule applies to it), so it may still import it; replace the dependency once no code uses it.",
+                source.display, package.name
+            ),
+        )
+    };
+    let named = |source: &SourceUse<'_>| {
+        source
+            .named
+            .iter()
+            .any(|module| package.modules.contains(module))
+    };
     let mut scanned = false;
     for source in project_sources(&state.path, ecosystem, sources) {
         scanned = true;
         if imports_any(source.after, &package.modules) {
             return still_imports(source);
         }
+    }
+    if let Some(source) = project_sources(&state.path, ecosystem, sources).find(|s| named(s)) {
+        return may_import(source);
     }
     if scanned && package.types_for.is_some() {
         return (
@@ -675,6 +698,13 @@ fn applicability(
         .find(|s| imports_any(s.after, &package.modules))
     {
         return still_imports(source);
+    }
+    if let Some(source) = sources
+        .iter()
+        .filter(|s| s.ecosystem == ecosystem)
+        .find(|s| named(s))
+    {
+        return may_import(source);
     }
     (
         Applicability::Unsafe,
