@@ -403,7 +403,11 @@ fn findings<'t>(
             continue;
         }
         for &(layer, tree) in layers {
-            let Some((_, query)) = queries.iter().find(|(l, _)| *l == layer) else {
+            let Some(query) = queries
+                .iter()
+                .find(|(l, _)| *l == layer)
+                .and_then(|(l, q)| q.get(*l))
+            else {
                 continue;
             };
             let Some(capture_index) = query.capture_index_for_name(capture) else {

@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 use crate::error::RuleFileError;
 use crate::language::Language;
 use crate::prefilter::{Need, Prefilter, Words};
-use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, Rule};
+use crate::rule::{CopiesDef, FixTarget, Matcher, PackFile, PackageDef, QueryCheck, Rule};
 use crate::semantic::{ImplicitMethod, Vocabulary};
 
 /// The packs compiled into the binary.
@@ -136,6 +136,7 @@ impl Registry {
     /// Loads the packs compiled into the binary.
     pub fn embedded() -> Result<Registry, Vec<RuleFileError>> {
         Registry::from_sources(
+            QueryCheck::FirstLanguage,
             EMBEDDED
                 .iter()
                 .map(|(path, text)| (PathBuf::from(path), (*text).to_string()))
@@ -176,10 +177,13 @@ impl Registry {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Registry::from_sources(sources)
+        Registry::from_sources(QueryCheck::EveryLanguage, sources)
     }
 
-    fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<Registry, Vec<RuleFileError>> {
+    fn from_sources(
+        check: QueryCheck,
+        sources: Vec<(PathBuf, String)>,
+    ) -> Result<Registry, Vec<RuleFileError>> {
         let mut registry = Registry {
             rules: Vec::new(),
             packs: Vec::new(),
@@ -241,7 +245,7 @@ impl Registry {
                     ));
                     continue;
                 }
-                match Rule::compile(definition, &pack) {
+                match Rule::compile(definition, &pack, check) {
                     Ok(rule) => {
                         ids.insert(id, path.clone());
                         registry.rules.push(rule);

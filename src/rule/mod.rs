@@ -432,13 +432,79 @@ pub(crate) enum Matcher {
         of: Vec<NamePattern>,
     },
     Query {
-        /// One compiled query per language of the pack.
-        queries: Vec<(Language, tree_sitter::Query)>,
+        /// One query per language the pack covers: the first compiled when the rule is
+        /// loaded (its errors point at the rule file), the others when a file of their
+        /// language first needs them (see [`LanguageQuery`]).
+        queries: Vec<(Language, LanguageQuery)>,
         capture: String,
     },
     Dependency(DependencyMatch),
     /// An engine check that has no pattern (`match.builtin`).
     Builtin(Builtin),
+}
+
+/// A rule's query for one language. Analysing a query against a grammar is the costliest
+/// part of loading the rules (TypeScript's grammar most of all), and most runs never check
+/// a TypeScript file that needs a query rule: the pack's first language is compiled on
+/// loading, and the languages it also covers (TypeScript and TSX for a JavaScript pack) on
+/// first use. A rules directory (`--rules`) compiles them all on loading, so its author sees
+/// every error; the embedded packs are compiled for every language by a test.
+pub(crate) struct LanguageQuery {
+    source: Arc<str>,
+    compiled: std::sync::OnceLock<Option<tree_sitter::Query>>,
+}
+
+impl std::fmt::Debug for LanguageQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LanguageQuery")
+            .field("source", &self.source)
+            .field("compiled", &self.compiled.get().map(Option::is_some))
+            .finish()
+    }
+}
+
+impl LanguageQuery {
+    fn compiled(query: tree_sitter::Query, source: Arc<str>) -> Self {
+        LanguageQuery {
+            source,
+            compiled: std::sync::OnceLock::from(Some(query)),
+        }
+    }
+
+    fn deferred(source: Arc<str>) -> Self {
+        LanguageQuery {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The query compiled for `language`; `None` if it does not compile for it (a rules
+    /// directory's queries were checked on loading, the embedded ones by a test).
+    pub(crate) fn get(&self, language: Language) -> Option<&tree_sitter::Query> {
+        self.compiled
+            .get_or_init(|| tree_sitter::Query::new(&language.grammar(), &self.source).ok())
+            .as_ref()
+    }
+
+    fn compile(language: Language, source: &str) -> Result<tree_sitter::Query, String> {
+        tree_sitter::Query::new(&language.grammar(), source).map_err(|error| {
+            format!(
+                "invalid tree-sitter query for {} (query line {}): {}",
+                language.name(),
+                error.row + 1,
+                error.message
+            )
+        })
+    }
+}
+
+/// How much of the rules' queries is compiled on loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum QueryCheck {
+    /// Each query for its pack's first language; the others on first use.
+    FirstLanguage,
+    /// Each query for every language its pack covers.
+    EveryLanguage,
 }
 
 /// What an argument of a matched call must look like (`origin.name` for the call that created
@@ -599,7 +665,11 @@ fn is_kebab_case(id: &str) -> bool {
 
 impl Rule {
     /// Compiles one rule of a pack.
-    pub(crate) fn compile(definition: RuleDef, pack: &PackDef) -> Result<Rule, DefinitionError> {
+    pub(crate) fn compile(
+        definition: RuleDef,
+        pack: &PackDef,
+        check: QueryCheck,
+    ) -> Result<Rule, DefinitionError> {
         let id = definition.id.get_ref().clone();
         if !is_kebab_case(&id) {
             return Err(DefinitionError::new(
@@ -640,7 +710,7 @@ impl Rule {
         let match_span = definition.matcher.span();
         let matcher_def = definition.matcher.into_inner();
         let parameters_override = matcher_def.parameters.clone();
-        let matcher = compile_matcher(matcher_def, &languages, match_span.clone())?;
+        let matcher = compile_matcher(matcher_def, &languages, match_span.clone(), check)?;
         let (parameters, origin_parameters) = match &matcher {
             Matcher::Call { patterns, .. } => {
                 let name = patterns[0].as_str();
@@ -699,7 +769,8 @@ impl Rule {
             captures: match &matcher {
                 Matcher::Query { queries, .. } => queries
                     .first()
-                    .map(|(_, q)| q.capture_names().iter().map(|c| (*c).to_string()).collect())
+                    .and_then(|(language, q)| q.get(*language))
+                    .map(|q| q.capture_names().iter().map(|c| (*c).to_string()).collect())
                     .unwrap_or_default(),
                 Matcher::Dependency(_) => DEPENDENCY_PLACEHOLDERS
                     .iter()
@@ -765,6 +836,7 @@ fn compile_matcher(
     definition: MatchDef,
     languages: &[Language],
     span: Range<usize>,
+    check: QueryCheck,
 ) -> Result<Matcher, DefinitionError> {
     let kinds = [
         definition.import.is_some(),
@@ -862,29 +934,26 @@ fn compile_matcher(
             of: of.iter().map(|o| NamePattern::new(o)).collect(),
         });
     }
-    let source = definition.query.unwrap_or_default();
-    let mut queries: Vec<(Language, tree_sitter::Query)> = Vec::new();
+    let source: Arc<str> = definition.query.unwrap_or_default().into();
+    let mut queries: Vec<(Language, LanguageQuery)> = Vec::new();
     let covered = languages.iter().flat_map(|l| l.covered().iter().copied());
     for language in covered {
         if queries.iter().any(|(l, _)| *l == language) {
             continue;
         }
-        let query = tree_sitter::Query::new(&language.grammar(), &source).map_err(|error| {
-            DefinitionError::new(
-                span.clone(),
-                format!(
-                    "invalid tree-sitter query for {} (query line {}): {}",
-                    language.name(),
-                    error.row + 1,
-                    error.message
-                ),
-            )
-        })?;
+        let query = if queries.is_empty() || check == QueryCheck::EveryLanguage {
+            let query = LanguageQuery::compile(language, &source)
+                .map_err(|message| DefinitionError::new(span.clone(), message))?;
+            LanguageQuery::compiled(query, source.clone())
+        } else {
+            LanguageQuery::deferred(source.clone())
+        };
         queries.push((language, query));
     }
     let names: Vec<String> = queries
         .first()
-        .map(|(_, q)| q.capture_names().iter().map(|c| (*c).to_string()).collect())
+        .and_then(|(language, q)| q.get(*language))
+        .map(|q| q.capture_names().iter().map(|c| (*c).to_string()).collect())
         .unwrap_or_default();
     let capture = match definition.capture {
         Some(capture) if names.contains(&capture) => capture,
@@ -1071,5 +1140,27 @@ mod tests {
         assert!(NamePattern::new("m:*#*").matches("m:Service#login"));
         assert!(!NamePattern::new("m:*").matches("m:Service#login"));
         assert!(NamePattern::new("m:*").matches("m:a.b"));
+    }
+
+    /// The embedded packs compile their queries for the pack's first language on loading
+    /// and for the others on first use: each must compile for every language it covers.
+    #[test]
+    fn every_embedded_query_compiles_for_every_language_it_covers() {
+        let registry = crate::registry::Registry::embedded().expect("embedded rules load");
+        let mut checked = 0;
+        for rule in &registry.rules {
+            if let super::Matcher::Query { queries, .. } = &rule.matcher {
+                for (language, query) in queries {
+                    assert!(
+                        query.get(*language).is_some(),
+                        "{}: the query does not compile for {}",
+                        rule.id,
+                        language.name()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} queries checked");
     }
 }
