@@ -114,6 +114,9 @@ struct Config {
     values: HashMap<String, String>,
     /// The literal `endpoints` entries (`url`, `resource`), when they are literals.
     endpoints: Option<Vec<(String, String)>>,
+    /// The module-level name the values read (`environment` of `environment.adalConfig.x`)
+    /// and the module it is imported from, which the app module then imports too.
+    import: Option<(String, PathBuf)>,
 }
 
 /// Plans the Angular wrapper apps among `modules` (every project file that imports a
@@ -125,21 +128,34 @@ pub(crate) fn plan(
 ) -> Vec<(Vec<PathBuf>, AppPlan)> {
     let mut out = Vec::new();
     for (package, _) in WRAPPERS {
-        let app: Vec<&Module> = modules
-            .iter()
-            .filter(|m| {
-                m.imports()
-                    .iter()
-                    .any(|i| m.import_source(*i).as_deref() == Some(*package))
-            })
-            .collect();
-        if app.is_empty() {
-            continue;
+        let mut apps: Vec<(PathBuf, Vec<&Module>)> = Vec::new();
+        for module in modules.iter().filter(|m| {
+            m.imports()
+                .iter()
+                .any(|i| m.import_source(*i).as_deref() == Some(*package))
+        }) {
+            let root = app_root(module.path());
+            match apps.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, members)) => members.push(module),
+                None => apps.push((root, vec![module])),
+            }
         }
-        let involved = app.iter().map(|m| m.path().to_path_buf()).collect();
-        out.push((involved, migrate(package, &app, read)));
+        for (_, app) in apps {
+            let involved = app.iter().map(|m| m.path().to_path_buf()).collect();
+            out.push((involved, migrate(package, &app, read)));
+        }
     }
     out
+}
+
+/// The directory of the Angular project `path` belongs to: the one holding its nearest
+/// `src` directory (the Angular CLI's layout); files outside any `src` make one app.
+fn app_root(path: &Path) -> PathBuf {
+    path.ancestors()
+        .skip(1)
+        .find(|a| a.file_name().is_some_and(|n| n == "src"))
+        .and_then(Path::parent)
+        .map_or_else(PathBuf::new, Path::to_path_buf)
 }
 
 /// The uses of one service field or parameter in a class, to rewrite.
@@ -158,6 +174,8 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
     let mut config: Option<(usize, Config)> = None;
     // Where `MsalModule.forRoot(...)` goes: the `forRoot` call, or the app module's imports.
     let mut module_site: Option<(usize, ModuleSite)> = None;
+    // Whether something handles the redirect back from the sign-in page (MsalGuard does).
+    let mut handles_redirect = false;
     let mut acquire_sites: Vec<(usize, Node<'_>, Node<'_>, String)> = Vec::new();
     for (index, module) in app.iter().enumerate() {
         let import = wrapper_import(module, package, roles)?;
@@ -210,6 +228,7 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                         }
                         edits.push(Edit::replace(node.byte_range(), role.successor()));
                         used.push(role.successor());
+                        handles_redirect |= *role == Role::Guard;
                     }
                     Role::Service => {
                         used.push("MsalService");
@@ -245,6 +264,10 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                         for use_ in receiver_uses(module, node, &receiver).nodes {
                             match service_use(module, package, use_)? {
                                 ServiceUse::Edit(edit) => edits.push(edit),
+                                ServiceUse::Redirect(edit) => {
+                                    handles_redirect = true;
+                                    edits.push(edit);
+                                }
                                 ServiceUse::Init(statement, argument) => {
                                     if config.is_some() {
                                         return Err(
@@ -252,7 +275,7 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                                         );
                                     }
                                     let (read_config_result, field) =
-                                        init_config(module, argument)?;
+                                        init_config(module, argument, read)?;
                                     config = Some((index, read_config_result));
                                     edits.push(statement_removal(module, statement));
                                     if let Some(field) = field {
@@ -279,6 +302,7 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
     let (site_index, site) =
         module_site.ok_or("no module provides the service or imports the wrapper's module")?;
     if config_index != site_index
+        && config.import.is_none()
         && config.values.iter().any(|(key, value)| {
             !(is_portable(value)
                 || key == "endpoints"
@@ -295,13 +319,16 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
             file_name(app[site_index].path())
         ));
     }
+    if !handles_redirect {
+        return Err("nothing handles the redirect back from the sign-in page (no route guard, no `handleWindowCallback()`): MSAL Angular needs `MsalRedirectComponent` or `handleRedirectObservable()`, and where the app does that is its choice".into());
+    }
     // `acquireToken` calls, now that the configuration (and its endpoints) is known.
     for (index, receiver, call, argument) in acquire_sites {
         let module = app[index];
         let resource = if package == "microsoft-adal-angular6" {
             endpoint_resource(&config, &argument).ok_or_else(|| {
                 format!(
-                    "`acquireToken({argument})` at {} looks its resource up in the configuration's `endpoints`, and no literal entry matches it",
+                    "`acquireToken({argument})` at {} looks its resource up in the configuration's `endpoints`, and no literal entry matches it (the wrapper then falls back to the app's client id or to no resource, by version)",
                     module.place(call)
                 )
             })?
@@ -360,10 +387,9 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
         let module = app[index];
         let quote = module.quote();
         let import = wrapper_import(module, package, roles)?;
-        let mut header = format!(
-            "import {{ {} }} from {quote}@azure/msal-angular{quote};",
-            used.join(", ")
-        );
+        // The new imports take the wrapper import's place; `@azure/msal-angular` comes last,
+        // so a comment after the wrapper import stays on the import that replaces it.
+        let mut lines = Vec::new();
         if index == site_index {
             for name in ["InteractionType", "PublicClientApplication"] {
                 if module.binds(name) {
@@ -373,9 +399,14 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                     ));
                 }
             }
-            header.push_str(&format!(
-                "\nimport {{ InteractionType, PublicClientApplication }} from {quote}@azure/msal-browser{quote};"
+            lines.push(format!(
+                "import {{ InteractionType, PublicClientApplication }} from {quote}@azure/msal-browser{quote};"
             ));
+            if let Some((name, target)) = &config.import {
+                if let Some(line) = config_import(module, name, target)? {
+                    lines.push(line);
+                }
+            }
         }
         if uses_map {
             if module.binds("map") {
@@ -384,10 +415,15 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                     file_name(module.path())
                 ));
             }
-            header.push_str(&format!(
-                "\nimport {{ map }} from {quote}rxjs/operators{quote};"
+            lines.push(format!(
+                "import {{ map }} from {quote}rxjs/operators{quote};"
             ));
         }
+        lines.push(format!(
+            "import {{ {} }} from {quote}@azure/msal-angular{quote};",
+            used.join(", ")
+        ));
+        let header = lines.join("\n");
         if used.is_empty() && index != site_index && !uses_map {
             edits.push(statement_removal(module, import.statement));
         } else {
@@ -419,6 +455,63 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
         ));
     }
     Ok(out)
+}
+
+/// The import of `name` from `target` (a path without extension) the app module needs, or
+/// `None` when it has it already.
+fn config_import(module: &Module, name: &str, target: &Path) -> Result<Option<String>, String> {
+    let directory = module.path().parent().unwrap_or(Path::new(""));
+    for import in module.imports() {
+        let Some(source) = module.import_source(import) else {
+            continue;
+        };
+        let named = module.named_imports(import).unwrap_or_default();
+        if named.iter().any(|(_, local, _)| local == name) {
+            return if normalize(&directory.join(&source)) == *target {
+                Ok(None)
+            } else {
+                Err(format!(
+                    "`{}` imports another `{name}`, and the configuration reads `{name}`",
+                    file_name(module.path())
+                ))
+            };
+        }
+    }
+    if module.binds(name) {
+        return Err(format!(
+            "`{}` already binds `{name}`, and the configuration reads `{name}`",
+            file_name(module.path())
+        ));
+    }
+    let specifier = relative_specifier(directory, target).ok_or_else(|| {
+        format!(
+            "the configuration's module cannot be named from `{}`",
+            file_name(module.path())
+        )
+    })?;
+    let q = module.quote();
+    Ok(Some(format!("import {{ {name} }} from {q}{specifier}{q};")))
+}
+
+/// `./x` or `../y/x`: `target` relative to `directory` (both normalised paths).
+fn relative_specifier(directory: &Path, target: &Path) -> Option<String> {
+    let directory = normalize(directory);
+    let from: Vec<_> = directory.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..from.len() {
+        parts.push("..".to_string());
+    }
+    for part in &to[common..] {
+        parts.push(part.as_os_str().to_str()?.to_string());
+    }
+    let joined = parts.join("/");
+    Some(if joined.starts_with("..") {
+        joined
+    } else {
+        format!("./{joined}")
+    })
 }
 
 /// Where the generated `MsalModule.forRoot(...)` goes.
@@ -613,6 +706,8 @@ fn receiver_uses<'t>(
 /// What one read of the service becomes.
 enum ServiceUse<'t> {
     Edit(Edit),
+    /// The call that handles the redirect back from the sign-in page.
+    Redirect(Edit),
     /// `service.init(config)`: the statement and the configuration.
     Init(Node<'t>, Node<'t>),
     /// `service.acquireToken(argument)`: the call and its argument's text.
@@ -659,7 +754,7 @@ fn service_use<'t>(
             "logoutRedirect",
         ))),
         ("handleWindowCallback" | "handleCallback", Some([])) if statement.is_some() => {
-            Ok(ServiceUse::Edit(Edit::replace(
+            Ok(ServiceUse::Redirect(Edit::replace(
                 call.expect("a call").byte_range(),
                 format!("{object}.handleRedirectObservable().subscribe()"),
             )))
@@ -705,6 +800,11 @@ fn service_use<'t>(
                     member.byte_range(),
                     format!("{accounts}[0]"),
                 ))),
+                // Read whole (returned, assigned): an object of ADAL's shape.
+                (None, _) if is_handed_on(member) => Ok(ServiceUse::Edit(Edit::replace(
+                    member.byte_range(),
+                    indent_like(module, member.start_byte(), &user_info(&accounts)),
+                ))),
                 _ => Err(format!(
                     "ADAL's `userInfo` is used whole at {} (`{}`), and MSAL's account has other keys",
                     module.place(member),
@@ -729,6 +829,19 @@ fn wrap(node: Node<'_>, text: &str) -> String {
     } else {
         format!("({text})")
     }
+}
+
+/// True when `node` is returned, or is the value of a declaration.
+fn is_handed_on(node: Node<'_>) -> bool {
+    node.parent()
+        .is_some_and(|p| matches!(p.kind(), "return_statement" | "variable_declarator"))
+}
+
+/// ADAL's `userInfo` (`authenticated`, `userName`, `profile`) built from MSAL's account.
+fn user_info(accounts: &str) -> String {
+    format!(
+        "{accounts}\n  .map((account) => ({{ authenticated: true, userName: account.username, profile: account.idTokenClaims ?? {{}} }}))[0]\n  ?? {{ authenticated: false, userName: '', profile: {{}} }}"
+    )
 }
 
 /// True when `node` is an argument of a `console.*` call.
@@ -823,6 +936,7 @@ fn mentions(text: &str, name: &str) -> bool {
 fn init_config<'t>(
     module: &'t Module,
     argument: Node<'t>,
+    read: &dyn Fn(&Path) -> Option<String>,
 ) -> Result<(Config, Option<Node<'t>>), String> {
     if argument.kind() == "object" {
         return Ok((read_config(module, argument)?, None));
@@ -841,6 +955,11 @@ fn init_config<'t>(
             module.place(argument)
         )
     };
+    if field_name.is_none() {
+        if let Some(config) = imported_config(module, argument, read)? {
+            return Ok((config, None));
+        }
+    }
     let field_name = field_name.ok_or_else(not_literal)?;
     let mut class = argument;
     while class.kind() != "class_body" {
@@ -880,6 +999,95 @@ fn init_config<'t>(
     }
     refuse_comments(module, *field)?;
     Ok((read_config(module, value)?, Some(*field)))
+}
+
+/// The configuration `name.key` (`environment.adalConfig`), where `name` is imported by
+/// name from a module of the project that exports it as a `const` object literal whose
+/// `key` is an object literal. Its values are read where they are (`environment.adalConfig.
+/// clientId`), so a build's file replacement of that module keeps working. `None` when the
+/// argument is not of that shape at all.
+fn imported_config(
+    module: &Module,
+    argument: Node<'_>,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Option<Config>, String> {
+    if argument.kind() != "member_expression" {
+        return Ok(None);
+    }
+    let (Some(object), Some(property)) = (
+        argument.child_by_field_name("object"),
+        argument.child_by_field_name("property"),
+    ) else {
+        return Ok(None);
+    };
+    if object.kind() != "identifier" {
+        return Ok(None);
+    }
+    let name = module.source(object);
+    let key = module.source(property);
+    let directory = module.path().parent().unwrap_or(Path::new(""));
+    let Some(specifier) = module.imports().into_iter().find_map(|i| {
+        let source = module.import_source(i)?;
+        let named = module.named_imports(i)?;
+        named
+            .iter()
+            .any(|(imported, local, _)| imported == name && local == name)
+            .then_some(source)
+    }) else {
+        return Ok(None);
+    };
+    if !specifier.starts_with('.') {
+        return Ok(None);
+    }
+    let base = normalize(&directory.join(&specifier));
+    let path = base.with_extension("ts");
+    let cannot = |why: &str| {
+        format!(
+            "`{}` at {} is read from `{specifier}`, {why}",
+            one_line(module.source(argument)),
+            module.place(argument)
+        )
+    };
+    let text = read(&path).ok_or_else(|| cannot("which cannot be read"))?;
+    let other = Module::parse(&path, Language::TypeScript, &text)
+        .ok_or_else(|| cannot("which does not parse"))?;
+    let exported = descendants(other.tree.root_node()).into_iter().find(|n| {
+        n.kind() == "variable_declarator"
+            && n.child_by_field_name("name")
+                .is_some_and(|i| other.source(i) == name)
+            && n.parent()
+                .and_then(|d| d.parent())
+                .is_some_and(|e| e.kind() == "export_statement")
+    });
+    let object = exported
+        .and_then(|d| d.child_by_field_name("value"))
+        .filter(|v| v.kind() == "object")
+        .ok_or_else(|| {
+            cannot(&format!(
+                "which does not export `{name}` as an object literal"
+            ))
+        })?;
+    let inner = named_children(object)
+        .into_iter()
+        .find(|p| {
+            p.kind() == "pair"
+                && p.child_by_field_name("key")
+                    .is_some_and(|k| other.source(k).trim_matches(['\'', '"']) == key)
+        })
+        .and_then(|p| p.child_by_field_name("value"))
+        .ok_or_else(|| cannot(&format!("whose `{name}` has no `{key}`")))?;
+    let mut config = read_config(&other, inner)?;
+    if config.values.contains_key("instance") {
+        return Err(cannot(
+            "whose `instance` this migration does not read from there",
+        ));
+    }
+    for (k, value) in config.values.iter_mut() {
+        *value = format!("{name}.{key}.{k}");
+    }
+    config.endpoints = None;
+    config.import = Some((name.to_string(), base));
+    Ok(Some(config))
 }
 
 /// Reads an ADAL.js configuration object literal.
@@ -948,7 +1156,11 @@ fn read_config(module: &Module, node: Node<'_>) -> Result<Config, String> {
     {
         return Err("the configuration's `instance` is not a string literal".into());
     }
-    Ok(Config { values, endpoints })
+    Ok(Config {
+        values,
+        endpoints,
+        import: None,
+    })
 }
 
 /// True when a configuration value reads no name of its file (it may move to another).
@@ -1030,7 +1242,7 @@ fn for_root(config: &Config, module: &Module) -> String {
             m
         }
         (None, Some(endpoints)) => format!(
-            "new Map(Object.entries({endpoints}).map(([url, resource]) => [url, [`${{resource}}/.default`]]))"
+            "new Map(\n      Object.entries({endpoints}).map(([url, resource]) => [url, [`${{resource}}/.default`]]),\n    )"
         ),
         (None, None) => "new Map()".to_string(),
     };
