@@ -1292,3 +1292,37 @@ fn statement_removal(module: &Module, node: Node<'_>) -> Edit {
         Edit::replace(range.start..end, "")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_specifiers_name_the_configuration_module() {
+        let target = Path::new("app/src/environments/environment");
+        assert_eq!(
+            relative_specifier(Path::new("app/src/app"), target).as_deref(),
+            Some("../environments/environment")
+        );
+        assert_eq!(
+            relative_specifier(Path::new("app/src/environments"), target).as_deref(),
+            Some("./environment")
+        );
+    }
+
+    #[test]
+    fn an_app_is_the_project_around_its_src_directory() {
+        assert_eq!(
+            app_root(Path::new("shop/client/src/app/app.module.ts")),
+            PathBuf::from("shop/client")
+        );
+        assert_eq!(app_root(Path::new("app.module.ts")), PathBuf::new());
+    }
+
+    #[test]
+    fn templates_mention_a_service_as_a_whole_word() {
+        assert!(mentions("{{ adal.userInfo }}", "adal"));
+        assert!(!mentions("{{ adalService.userInfo }}", "adal"));
+        assert!(!mentions("{{ myadal }}", "adal"));
+    }
+}
