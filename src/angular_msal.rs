@@ -9,6 +9,8 @@
 //! injected service `MsalService`, and each use of the service its MSAL Angular
 //! counterpart (`login()` → `loginRedirect()`, `userInfo.authenticated` → an account is
 //! signed in, `acquireToken(resource)` → `acquireTokenSilent(...)` mapped to the token).
+//! The generated code is the API `@azure/msal-angular` has had since version 2 (the manifest
+//! phase adds ^3.1; `tests/e2e_browser.rs` type-checks it against that version).
 //!
 //! MSAL Angular is configured once for the whole app, so the files that import a wrapper
 //! are planned together after the first pass, like the react-adal apps (`react_adal`):
@@ -97,7 +99,7 @@ pub(crate) fn names_a_wrapper(text: &str) -> bool {
 }
 
 /// Why the migration is unsafe even when it applies.
-pub(crate) const NOTE: &str = "MSAL.js uses the auth-code flow with PKCE: register the redirect URI under the \"Single-page application\" platform of the app registration first (no code change can); users sign in again, since MSAL cannot read ADAL's cache; tokens for an ADAL resource are requested with the scope `resource/.default`; ADAL's `endpoints` become the interceptor's `protectedResourceMap` (ADAL matched URLs by substring and also sent the ID token to the app's own host, MSAL Angular sends tokens only to the mapped URLs: review them); ADAL's `navigateToLoginRequestUrl: false` is not carried over (MSAL returns the user to the page that started the sign-in); add `@azure/msal-angular` ^6.2 and `@azure/msal-browser` ^5.22 (Angular 19 or later, rxjs ^7.4) to the app. The configuration, the guard, the interceptor and the service's uses are migrated together.";
+pub(crate) const NOTE: &str = "MSAL.js uses the auth-code flow with PKCE: register the redirect URI under the \"Single-page application\" platform of the app registration first (no code change can); users sign in again, since MSAL cannot read ADAL's cache; tokens for an ADAL resource are requested with the scope `resource/.default`; ADAL's `endpoints` become the interceptor's `protectedResourceMap` (ADAL matched URLs by substring and also sent the ID token to the app's own host, MSAL Angular sends tokens only to the mapped URLs: review them); ADAL's `navigateToLoginRequestUrl: false` is not carried over (MSAL returns the user to the page that started the sign-in); `@azure/msal-angular` ^3.1 and `@azure/msal-browser` ^3.28 take the wrapper's place in package.json (they need Angular 15 or later and rxjs 7; the generated code is also the API of msal-angular 4 to 6). The configuration, the guard, the interceptor and the service's uses are migrated together.";
 
 /// The files of an app and their edits, or why the app is not migrated.
 pub(crate) type AppPlan = Result<Vec<FileEdits>, String>;
@@ -262,7 +264,7 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                         edits.push(Edit::replace(node.byte_range(), "MsalService"));
                         template_reads(module, node, &receiver, read)?;
                         for use_ in receiver_uses(module, node, &receiver).nodes {
-                            match service_use(module, package, use_)? {
+                            match service_use(module, package, use_, read)? {
                                 ServiceUse::Edit(edit) => edits.push(edit),
                                 ServiceUse::Redirect(edit) => {
                                     handles_redirect = true;
@@ -718,6 +720,7 @@ fn service_use<'t>(
     module: &'t Module,
     package: &str,
     receiver: Node<'t>,
+    read: &dyn Fn(&Path) -> Option<String>,
 ) -> Result<ServiceUse<'t>, String> {
     let object = module.source(receiver);
     let unsupported = |at: Node<'_>| {
@@ -800,11 +803,15 @@ fn service_use<'t>(
                     member.byte_range(),
                     format!("{accounts}[0]"),
                 ))),
-                // Read whole (returned, assigned): an object of ADAL's shape.
-                (None, _) if is_handed_on(member) => Ok(ServiceUse::Edit(Edit::replace(
-                    member.byte_range(),
-                    indent_like(module, member.start_byte(), &user_info(&accounts)),
-                ))),
+                // Returned whole by a getter or method: an object of ADAL's shape, when
+                // nothing reads the keys it lacks.
+                (None, _) if is_returned(member) => {
+                    returned_user_info_keys(module, member, read)?;
+                    Ok(ServiceUse::Edit(Edit::replace(
+                        member.byte_range(),
+                        indent_like(module, member.start_byte(), &user_info(&accounts)),
+                    )))
+                }
                 _ => Err(format!(
                     "ADAL's `userInfo` is used whole at {} (`{}`), and MSAL's account has other keys",
                     module.place(member),
@@ -831,10 +838,10 @@ fn wrap(node: Node<'_>, text: &str) -> String {
     }
 }
 
-/// True when `node` is returned, or is the value of a declaration.
-fn is_handed_on(node: Node<'_>) -> bool {
+/// True when `node` is what a `return` returns.
+fn is_returned(node: Node<'_>) -> bool {
     node.parent()
-        .is_some_and(|p| matches!(p.kind(), "return_statement" | "variable_declarator"))
+        .is_some_and(|p| p.kind() == "return_statement")
 }
 
 /// ADAL's `userInfo` (`authenticated`, `userName`, `profile`) built from MSAL's account.
@@ -862,27 +869,48 @@ fn template_reads(
     (name, _): &(String, bool),
     read: &dyn Fn(&Path) -> Option<String>,
 ) -> Result<(), String> {
-    let mut class = node;
-    while class.kind() != "class_declaration" {
-        let Some(parent) = class.parent() else {
-            return Ok(());
-        };
-        class = parent;
-    }
-    let decorators: Vec<Node<'_>> = {
-        let mut out: Vec<Node<'_>> = named_children(class)
-            .into_iter()
-            .filter(|c| c.kind() == "decorator")
-            .collect();
-        if let Some(export) = class.parent().filter(|p| p.kind() == "export_statement") {
-            out.extend(
-                named_children(export)
-                    .into_iter()
-                    .filter(|c| c.kind() == "decorator"),
-            );
-        }
-        out
+    let Some(class) = enclosing(node, "class_declaration") else {
+        return Ok(());
     };
+    for template in templates(module, class, read)? {
+        if mentions(&template, name) {
+            return Err(format!(
+                "the template of the component at {} reads the service `{name}`, and templates are not rewritten",
+                module.place(class)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The nearest ancestor of `node` of `kind`.
+fn enclosing<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut at = node.parent()?;
+    while at.kind() != kind {
+        at = at.parent()?;
+    }
+    Some(at)
+}
+
+/// The templates of the component `class` (its decorator's `template`, or the file its
+/// `templateUrl` names).
+fn templates(
+    module: &Module,
+    class: Node<'_>,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Vec<String>, String> {
+    let mut decorators: Vec<Node<'_>> = named_children(class)
+        .into_iter()
+        .filter(|c| c.kind() == "decorator")
+        .collect();
+    if let Some(export) = class.parent().filter(|p| p.kind() == "export_statement") {
+        decorators.extend(
+            named_children(export)
+                .into_iter()
+                .filter(|c| c.kind() == "decorator"),
+        );
+    }
+    let mut out = Vec::new();
     for decorator in decorators {
         for n in descendants(decorator) {
             if n.kind() != "pair" {
@@ -894,25 +922,59 @@ fn template_reads(
                 continue;
             };
             let value_text = module.source(value);
-            let template = match module.source(key) {
-                "template" => Some(value_text.to_string()),
+            match module.source(key) {
+                "template" => out.push(value_text.to_string()),
                 "templateUrl" if is_string_literal(value_text) => {
                     let directory = module.path().parent().unwrap_or(Path::new(""));
                     let path = normalize(&directory.join(&value_text[1..value_text.len() - 1]));
-                    Some(read(&path).ok_or_else(|| {
+                    out.push(read(&path).ok_or_else(|| {
                         format!(
                             "the template of the component at {} cannot be read",
                             module.place(class)
                         )
-                    })?)
+                    })?);
                 }
-                _ => None,
-            };
-            if let Some(template) = template {
-                if mentions(&template, name) {
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fails when ADAL's `userInfo`, returned whole by the getter or method around `node`, may
+/// be read for a key the object built from MSAL's account has not (`token`, `error`,
+/// `loginCached`), in the class or its templates.
+fn returned_user_info_keys(
+    module: &Module,
+    node: Node<'_>,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<(), String> {
+    let whole = || {
+        format!(
+            "ADAL's `userInfo` is used whole at {} (`{}`), and MSAL's account has other keys",
+            module.place(node),
+            one_line(module.source(node.parent().unwrap_or(node)))
+        )
+    };
+    let method = enclosing(node, "method_definition").ok_or_else(whole)?;
+    let name = method
+        .child_by_field_name("name")
+        .map(|n| module.source(n).to_string())
+        .ok_or_else(whole)?;
+    let class = enclosing(method, "class_declaration").ok_or_else(whole)?;
+    let mut texts = vec![module.source(class).to_string()];
+    texts.extend(templates(module, class, read)?);
+    for text in &texts {
+        for key in ["token", "error", "loginCached"] {
+            for reader in [
+                format!("{name}.{key}"),
+                format!("{name}?.{key}"),
+                format!("{name}().{key}"),
+            ] {
+                if mentions(text, &reader) {
                     return Err(format!(
-                        "the template of the component at {} reads the service `{name}`, and templates are not rewritten",
-                        module.place(class)
+                        "ADAL's `userInfo` is returned whole by `{name}` ({}), and `{reader}` is read, which MSAL's account has no counterpart for",
+                        module.place(method)
                     ));
                 }
             }

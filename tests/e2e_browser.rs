@@ -476,8 +476,9 @@ const ANGULAR_APPS: &[&str] = &[
 
 /// No headless Angular build here (the Angular CLI and its compiler are a large download and
 /// a slow build on the test machine): the apps the migration makes of the Angular fixtures
-/// are type-checked instead, strictly, against the pinned `@azure/msal-angular` 6,
-/// `@azure/msal-browser` 5, Angular 20 and rxjs 7 of `tests/e2e/angular/package.json`,
+/// are type-checked instead, strictly, against the pinned `@azure/msal-angular` 3.1,
+/// `@azure/msal-browser` 3.28 (the versions the fix adds to package.json), Angular 17 and
+/// rxjs 7 of `tests/e2e/angular/package.json`,
 /// which proves the generated `MsalModule.forRoot(...)`, `MsalGuard`, `MsalInterceptor` and
 /// `MsalService` calls are the library's API with the argument types it takes.
 #[test]
