@@ -230,7 +230,7 @@ fn migrate(package: &str, app: &[&Module], read: &dyn Fn(&Path) -> Option<String
                         }
                         edits.push(Edit::replace(node.byte_range(), role.successor()));
                         used.push(role.successor());
-                        handles_redirect |= *role == Role::Guard;
+                        handles_redirect |= *role == Role::Guard && guards_a_route(module, node);
                     }
                     Role::Service => {
                         used.push("MsalService");
@@ -601,6 +601,22 @@ fn wrapper_import<'t>(
     })
 }
 
+/// True when `node` is in a route's `canActivate` (or `canActivateChild`, `canLoad`,
+/// `canMatch`) list: `MsalGuard` there handles the redirect back from the sign-in page.
+fn guards_a_route(module: &Module, node: Node<'_>) -> bool {
+    node.parent()
+        .filter(|a| a.kind() == "array")
+        .and_then(|a| a.parent())
+        .filter(|p| p.kind() == "pair")
+        .and_then(|p| p.child_by_field_name("key"))
+        .is_some_and(|k| {
+            matches!(
+                module.source(k),
+                "canActivate" | "canActivateChild" | "canLoad" | "canMatch"
+            )
+        })
+}
+
 /// `local.forRoot(...)`, the call around `node`.
 fn module_call<'t>(module: &Module, node: Node<'t>) -> Option<Node<'t>> {
     let member = node.parent().filter(|p| p.kind() == "member_expression")?;
@@ -773,6 +789,18 @@ fn service_use<'t>(
             call.expect("a call"),
             module.source(*argument).to_string(),
         )),
+        ("LoggedInUserName", None) if package == "microsoft-adal-angular6" => {
+            Ok(ServiceUse::Edit(Edit::replace(
+                member.byte_range(),
+                wrap(member, &format!("{accounts}[0]?.name ?? ''")),
+            )))
+        }
+        ("LoggedInUserEmail", None) if package == "microsoft-adal-angular6" => {
+            Ok(ServiceUse::Edit(Edit::replace(
+                member.byte_range(),
+                wrap(member, &format!("{accounts}[0]?.username ?? ''")),
+            )))
+        }
         ("isAuthenticated", None) if package == "microsoft-adal-angular6" => {
             Ok(ServiceUse::Edit(Edit::replace(
                 member.byte_range(),
@@ -793,12 +821,30 @@ fn service_use<'t>(
                 ))),
                 (Some(outer), Some("userName")) => Ok(ServiceUse::Edit(Edit::replace(
                     outer.byte_range(),
-                    format!("{accounts}[0]?.username ?? ''"),
+                    wrap(outer, &format!("{accounts}[0]?.username ?? ''")),
                 ))),
-                (Some(outer), Some("profile")) => Ok(ServiceUse::Edit(Edit::replace(
-                    outer.byte_range(),
-                    format!("{accounts}[0]?.idTokenClaims ?? {{}}"),
-                ))),
+                (Some(outer), Some("profile")) => {
+                    // `userInfo.profile.name`: a claim, undefined when signed out either way.
+                    let claim = outer.parent().filter(|p| {
+                        p.kind() == "member_expression"
+                            && p.child_by_field_name("object") == Some(outer)
+                    });
+                    Ok(ServiceUse::Edit(match claim {
+                        Some(claim) => {
+                            let name = claim
+                                .child_by_field_name("property")
+                                .map_or("", |p| module.source(p));
+                            Edit::replace(
+                                claim.byte_range(),
+                                format!("{accounts}[0]?.idTokenClaims?.{name}"),
+                            )
+                        }
+                        None => Edit::replace(
+                            outer.byte_range(),
+                            wrap(outer, &format!("{accounts}[0]?.idTokenClaims ?? {{}}")),
+                        ),
+                    }))
+                }
                 (None, _) if is_logged(module, member) => Ok(ServiceUse::Edit(Edit::replace(
                     member.byte_range(),
                     format!("{accounts}[0]"),
@@ -828,7 +874,12 @@ fn wrap(node: Node<'_>, text: &str) -> String {
     let bare = node.parent().is_some_and(|p| {
         matches!(
             p.kind(),
-            "parenthesized_expression" | "arguments" | "return_statement" | "variable_declarator"
+            "parenthesized_expression"
+                | "arguments"
+                | "return_statement"
+                | "variable_declarator"
+                | "template_substitution"
+                | "array"
         )
     });
     if bare {
