@@ -6,6 +6,7 @@
 //! maps the result to an exit code.
 
 mod adal_page;
+mod angular_msal;
 mod authority;
 pub mod baseline;
 mod builtin;

@@ -78,7 +78,13 @@ pub(crate) enum ProjectFile<'a> {
 #[derive(Debug)]
 enum Plan {
     /// The file's edits, valid on `original` only.
-    Rewrite { original: String, edits: Vec<Edit> },
+    Rewrite {
+        original: String,
+        edits: Vec<Edit>,
+        /// The fix's title and note (which migration it is).
+        title: &'static str,
+        note: &'static str,
+    },
     /// The migration is withheld, for this reason.
     Withheld(String),
 }
@@ -96,10 +102,15 @@ impl Migrations {
             return;
         };
         let fix = match plan {
-            Plan::Rewrite { original, edits } if original == text => Fix::new(
-                TITLE.to_string(),
+            Plan::Rewrite {
+                original,
+                edits,
+                title,
+                note,
+            } if original == text => Fix::new(
+                (*title).to_string(),
                 Applicability::Unsafe,
-                NOTE.to_string(),
+                (*note).to_string(),
                 edits.clone(),
             ),
             Plan::Rewrite { .. } => return,
@@ -131,7 +142,11 @@ impl Migrations {
 
 /// The findings a migrated file's fix rides on.
 fn is_migrated(rule: &str) -> bool {
-    rule.starts_with("react-adal-") || rule.starts_with("adal-js-")
+    rule.starts_with("react-adal-")
+        || rule.starts_with("adal-js-")
+        || rule.starts_with("adal-angular4-")
+        || rule.starts_with("adal-angular6-")
+        || rule.starts_with("microsoft-adal-angular6-")
 }
 
 /// Plans the migration of every react-adal configuration module of the project.
@@ -141,16 +156,46 @@ pub(crate) fn plan(
     read: impl Fn(&Path) -> Option<Vec<u8>>,
 ) -> Migrations {
     let mut migrations = Migrations::default();
+    // Indexed once: a page names its scripts by path, and a lookup per script must not
+    // search every file of the project.
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::with_capacity(files.len());
+    for (i, (p, _, _)) in files.iter().enumerate() {
+        by_path.entry(normalize(p)).or_insert(i);
+    }
     let read_text = |path: &Path| -> Option<String> {
-        let known = files
-            .iter()
-            .find(|(p, _, _)| normalize(p) == normalize(path));
+        let known = by_path.get(&normalize(path)).map(|&i| &files[i]);
         match known {
             Some((_, _, ProjectFile::Read(bytes))) => String::from_utf8(bytes.to_vec()).ok(),
             Some((p, _, ProjectFile::Unread(_))) => String::from_utf8(read(p)?).ok(),
             None => None,
         }
     };
+    // The Angular wrapper apps: every TypeScript module that imports a wrapper.
+    let angular: Vec<Module> = files
+        .iter()
+        .filter_map(|(path, language, file)| {
+            let ProjectFile::Read(bytes) = file else {
+                return None;
+            };
+            let text = std::str::from_utf8(bytes).ok()?;
+            if !matches!(language, Language::TypeScript)
+                || !crate::angular_msal::names_a_wrapper(text)
+            {
+                return None;
+            }
+            Module::parse(path, *language, text)
+        })
+        .collect();
+    for (involved, result) in crate::angular_msal::plan(&angular, &read_text) {
+        let involved: Vec<&Path> = involved.iter().map(PathBuf::as_path).collect();
+        migrations.record_with(
+            result,
+            &involved,
+            "the Angular app of",
+            crate::angular_msal::TITLE,
+            crate::angular_msal::NOTE,
+        );
+    }
     for (path, language, file) in files {
         let ProjectFile::Read(bytes) = file else {
             continue;
@@ -207,11 +252,30 @@ pub(crate) fn plan(
 impl Migrations {
     /// Records a planned migration: each file's edits, or the reason for every file involved.
     fn record(&mut self, result: Result<Vec<FileEdits>, String>, involved: &[&Path], what: &str) {
+        self.record_with(result, involved, what, TITLE, NOTE);
+    }
+
+    /// Records a planned migration whose fixes have `title` and `note`.
+    fn record_with(
+        &mut self,
+        result: Result<Vec<FileEdits>, String>,
+        involved: &[&Path],
+        what: &str,
+        title: &'static str,
+        note: &'static str,
+    ) {
         match result {
             Ok(plans) => {
                 for (path, original, edits) in plans {
-                    self.files
-                        .insert(normalize(&path), Plan::Rewrite { original, edits });
+                    self.files.insert(
+                        normalize(&path),
+                        Plan::Rewrite {
+                            original,
+                            edits,
+                            title,
+                            note,
+                        },
+                    );
                 }
             }
             Err(reason) => {
@@ -290,6 +354,14 @@ impl Module {
         })
     }
 
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     pub(crate) fn source(&self, node: Node<'_>) -> &str {
         &self.text[node.byte_range()]
     }
@@ -311,7 +383,7 @@ impl Module {
             .collect()
     }
 
-    fn import_source(&self, import: Node<'_>) -> Option<String> {
+    pub(crate) fn import_source(&self, import: Node<'_>) -> Option<String> {
         let source = import.child_by_field_name("source")?;
         let text = self.source(source);
         Some(text[1..text.len().saturating_sub(1)].to_string())
@@ -343,7 +415,10 @@ impl Module {
 
     /// The named imports of `import` as (imported, local, specifier node); `None` when it
     /// has a default or namespace import.
-    fn named_imports<'t>(&'t self, import: Node<'t>) -> Option<Vec<(String, String, Node<'t>)>> {
+    pub(crate) fn named_imports<'t>(
+        &'t self,
+        import: Node<'t>,
+    ) -> Option<Vec<(String, String, Node<'t>)>> {
         let mut out = Vec::new();
         let mut cursor = import.walk();
         for child in import.named_children(&mut cursor) {
@@ -390,14 +465,14 @@ impl Module {
             .collect()
     }
 
-    fn binds(&self, name: &str) -> bool {
+    pub(crate) fn binds(&self, name: &str) -> bool {
         descendants(self.tree.root_node())
             .into_iter()
             .any(|n| n.kind() == "identifier" && self.source(n) == name)
     }
 
     /// The quote the module's imports use.
-    fn quote(&self) -> char {
+    pub(crate) fn quote(&self) -> char {
         self.imports()
             .first()
             .and_then(|i| i.child_by_field_name("source"))

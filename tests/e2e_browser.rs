@@ -465,3 +465,105 @@ fn e2e_browser_react_adal_app_before_after() {
         );
     }
 }
+
+/// The Angular apps of `fixtures/typescript/` that `--fix --unsafe-fixes` moves to
+/// `@azure/msal-angular` as a whole (the `angular_msal` migration).
+const ANGULAR_APPS: &[&str] = &[
+    "angular4-msal-app",
+    "angular4-msal-environment",
+    "angular6-msal-app",
+];
+
+/// No headless Angular build here (the Angular CLI and its compiler are a large download and
+/// a slow build on the test machine): the apps the migration makes of the Angular fixtures
+/// are type-checked instead, strictly, against the pinned `@azure/msal-angular` 3.1,
+/// `@azure/msal-browser` 3.28 (the versions the fix adds to package.json), Angular 17 and
+/// rxjs 7 of `tests/e2e/angular/package.json`,
+/// which proves the generated `MsalModule.forRoot(...)`, `MsalGuard`, `MsalInterceptor` and
+/// `MsalService` calls are the library's API with the argument types it takes.
+#[test]
+fn e2e_browser_angular_msal_module_type_checks() {
+    let root = env_root();
+    fs::create_dir_all(&root).expect("create the environment directory");
+    let node_modules = {
+        let _lock = FileLock::acquire(&root.join("setup.lock"), SETUP_LOCK_TIMEOUT)
+            .unwrap_or_else(|e| panic!("{e}"));
+        pinned_npm(&root, "angular", &e2e_dir().join("angular")).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let work = tempfile::tempdir().expect("temporary directory");
+    let apps = work.path().join("apps");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("typescript");
+    for app in ANGULAR_APPS {
+        copy_dir(&fixtures.join(app), &apps.join(app));
+    }
+    // The fixed twins are the fixtures' own business: only the originals are fixed here.
+    for twin in walk_files(&apps) {
+        if twin.to_string_lossy().contains(".fixed.") {
+            fs::remove_file(&twin).expect("remove a fixed twin");
+        }
+    }
+    let fixed = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_adalint"))
+            .args(["--isolated", "--fix", "--unsafe-fixes", "--exit-zero"])
+            .arg(&apps),
+        STEP_TIMEOUT,
+    )
+    .expect("run adalint");
+    assert!(
+        fixed.status.success(),
+        "adalint failed\n{}",
+        describe(&fixed)
+    );
+    for file in walk_files(&apps) {
+        let text = fs::read_to_string(&file).expect("read a fixed file");
+        for wrapper in ["'adal-angular4'", "'microsoft-adal-angular6'"] {
+            assert!(
+                !text.contains(wrapper),
+                "{} still imports {wrapper} after the fix\n{}",
+                file.display(),
+                describe(&fixed)
+            );
+        }
+    }
+    fs::copy(
+        e2e_dir().join("angular").join("tsconfig.json"),
+        work.path().join("tsconfig.json"),
+    )
+    .expect("copy tsconfig.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&node_modules, work.path().join("node_modules"))
+        .expect("link node_modules");
+    let tsc = run_bounded(
+        Command::new("node")
+            .arg(node_modules.join("typescript").join("bin").join("tsc"))
+            .args(["-p", "tsconfig.json"])
+            .current_dir(work.path()),
+        STEP_TIMEOUT,
+    )
+    .expect("run tsc");
+    assert!(
+        tsc.status.success(),
+        "the migrated Angular apps do not type-check\n{}",
+        describe(&tsc)
+    );
+}
+
+/// Every file under `dir`.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("read a directory") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
