@@ -7,6 +7,7 @@
 //! reported nor fixed, with one run notice per such project. Which names count is data: the
 //! `libraries` of the packs (`rules/dependencies.toml`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{ManifestKind, ManifestPath};
@@ -26,9 +27,10 @@ pub struct LibraryProject {
 /// Removes from `walked` the files and manifests of every library's own project, and says
 /// what was set aside (one notice per project).
 pub fn set_aside(walked: &mut Walked, registry: &Registry) -> Vec<String> {
+    let mut notices = set_aside_installed(walked, registry);
     let projects = find(&walked.manifests, &registry.libraries);
     if projects.is_empty() {
-        return Vec::new();
+        return notices;
     }
     let inside = |path: &Path| projects.iter().position(|p| path.starts_with(&p.root));
     let mut counts = vec![0usize; projects.len()];
@@ -51,20 +53,79 @@ pub fn set_aside(walked: &mut Walked, registry: &Registry) -> Vec<String> {
             }
             None => true,
         });
-    projects
-        .iter()
-        .zip(counts)
-        .map(|(project, count)| {
-            format!(
-                "`{}` is the `{}` package itself (its `{}` names it): its {} the library, not uses of it, and {} not reported",
-                display(&project.root),
-                project.name,
-                display(&project.manifest),
-                if count == 1 { "1 file is".to_string() } else { format!("{count} files are") },
+    notices.extend(projects.iter().zip(counts).map(|(project, count)| {
+        format!(
+            "`{}` is the `{}` package itself (its `{}` names it): its {} the library, not uses of it, and {} not reported",
+            display(&project.root),
+            project.name,
+            display(&project.manifest),
+            files_are(count),
+            if count == 1 { "is" } else { "are" },
+        )
+    }));
+    notices
+}
+
+fn files_are(count: usize) -> String {
+    if count == 1 {
+        "1 file is".to_string()
+    } else {
+        format!("{count} files are")
+    }
+}
+
+/// Removes the files of installed copies of the libraries (a vendored `site-packages`:
+/// `adal/` beside `adal-1.2.7.dist-info/`), as their distribution's `RECORD` lists them.
+fn set_aside_installed(walked: &mut Walked, registry: &Registry) -> Vec<String> {
+    let mut notices = Vec::new();
+    for record in &walked.distributions {
+        let Some(name) = distribution_name(record) else {
+            continue;
+        };
+        if !is_library(&name, &registry.libraries) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(record) else {
+            continue;
+        };
+        let base = record
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
+        let files: HashSet<PathBuf> = recorded_files(&text)
+            .map(|relative| base.join(relative))
+            .collect();
+        let before = walked.files.len();
+        walked.files.retain(|file| !files.contains(&file.path));
+        let count = before - walked.files.len();
+        if count > 0 {
+            notices.push(format!(
+                "`{}` lists the installed `{name}` package: its {} the library, not uses of it, and {} not reported",
+                display(record),
+                files_are(count),
                 if count == 1 { "is" } else { "are" },
-            )
-        })
-        .collect()
+            ));
+        }
+    }
+    notices
+}
+
+/// The `Name:` of the distribution whose `RECORD` this is, from the `METADATA` beside it.
+fn distribution_name(record: &Path) -> Option<String> {
+    let metadata = std::fs::read_to_string(record.with_file_name("METADATA")).ok()?;
+    metadata
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .find_map(|line| line.strip_prefix("Name:"))
+        .map(|name| name.trim().to_string())
+}
+
+/// The paths a `RECORD` lists (its first CSV column), inside the installation directory.
+fn recorded_files(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|line| line.split(',').next())
+        .map(|path| path.trim_matches('"'))
+        .filter(|path| !path.is_empty() && !path.split('/').any(|part| part == ".."))
 }
 
 /// The projects among `manifests` whose declared name is one of `libraries` (`*` at the end
@@ -222,5 +283,63 @@ mod tests {
         assert!(is_library("adal", &libraries));
         assert!(!is_library("adal-angular-wrapper-app", &libraries));
         assert!(!is_library("@azure/identity", &libraries));
+    }
+
+    #[test]
+    fn an_installed_copy_of_a_library_is_set_aside_by_its_record() {
+        let root = std::env::temp_dir().join(format!("adalint-installed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let write = |relative: &str, text: &str| {
+            let path = root.join(relative);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write("app.py", "import adal\n");
+        write(
+            "vendor/adal/__init__.py",
+            "from .authentication_context import AuthenticationContext\n",
+        );
+        write("vendor/adal/log.py", "import adal\n");
+        write(
+            "vendor/adal-1.2.7.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: adal\nVersion: 1.2.7\n\nimport adal\n",
+        );
+        write(
+            "vendor/adal-1.2.7.dist-info/RECORD",
+            "adal/__init__.py,sha256=x,10\nadal/log.py,sha256=y,12\nadal-1.2.7.dist-info/RECORD,,\n../../bin/tool,,\n",
+        );
+        // Another distribution that is not one of the libraries stays.
+        write("vendor/requests/api.py", "import adal\n");
+        write("vendor/requests-2.0.dist-info/METADATA", "Name: requests\n");
+        write(
+            "vendor/requests-2.0.dist-info/RECORD",
+            "requests/api.py,,\n",
+        );
+        let registry = Registry::embedded().expect("embedded rules load");
+        let mut walked = crate::walk::walk(
+            std::slice::from_ref(&root),
+            crate::walk::IgnoreFiles::Respect,
+            1,
+        );
+        let notices = set_aside(&mut walked, &registry);
+        let left: Vec<String> = walked
+            .files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(&root)
+                    .expect("inside")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(left, ["app.py", "vendor/requests/api.py"]);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            notices[0].contains("the installed `adal` package: its 2 files are the library"),
+            "{}",
+            notices[0]
+        );
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

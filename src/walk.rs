@@ -34,6 +34,20 @@ pub struct Walked {
     pub errors: Vec<(PathBuf, String)>,
     /// Source files and manifests the default excludes left out (`node_modules`, `dist`, ...).
     pub excluded_by_default: usize,
+    /// The `RECORD` files of installed Python distributions (`adal-1.2.7.dist-info/RECORD`)
+    /// in the tree: a vendored package's files are the package, not the project's code.
+    pub distributions: Vec<PathBuf>,
+}
+
+/// True for the file list of an installed Python distribution
+/// (`<name>-<version>.dist-info/RECORD`).
+fn is_distribution_record(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == "RECORD")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.ends_with(".dist-info"))
 }
 
 /// Walks `roots` with the default excludes. A root that is a file is scanned whatever the
@@ -123,6 +137,11 @@ pub fn walk_excluding(
                             Verdict::Configured => return WalkState::Skip,
                         }
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if is_file && is_distribution_record(entry.path()) {
+                            let mut found = found.lock().expect("walker lock");
+                            found.distributions.push(entry.into_path());
+                            return WalkState::Continue;
+                        }
                         let language = Language::from_path(entry.path());
                         let manifest = ManifestKind::from_path(entry.path());
                         if is_file && (language.is_some() || manifest.is_some()) {
@@ -153,6 +172,7 @@ pub fn walk_excluding(
         walked.files.extend(found.files);
         walked.manifests.extend(found.manifests);
         walked.errors.extend(found.errors);
+        walked.distributions.extend(found.distributions);
         walked.excluded_by_default += found.excluded_by_default;
     }
     walked.files.sort();
@@ -166,6 +186,7 @@ pub fn walk_excluding(
     walked.manifests.dedup();
     walked.errors.sort();
     walked.errors.dedup();
+    walked.distributions.sort();
     walked
 }
 
