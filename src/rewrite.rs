@@ -26,6 +26,7 @@ use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Valu
 use crate::source::SourceText;
 
 mod azureml;
+mod nested;
 
 /// A finding before its fix is planned.
 pub(crate) struct Match<'r, 't> {
@@ -216,6 +217,7 @@ pub(crate) fn plan(
             }
         }
     }
+    nested::fold(model.source, &calls, &mut drafts);
     agree_on_requirements(model, &calls, &mut drafts);
     let groups = requirement_groups(&calls, &drafts);
     let applicabilities: Vec<Option<Applicability>> = matches
@@ -1560,6 +1562,27 @@ fn result_edits(
                 out.notes.push(RESOLVED_NOTE.to_string());
                 false
             }
+            // Handed whole to the executor's `resolve` or `reject` by a callback called in
+            // order (`callback::then_clause`): it leaves through that promise as it is made.
+            UseKind::Escape
+                if !renames
+                    && recipe.methods.is_none()
+                    && out
+                        .callback
+                        .is_some_and(|cb| callback::settles_executor(model, site.node, cb)) =>
+            {
+                if !out.notes.iter().any(|n| n == RESOLVED_NOTE) {
+                    out.notes.push(RESOLVED_NOTE.to_string());
+                }
+                false
+            }
+            // Printed whole: only the output shows the new object's fields.
+            UseKind::Escape if callback::printed(model, site.node) => {
+                if !out.notes.iter().any(|n| n == PRINTED_NOTE) {
+                    out.notes.push(PRINTED_NOTE.to_string());
+                }
+                false
+            }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
                 Some(_) if site.node == call => {
@@ -1627,6 +1650,9 @@ fn result_edits(
 
 /// Said of a token response a promise wrapper resolved with: its readers are elsewhere.
 const RESOLVED_NOTE: &str = "The promise resolves with MSAL's `AuthenticationResult` instead of ADAL's token response: `accessToken`, `tokenType`, `expiresOn` and `tenantId` keep their names; code that reads `refreshToken`, `expiresIn` or `userId` of it must change.";
+
+const PRINTED_NOTE: &str =
+    "The result is printed whole: the output shows the new library's object and its fields.";
 
 /// The blocker for keys read on a result that the new result does not have.
 fn unknown_keys(unknown: &[String]) -> Option<String> {
