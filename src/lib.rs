@@ -24,6 +24,7 @@ mod imports;
 pub mod language;
 pub mod library_project;
 pub mod lint;
+mod logger_function;
 pub mod manifest;
 pub mod notebook;
 mod page;
