@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md`. [`run`] is the whole program; `main.rs` only parses arguments and
 //! maps the result to an exit code.
 
+mod adal_node_types;
 mod adal_page;
 mod authority;
 pub mod baseline;

@@ -315,6 +315,7 @@ pub(crate) fn plan(
         .collect();
     device_code_credential::apply(claims, &mut diagnostics);
     crate::logger_function::apply(model, &mut diagnostics);
+    crate::adal_node_types::apply(model, &mut diagnostics);
     diagnostics
 }
 
