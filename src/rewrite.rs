@@ -27,6 +27,7 @@ use crate::source::SourceText;
 
 mod azureml;
 mod nested;
+mod promise_chain;
 
 /// A finding before its fix is planned.
 pub(crate) struct Match<'r, 't> {
@@ -314,6 +315,7 @@ pub(crate) fn plan(
         })
         .collect();
     device_code_credential::apply(claims, &mut diagnostics);
+    promise_chain::apply(model, preferred_quote(model.source), &mut diagnostics);
     crate::logger_function::apply(model, &mut diagnostics);
     crate::adal_node_types::apply(model, &mut diagnostics);
     diagnostics

@@ -858,6 +858,42 @@ fn e2e_node_ms_rest_azure_callbacks_before_after() {
     }
 }
 
+/// An ms-rest-nodeauth login in one promise chain (`.then((c) => c.getToken()).then((t) =>
+/// t.accessToken)`): the chain keeps its shape around the Identity credential. A wrong
+/// secret fails loudly with exit code 1 before and after.
+#[test]
+fn e2e_node_ms_rest_nodeauth_chain_before_after() {
+    let relative = "node/ms_rest_nodeauth_chain.js";
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let (fake, before, fixed) = ms_rest_login_before_after(relative, &env);
+    assert_rewrite_uses(&fixed, "ClientSecretCredential");
+    for (side, path) in [
+        ("before", before.as_path()),
+        ("after", fixed.path.as_path()),
+    ] {
+        let mut env = env.to_vec();
+        env[2] = ("AZURE_CLIENT_SECRET", WRONG_SECRET);
+        let mark = fake.mark();
+        let out = fake.run_node(path, &env);
+        ok_or_panic(
+            assert_failed_loudly(&out, &fake.requests_since(mark)),
+            &format!("{relative} ({side}) with a wrong secret"),
+            Some(&fixed.after),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{relative} ({side}) with a wrong secret: {}",
+            harness::describe(&out)
+        );
+    }
+}
+
 #[test]
 fn e2e_node_ms_rest_app_service_msi_before_after() {
     let before = program("node/ms_rest_app_service_msi.js");
