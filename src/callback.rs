@@ -126,7 +126,17 @@ fn parameter_names<'s>(
     }
     let parameters = function.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
-    let names: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    let names: Vec<Node<'_>> = parameters
+        .named_children(&mut cursor)
+        .map(|n| match n.kind() {
+            // TypeScript: `(err: Error, response: TokenResponse)`; the handlers' parameters
+            // take their types from the promise.
+            "required_parameter" if n.child_by_field_name("value").is_none() => {
+                n.child_by_field_name("pattern").unwrap_or(n)
+            }
+            _ => n,
+        })
+        .collect();
     if names.iter().any(|n| n.kind() != "identifier") {
         return None;
     }

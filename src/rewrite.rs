@@ -344,7 +344,7 @@ fn no_rewrite_reason(model: &Model<'_>, found: &Match<'_, '_>, recipe: &FixRecip
     }
     let callback = arguments.values.get("callback");
     if callback.is_some() && template_names(recipe).contains(&"callback") {
-        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), so it cannot become `.then(onSuccess, onError)`".to_string();
+        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), and it reads the result (or `arguments`) whatever the error, so it can be neither `.then(onSuccess, onError)` nor one handler called after the promise settles (the result is `undefined` after an error)".to_string();
     }
     "a value the rewrite needs cannot be read from this code".to_string()
 }
