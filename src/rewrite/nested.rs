@@ -26,6 +26,10 @@ pub(super) fn fold(source: &str, calls: &[Option<Range<usize>>], drafts: &mut [O
             let (Some(inner_draft), Some(outer_draft)) = (&drafts[inner], &drafts[outer]) else {
                 continue;
             };
+            if !inner_draft.blockers.is_empty() || !outer_draft.blockers.is_empty() {
+                // Shown, never applied: each keeps its own edits to show.
+                continue;
+            }
             let Some(folded) = folded(source, inner_draft, outer_draft) else {
                 continue;
             };
