@@ -69,7 +69,16 @@ fn in_order(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<Str
     if mentions(model, body, "arguments") || result.is_some_and(|r| reads_into(model, body, r)) {
         return None;
     }
-    let code = slice(model.source, body.byte_range(), edits);
+    // A callback on a line of its own moves up to the call's line: its body moves with it.
+    let call_start = function
+        .parent()
+        .and_then(|arguments| arguments.parent())
+        .map_or(function.start_byte(), |call| call.start_byte());
+    let code = reindent(
+        &slice(model.source, body.byte_range(), edits),
+        indentation(model.source, function.start_byte()),
+        indentation(model.source, call_start),
+    );
     let handler = |parameter: &str| {
         if function.kind() == "arrow_function" {
             format!("({parameter}) => {code}")
