@@ -135,12 +135,16 @@ fn parameter_names<'s>(
     }
     let parameters = function.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
+    // TypeScript wraps every parameter (`required_parameter`). One with a type (`response:
+    // any`) holds what its type says, not the call's result, so its reads are not followed:
+    // such callbacks are not rewritten (`has_typed_parameters`).
     let names: Vec<Node<'_>> = parameters
         .named_children(&mut cursor)
         .map(|n| match n.kind() {
-            // TypeScript: `(err: Error, response: TokenResponse)`; the handlers' parameters
-            // take their types from the promise.
-            "required_parameter" if n.child_by_field_name("value").is_none() => {
+            "required_parameter"
+                if n.child_by_field_name("type").is_none()
+                    && n.child_by_field_name("value").is_none() =>
+            {
                 n.child_by_field_name("pattern").unwrap_or(n)
             }
             _ => n,
@@ -305,6 +309,21 @@ pub(crate) fn printed(model: &Model<'_>, node: Node<'_>) -> bool {
                 "console.log" | "console.info" | "console.warn" | "console.error" | "console.debug"
             )
         })
+}
+
+/// True when a parameter of the callback has a TypeScript type, a default value or a `?`.
+pub(crate) fn has_typed_parameters(callback: Node<'_>) -> bool {
+    let Some(parameters) = callback.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut cursor = parameters.walk();
+    let parameters: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    parameters.iter().any(|n| {
+        n.kind() == "optional_parameter"
+            || (n.kind() == "required_parameter"
+                && (n.child_by_field_name("type").is_some()
+                    || n.child_by_field_name("value").is_some()))
+    })
 }
 
 /// True when any identifier in `node` is `name`.

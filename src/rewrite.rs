@@ -18,6 +18,7 @@ use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::language::Language;
 use crate::plan::{device_code_credential, parameter_readers};
 use crate::promise_wrapper;
 use crate::returned;
@@ -343,6 +344,11 @@ fn no_rewrite_reason(model: &Model<'_>, found: &Match<'_, '_>, recipe: &FixRecip
         }
     }
     let callback = arguments.values.get("callback");
+    if callback.is_some_and(|c| callback::has_typed_parameters(*c))
+        && template_names(recipe).contains(&"callback")
+    {
+        return "its callback's parameters are declared with types (or defaults), which describe ADAL's values and not MSAL's promise; remove them from the callback, or rewrite it by hand".to_string();
+    }
     if callback.is_some() && template_names(recipe).contains(&"callback") {
         return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), and it reads the result (or `arguments`) whatever the error, so it can be neither `.then(onSuccess, onError)` nor one handler called after the promise settles (the result is `undefined` after an error)".to_string();
     }
@@ -1025,6 +1031,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         let own = ResultRecipe {
             keys: &recipe.keys,
             methods: recipe.methods.as_ref(),
+            nullability: Nullability::of(recipe),
         };
         results.push((
             call.node,
@@ -1037,6 +1044,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         let keys = ResultRecipe {
             keys: &continuation.keys,
             methods: None,
+            nullability: Nullability::of(recipe),
         };
         results.push((next.node, bound.values.get("callback").copied(), keys, None));
     }
@@ -1440,6 +1448,31 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
 struct ResultRecipe<'a> {
     keys: &'a HashMap<String, String>,
     methods: Option<&'a Vec<String>>,
+    nullability: Nullability,
+}
+
+/// Whether the new call's result is typed as possibly `null`: msal-node's `acquireTokenBy*`
+/// resolve with `AuthenticationResult | null`, Identity's `getToken` with `AccessToken |
+/// null`. In TypeScript a key read on it then needs `!` (ADAL gave a result whenever it
+/// reported no error), or a strict compile rejects it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nullability {
+    NonNull,
+    MaybeNull,
+}
+
+impl Nullability {
+    fn of(recipe: &FixRecipe) -> Self {
+        if recipe
+            .add_imports
+            .iter()
+            .any(|i| matches!(i.module(), "@azure/msal-node" | "@azure/identity"))
+        {
+            Nullability::MaybeNull
+        } else {
+            Nullability::NonNull
+        }
+    }
 }
 
 /// What following a call's result adds to its draft.
@@ -1637,6 +1670,17 @@ fn result_edits(
             unknown.push(key);
             continue;
         };
+        if recipe.nullability == Nullability::MaybeNull
+            && matches!(model.language, Language::TypeScript | Language::Tsx)
+            && read.node.kind() == "member_expression"
+            && read.object.kind() == "identifier"
+            && !model.text(read.node)[model.text(read.object).len()..]
+                .trim_start()
+                .starts_with("?.")
+            && recipe.keys.contains_key(&name)
+        {
+            edits.push(Edit::insert(read.object.end_byte(), "!".to_string()));
+        }
         match recipe.keys.get(&name) {
             Some(renamed) if *renamed == name && matches!(read.key, Key::Literal(..)) => {}
             Some(renamed) => edits.push(key_rename(read, renamed, quote)),
