@@ -7,8 +7,12 @@
 //! `function` callbacks stay `function`s, so `this` and `arguments` keep their meaning.
 //! An error branch with no `else` must end the callback: `return`, `throw`,
 //! `process.exit(...)`, which ends the program, or, in a promise executor, `reject(...)`
-//! followed only by `resolve(...)`, which a rejected promise ignores. A callback whose shape does not split
-//! cleanly gives no value: the fix is then withheld rather than guessed.
+//! followed only by `resolve(...)`, which a rejected promise ignores. A callback that does
+//! not split (it logs the error before testing it, or never tests it) is still called with
+//! `(err, result)` as before, from one handler after the promise settles:
+//! `.then((res) => [null, res], (err) => [err]).then(([err, res]) => { ... })`, when its
+//! body reads nothing of the result, which is `undefined` after an error; otherwise it gives
+//! no value and the fix is withheld rather than guessed.
 
 use tree_sitter::Node;
 
@@ -47,9 +51,76 @@ pub(crate) fn then_clause(model: &Model<'_>, callback: Node<'_>, edits: &[Edit])
                 ".then((result) => {name}(null, result), (error) => {name}(error))"
             ))
         }
-        "function_expression" | "function" | "arrow_function" => split(model, callback, edits),
+        "function_expression" | "function" | "arrow_function" => {
+            split(model, callback, edits).or_else(|| in_order(model, callback, edits))
+        }
         _ => None,
     }
+}
+
+/// A callback that does not split into two paths, called as before with the promise's
+/// outcome: `.then((res) => [null, res], (err) => [err]).then(([err, res]) => { ... })`,
+/// or `.catch(() => undefined).then((res) => { ... })` when it never reads the error. On
+/// an error the result is `undefined` (ADAL passed its error response there), so the body
+/// must read nothing of the result, and nothing of `arguments` (now one array).
+fn in_order(model: &Model<'_>, function: Node<'_>, edits: &[Edit]) -> Option<String> {
+    let (error, result) = parameter_names(model, function)?;
+    let body = function.child_by_field_name("body")?;
+    if mentions(model, body, "arguments") || result.is_some_and(|r| reads_into(model, body, r)) {
+        return None;
+    }
+    // A callback on a line of its own moves up to the call's line: its body moves with it.
+    let call_start = function
+        .parent()
+        .and_then(|arguments| arguments.parent())
+        .map_or(function.start_byte(), |call| call.start_byte());
+    let code = reindent(
+        &slice(model.source, body.byte_range(), edits),
+        indentation(model.source, function.start_byte()),
+        indentation(model.source, call_start),
+    );
+    let handler = |parameter: &str| {
+        if function.kind() == "arrow_function" {
+            format!("({parameter}) => {code}")
+        } else {
+            format!("function ({parameter}) {code}")
+        }
+    };
+    if !mentions(model, body, error) {
+        let parameter = result.unwrap_or_default();
+        return Some(format!(
+            ".catch(() => undefined).then({})",
+            handler(parameter)
+        ));
+    }
+    Some(match result {
+        Some(result) => format!(
+            ".then(({result}) => [null, {result}], ({error}) => [{error}]).then({})",
+            handler(&format!("[{error}, {result}]"))
+        ),
+        None => format!(
+            ".then(() => null, ({error}) => {error}).then({})",
+            handler(error)
+        ),
+    })
+}
+
+/// True when `node` reads a property or element of `name` (`name.x`, `name[k]`), which
+/// throws when `name` is `undefined`.
+fn reads_into(model: &Model<'_>, node: Node<'_>, name: &str) -> bool {
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if matches!(current.kind(), "member_expression" | "subscript_expression")
+            && current
+                .child_by_field_name("object")
+                .is_some_and(|o| o.kind() == "identifier" && model.text(o) == name)
+        {
+            return true;
+        }
+        let mut cursor = current.walk();
+        stack.extend(current.named_children(&mut cursor));
+    }
+    false
 }
 
 /// The names of the callback's first two parameters (error, result). Further parameters
@@ -64,7 +135,21 @@ fn parameter_names<'s>(
     }
     let parameters = function.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
-    let names: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    // TypeScript wraps every parameter (`required_parameter`). One with a type (`response:
+    // any`) holds what its type says, not the call's result, so its reads are not followed:
+    // such callbacks are not rewritten (`has_typed_parameters`).
+    let names: Vec<Node<'_>> = parameters
+        .named_children(&mut cursor)
+        .map(|n| match n.kind() {
+            "required_parameter"
+                if n.child_by_field_name("type").is_none()
+                    && n.child_by_field_name("value").is_none() =>
+            {
+                n.child_by_field_name("pattern").unwrap_or(n)
+            }
+            _ => n,
+        })
+        .collect();
     if names.iter().any(|n| n.kind() != "identifier") {
         return None;
     }
@@ -179,6 +264,66 @@ fn executor_parameters<'s>(model: &Model<'s>, callback: Node<'_>) -> Option<(&'s
         }
         _ => None,
     }
+}
+
+/// True when `node`, in the body of `callback`, is handed to the `resolve` or `reject` of
+/// the promise executor `callback` is written in (`resolve(res)`, `reject(res == null ? err
+/// : res)`): it leaves through that promise, whole.
+pub(crate) fn settles_executor(model: &Model<'_>, node: Node<'_>, callback: Node<'_>) -> bool {
+    let Some((resolve, reject)) = executor_parameters(model, callback) else {
+        return false;
+    };
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "ternary_expression" | "binary_expression" => {
+                current = parent;
+            }
+            "arguments" => {
+                return parent
+                    .parent()
+                    .filter(|call| call.kind() == "call_expression")
+                    .and_then(|call| call.child_by_field_name("function"))
+                    .is_some_and(|callee| {
+                        callee.kind() == "identifier"
+                            && [resolve, reject].contains(&model.text(callee))
+                    });
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when `node` is an argument of `console.log(...)` (or `info`, `warn`, `error`,
+/// `debug`): printed, not read.
+pub(crate) fn printed(model: &Model<'_>, node: Node<'_>) -> bool {
+    node.parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|list| list.parent())
+        .filter(|call| call.kind() == "call_expression")
+        .and_then(|call| call.child_by_field_name("function"))
+        .is_some_and(|callee| {
+            matches!(
+                model.text(callee),
+                "console.log" | "console.info" | "console.warn" | "console.error" | "console.debug"
+            )
+        })
+}
+
+/// True when a parameter of the callback has a TypeScript type, a default value or a `?`.
+pub(crate) fn has_typed_parameters(callback: Node<'_>) -> bool {
+    let Some(parameters) = callback.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut cursor = parameters.walk();
+    let parameters: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    parameters.iter().any(|n| {
+        n.kind() == "optional_parameter"
+            || (n.kind() == "required_parameter"
+                && (n.child_by_field_name("type").is_some()
+                    || n.child_by_field_name("value").is_some()))
+    })
 }
 
 /// True when any identifier in `node` is `name`.
@@ -514,25 +659,20 @@ pub(crate) fn prelude(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::then_clause;
     use crate::language::Language;
-    use crate::semantic::{Model, Vocabulary};
+    use crate::semantic::{CallSite, Model, Vocabulary};
+    use tree_sitter::Node;
 
-    fn then_of(source: &str) -> Option<String> {
-        let tree = crate::semantic::tests::parse(Language::JavaScript, source);
-        let vocabulary = Vocabulary::default();
-        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
-        let call = model.facts.calls.first().expect("a call");
-        then_clause(
-            &model,
-            call.arguments.last().expect("a callback").value,
-            &[],
-        )
-    }
-
-    /// The `then` clause of the callback of the call of `acquire` in `source`.
-    fn then_of_acquire(source: &str) -> Option<String> {
+    /// Runs `check` on the model of the JavaScript `source`, the first call whose callee
+    /// ends with `callee` (any call when it is empty) and that call's last argument. The
+    /// setup the callback and promise-wrapper tests share.
+    pub(crate) fn with_callback_of<R>(
+        source: &str,
+        callee: &str,
+        check: impl FnOnce(&Model<'_>, &CallSite<'_>, Node<'_>) -> R,
+    ) -> R {
         let tree = crate::semantic::tests::parse(Language::JavaScript, source);
         let vocabulary = Vocabulary::default();
         let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
@@ -540,13 +680,23 @@ mod tests {
             .facts
             .calls
             .iter()
-            .find(|c| model.text(c.callee).ends_with("acquire"))
-            .expect("a call of acquire");
-        then_clause(
-            &model,
-            call.arguments.last().expect("a callback").value,
-            &[],
-        )
+            .find(|c| model.text(c.callee).ends_with(callee))
+            .expect("the call");
+        let callback = call.arguments.last().expect("a callback").value;
+        check(&model, call, callback)
+    }
+
+    fn then_of(source: &str) -> Option<String> {
+        with_callback_of(source, "", |model, _, callback| {
+            then_clause(model, callback, &[])
+        })
+    }
+
+    /// The `then` clause of the callback of the call of `acquire` in `source`.
+    fn then_of_acquire(source: &str) -> Option<String> {
+        with_callback_of(source, "acquire", |model, _, callback| {
+            then_clause(model, callback, &[])
+        })
     }
 
     #[test]
@@ -565,17 +715,48 @@ mod tests {
             .as_deref(),
             Some(".then((t) => {\n  resolve(t);\n}, (err) => { reject(err); })")
         );
-        // Not in an executor, or more than the `resolve` after the branch: no split.
+        // Not in an executor, or more than the `resolve` after the branch: no split, the
+        // callback is called in order.
+        for source in [
+            "ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  resolve(t);\n});",
+            "new Promise((resolve, reject) => ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  log(t);\n  resolve(t);\n}));",
+        ] {
+            let clause = then_of_acquire(source).expect(source);
+            assert!(
+                clause.starts_with(".then((t) => [null, t], (err) => [err]).then(([err, t]) => {"),
+                "{clause}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_callback_that_does_not_split_is_called_in_order_after_the_promise() {
+        // The error logged before it is tested, inside a promise executor.
         assert_eq!(
             then_of_acquire(
-                "ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  resolve(t);\n});"
-            ),
+                "new Promise((resolve, reject) => ctx.acquire(a, function (err, t) {\n  log(err);\n  if (err) { reject(t == null ? err : t); }\n  resolve(t);\n}));"
+            )
+            .as_deref(),
+            Some(".then((t) => [null, t], (err) => [err]).then(function ([err, t]) {\n  log(err);\n  if (err) { reject(t == null ? err : t); }\n  resolve(t);\n})")
+        );
+        // The error never read: errors give `undefined`, as the callback saw no token.
+        assert_eq!(
+            then_of_acquire("c.acquire((err, token) => {\n  console.log(token);\n});").as_deref(),
+            Some(".catch(() => undefined).then((token) => {\n  console.log(token);\n})")
+        );
+        // Only the error: the one handler gets it, or `null`.
+        assert_eq!(
+            then_of_acquire("c.acquire((err) => done(err));").as_deref(),
+            Some(".then(() => null, (err) => err).then((err) => done(err))")
+        );
+        // A read of the result would throw after an error (ADAL passed its response), and
+        // `arguments` is no longer the two values: no value.
+        assert_eq!(
+            then_of_acquire("c.acquire((err, token) => { log(err); use(token.accessToken); });"),
             None
         );
         assert_eq!(
-            then_of_acquire(
-                "new Promise((resolve, reject) => ctx.acquire(a, (err, t) => {\n  if (err) reject(err);\n  log(t);\n  resolve(t);\n}));"
-            ),
+            then_of_acquire("c.acquire(function (err, token) { log(err); use(arguments); });"),
             None
         );
     }

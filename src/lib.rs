@@ -5,6 +5,7 @@
 //! `ARCHITECTURE.md`. [`run`] is the whole program; `main.rs` only parses arguments and
 //! maps the result to an exit code.
 
+mod adal_node_types;
 mod adal_page;
 mod angular_msal;
 mod authority;
@@ -25,6 +26,7 @@ mod imports;
 pub mod language;
 pub mod library_project;
 pub mod lint;
+mod logger_function;
 pub mod manifest;
 pub mod notebook;
 mod page;

@@ -372,23 +372,14 @@ fn count(model: &Model<'_>, node: Node<'_>, name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::settle;
-    use crate::language::Language;
-    use crate::semantic::{Model, Vocabulary};
+    use crate::callback::tests::with_callback_of;
 
     /// `(replaced text, then, resolve)` of the call of `acquire` in `source`.
     fn settled(source: &str) -> Option<(String, String, Option<String>)> {
-        let tree = crate::semantic::tests::parse(Language::JavaScript, source);
-        let vocabulary = Vocabulary::default();
-        let model = Model::build(Language::JavaScript, &tree, source, &vocabulary);
-        let call = model
-            .facts
-            .calls
-            .iter()
-            .find(|c| model.text(c.callee).ends_with("acquire"))
-            .expect("a call of acquire");
-        let callback = call.arguments.last().expect("a callback").value;
-        settle(&model, call.node, callback, &[])
-            .map(|s| (source[s.range].to_string(), s.then, s.resolve))
+        with_callback_of(source, "acquire", |model, call, callback| {
+            settle(model, call.node, callback, &[])
+                .map(|s| (source[s.range].to_string(), s.then, s.resolve))
+        })
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::check::{BoundArguments, bind_arguments};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::imports;
+use crate::language::Language;
 use crate::plan::{device_code_credential, parameter_readers};
 use crate::promise_wrapper;
 use crate::returned;
@@ -26,6 +27,8 @@ use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Valu
 use crate::source::SourceText;
 
 mod azureml;
+mod nested;
+mod promise_chain;
 
 /// A finding before its fix is planned.
 pub(crate) struct Match<'r, 't> {
@@ -216,6 +219,7 @@ pub(crate) fn plan(
             }
         }
     }
+    nested::fold(model.source, &calls, &mut drafts);
     agree_on_requirements(model, &calls, &mut drafts);
     let groups = requirement_groups(&calls, &drafts);
     let applicabilities: Vec<Option<Applicability>> = matches
@@ -312,6 +316,9 @@ pub(crate) fn plan(
         })
         .collect();
     device_code_credential::apply(claims, &mut diagnostics);
+    promise_chain::apply(model, preferred_quote(model.source), &mut diagnostics);
+    crate::logger_function::apply(model, &mut diagnostics);
+    crate::adal_node_types::apply(model, &mut diagnostics);
     diagnostics
 }
 
@@ -337,8 +344,13 @@ fn no_rewrite_reason(model: &Model<'_>, found: &Match<'_, '_>, recipe: &FixRecip
         }
     }
     let callback = arguments.values.get("callback");
+    if callback.is_some_and(|c| callback::has_typed_parameters(*c))
+        && template_names(recipe).contains(&"callback")
+    {
+        return "its callback's parameters are declared with types (or defaults), which describe ADAL's values and not MSAL's promise; remove them from the callback, or rewrite it by hand".to_string();
+    }
     if callback.is_some() && template_names(recipe).contains(&"callback") {
-        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), so it cannot become `.then(onSuccess, onError)`".to_string();
+        return "its callback does not split into a success path and an error path that ends the callback (`if (err) { ...; return; }`, `if (err) {...} else {...}` or `err ? a : b`), and it reads the result (or `arguments`) whatever the error, so it can be neither `.then(onSuccess, onError)` nor one handler called after the promise settles (the result is `undefined` after an error)".to_string();
     }
     "a value the rewrite needs cannot be read from this code".to_string()
 }
@@ -1019,6 +1031,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         let own = ResultRecipe {
             keys: &recipe.keys,
             methods: recipe.methods.as_ref(),
+            nullability: Nullability::of(recipe),
         };
         results.push((
             call.node,
@@ -1031,6 +1044,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         let keys = ResultRecipe {
             keys: &continuation.keys,
             methods: None,
+            nullability: Nullability::of(recipe),
         };
         results.push((next.node, bound.values.get("callback").copied(), keys, None));
     }
@@ -1434,6 +1448,31 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
 struct ResultRecipe<'a> {
     keys: &'a HashMap<String, String>,
     methods: Option<&'a Vec<String>>,
+    nullability: Nullability,
+}
+
+/// Whether the new call's result is typed as possibly `null`: msal-node's `acquireTokenBy*`
+/// resolve with `AuthenticationResult | null`, Identity's `getToken` with `AccessToken |
+/// null`. In TypeScript a key read on it then needs `!` (ADAL gave a result whenever it
+/// reported no error), or a strict compile rejects it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nullability {
+    NonNull,
+    MaybeNull,
+}
+
+impl Nullability {
+    fn of(recipe: &FixRecipe) -> Self {
+        if recipe
+            .add_imports
+            .iter()
+            .any(|i| matches!(i.module(), "@azure/msal-node" | "@azure/identity"))
+        {
+            Nullability::MaybeNull
+        } else {
+            Nullability::NonNull
+        }
+    }
 }
 
 /// What following a call's result adds to its draft.
@@ -1560,6 +1599,27 @@ fn result_edits(
                 out.notes.push(RESOLVED_NOTE.to_string());
                 false
             }
+            // Handed whole to the executor's `resolve` or `reject` by a callback called in
+            // order (`callback::then_clause`): it leaves through that promise as it is made.
+            UseKind::Escape
+                if !renames
+                    && recipe.methods.is_none()
+                    && out
+                        .callback
+                        .is_some_and(|cb| callback::settles_executor(model, site.node, cb)) =>
+            {
+                if !out.notes.iter().any(|n| n == RESOLVED_NOTE) {
+                    out.notes.push(RESOLVED_NOTE.to_string());
+                }
+                false
+            }
+            // Printed whole: only the output shows the new object's fields.
+            UseKind::Escape if callback::printed(model, site.node) => {
+                if !out.notes.iter().any(|n| n == PRINTED_NOTE) {
+                    out.notes.push(PRINTED_NOTE.to_string());
+                }
+                false
+            }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
                 Some(_) if site.node == call => {
@@ -1610,6 +1670,17 @@ fn result_edits(
             unknown.push(key);
             continue;
         };
+        if recipe.nullability == Nullability::MaybeNull
+            && matches!(model.language, Language::TypeScript | Language::Tsx)
+            && read.node.kind() == "member_expression"
+            && read.object.kind() == "identifier"
+            && !model.text(read.node)[model.text(read.object).len()..]
+                .trim_start()
+                .starts_with("?.")
+            && recipe.keys.contains_key(&name)
+        {
+            edits.push(Edit::insert(read.object.end_byte(), "!".to_string()));
+        }
         match recipe.keys.get(&name) {
             Some(renamed) if *renamed == name && matches!(read.key, Key::Literal(..)) => {}
             Some(renamed) => edits.push(key_rename(read, renamed, quote)),
@@ -1627,6 +1698,9 @@ fn result_edits(
 
 /// Said of a token response a promise wrapper resolved with: its readers are elsewhere.
 const RESOLVED_NOTE: &str = "The promise resolves with MSAL's `AuthenticationResult` instead of ADAL's token response: `accessToken`, `tokenType`, `expiresOn` and `tenantId` keep their names; code that reads `refreshToken`, `expiresIn` or `userId` of it must change.";
+
+const PRINTED_NOTE: &str =
+    "The result is printed whole: the output shows the new library's object and its fields.";
 
 /// The blocker for keys read on a result that the new result does not have.
 fn unknown_keys(unknown: &[String]) -> Option<String> {

@@ -847,8 +847,9 @@ fn unsafe_fix_migrates_python_client_credentials_to_msal() {
 }
 
 /// A promise wrapper whose callback logs the error before testing it (so it neither settles
-/// the promise alone nor splits into two paths) has no rewrite, and says why: in JSON a display-only fix with no edits and a `reason`, in SARIF
-/// the result's `properties`.
+/// the promise alone nor splits into two paths) and reads the result whatever the error (so
+/// it cannot be called in order either) has no rewrite, and says why: in JSON a display-only
+/// fix with no edits and a `reason`, in SARIF the result's `properties`.
 #[test]
 fn finding_of_a_rule_with_a_recipe_always_has_a_fix_or_a_reason() {
     let source = r#"const adal = require('adal-node');
@@ -861,7 +862,7 @@ function getAccessToken(authority, resource, clientId, secret) {
       if (err) {
         reject(tokenResponse == null ? err : tokenResponse);
       }
-      resolve(tokenResponse);
+      resolve(tokenResponse.accessToken);
     });
   });
 }

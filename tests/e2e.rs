@@ -786,6 +786,114 @@ fn e2e_node_ms_rest_service_principal_before_after() {
     }
 }
 
+/// ms-rest-azure's callback style: the token requests nested in the login's callback are
+/// rewritten with the login, as one fix (`.then` handlers in place of the callbacks). Both
+/// programs make one token request for the two `getToken` calls (ms-rest-azure's login
+/// fills the cache; Identity caches the first), and both exit 1 with a message on stderr on
+/// a wrong secret (after: from the first `getToken`, as the fix's reason says).
+#[test]
+fn e2e_node_ms_rest_azure_callbacks_before_after() {
+    let relative = "node/ms_rest_azure_callbacks.js";
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let before = program(relative);
+    let fake = Fake::start();
+    let out = fake.run_node(&before, &env);
+    let reqs = fake.requests();
+    let token_requests =
+        |reqs: &[LoggedRequest]| reqs.iter().filter(|r| r.kind.ends_with("-token")).count();
+    let want = Want {
+        grant: "client_credentials",
+        client_id: CLIENT_ID,
+        sku: SKU_ADAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v1_token(&reqs, DATA_RESOURCE, &want))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(verdict, &format!("{relative} (before)"), None);
+    assert_eq!(token_requests(&reqs), 1, "{relative} (before): {reqs:#?}");
+
+    let fixed = fix_copy(&before);
+    assert_node_check(&fixed);
+    assert_no_require(&fixed, "ms-rest-azure");
+    assert_rewrite_uses(&fixed, "ClientSecretCredential");
+    let mark = fake.mark();
+    let out = fake.run_node(&fixed.path, &env);
+    let reqs = fake.requests_since(mark);
+    let want = Want {
+        grant: "client_credentials",
+        client_id: CLIENT_ID,
+        sku: SKU_MSAL_NODE,
+    };
+    let verdict = assert_success(&out)
+        .and_then(|()| assert_v2_token(&reqs, &format!("{DATA_RESOURCE}/.default"), &want))
+        .and_then(|()| assert_no_request(&reqs, "v1-token"))
+        .and_then(|()| assert_printed_issued_token(&out, &reqs));
+    ok_or_panic(verdict, &format!("{relative} (after)"), Some(&fixed.after));
+    assert_eq!(token_requests(&reqs), 1, "{relative} (after): {reqs:#?}");
+
+    for (side, path) in [
+        ("before", before.as_path()),
+        ("after", fixed.path.as_path()),
+    ] {
+        let mut env = env.to_vec();
+        env[2] = ("AZURE_CLIENT_SECRET", WRONG_SECRET);
+        let mark = fake.mark();
+        let out = fake.run_node(path, &env);
+        ok_or_panic(
+            assert_failed_loudly(&out, &fake.requests_since(mark)),
+            &format!("{relative} ({side}) with a wrong secret"),
+            Some(&fixed.after),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{relative} ({side}) with a wrong secret: {}",
+            harness::describe(&out)
+        );
+    }
+}
+
+/// An ms-rest-nodeauth login in one promise chain (`.then((c) => c.getToken()).then((t) =>
+/// t.accessToken)`): the chain keeps its shape around the Identity credential. A wrong
+/// secret fails loudly with exit code 1 before and after.
+#[test]
+fn e2e_node_ms_rest_nodeauth_chain_before_after() {
+    let relative = "node/ms_rest_nodeauth_chain.js";
+    let env = [
+        ("AZURE_TENANT_ID", TENANT_ID),
+        ("AZURE_CLIENT_ID", CLIENT_ID),
+        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
+        ("AZURE_RESOURCE", DATA_RESOURCE),
+    ];
+    let (fake, before, fixed) = ms_rest_login_before_after(relative, &env);
+    assert_rewrite_uses(&fixed, "ClientSecretCredential");
+    for (side, path) in [
+        ("before", before.as_path()),
+        ("after", fixed.path.as_path()),
+    ] {
+        let mut env = env.to_vec();
+        env[2] = ("AZURE_CLIENT_SECRET", WRONG_SECRET);
+        let mark = fake.mark();
+        let out = fake.run_node(path, &env);
+        ok_or_panic(
+            assert_failed_loudly(&out, &fake.requests_since(mark)),
+            &format!("{relative} ({side}) with a wrong secret"),
+            Some(&fixed.after),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{relative} ({side}) with a wrong secret: {}",
+            harness::describe(&out)
+        );
+    }
+}
+
 #[test]
 fn e2e_node_ms_rest_app_service_msi_before_after() {
     let before = program("node/ms_rest_app_service_msi.js");
