@@ -5,15 +5,18 @@
 //! below, `print(get_token()["accessToken"])` or `token = get_token()` then
 //! `token["accessToken"]`. Only a helper no other module is expected to call is followed: a
 //! top-level function whose name starts with `_`, or one of a script (a module with an
-//! `if __name__ == "__main__":` block). Every mention of the helper's name must be a call,
-//! and each call's result must be read with keys (directly, or through one name assigned
-//! once and otherwise only tested); anything else keeps the result unfollowed.
+//! `if __name__ == "__main__":` block, or one that calls the helper at its top level, so
+//! that loading it runs the flow), or a private method (`_get_token`, called as
+//! `self._get_token()` by the class's other methods). Every mention of the helper's name
+//! must be such a call, and each call's result must be read with keys (directly, or through
+//! one name assigned once and otherwise only tested); anything else keeps the result
+//! unfollowed.
 
 use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::semantic::{Model, Value};
+use crate::semantic::{Model, UseKind, Value};
 
 /// The objects key reads are taken on at the callers (`get_token()`, or `token` in
 /// `token["accessToken"]`), when the result `node` (the call that makes it, or a name
@@ -25,42 +28,171 @@ pub(crate) fn caller_objects<'t>(
     made: &Range<usize>,
 ) -> Option<Vec<Node<'t>>> {
     let function = returning_function(node)?;
-    let module = function.parent().filter(|p| p.kind() == "module")?;
     let name_node = function.child_by_field_name("name")?;
     let name = model.text(name_node);
-    if !(name.starts_with('_') || is_script(model, module)) {
+    if !returns_only(model, function, made) {
         return None;
     }
-    if !returns_only(model, function, made) || defined_more_than_once(model, module, name) {
+    let parent = function.parent()?;
+    let calls = match parent.kind() {
+        "module" => {
+            if defined_more_than_once(model, parent, name) {
+                return None;
+            }
+            let calls = function_calls(model, parent, name, name_node)?;
+            let followed = name.starts_with('_')
+                || is_script(model, parent)
+                || calls.iter().any(|call| at_top_level(*call));
+            followed.then_some(calls)?
+        }
+        // A method: followed when it is private to its class (`_get_token`, not a dunder).
+        "block" => {
+            let class = parent.parent().filter(|c| c.kind() == "class_definition")?;
+            let private = name.starts_with('_') && !name.ends_with("__");
+            if !private || defined_more_than_once(model, parent, name) {
+                return None;
+            }
+            method_calls(model, class, name, name_node)?
+        }
+        _ => return None,
+    };
+    if calls.is_empty() {
         return None;
     }
     let mut objects = Vec::new();
-    let mut calls = 0;
-    for mention in identifiers(module, model, name) {
-        if mention == name_node {
-            continue;
-        }
-        let call = mention
-            .parent()
-            .filter(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(mention))?;
-        calls += 1;
+    for call in calls {
         objects.extend(call_result_objects(model, call)?);
     }
-    (calls > 0).then_some(objects)
+    Some(objects)
+}
+
+/// The calls of the top-level function `name` in `module`, when every other mention of the
+/// name is a plain call of it.
+fn function_calls<'t>(
+    model: &Model<'t>,
+    module: Node<'t>,
+    name: &str,
+    name_node: Node<'t>,
+) -> Option<Vec<Node<'t>>> {
+    identifiers(module, model, name)
+        .into_iter()
+        .filter(|mention| *mention != name_node)
+        .map(|mention| {
+            mention.parent().filter(|p| {
+                p.kind() == "call" && p.child_by_field_name("function") == Some(mention)
+            })
+        })
+        .collect()
+}
+
+/// The calls of the method `name` of `class` (`self._get_token()` in the class's other
+/// methods), when every other mention of the name in the module is such a call.
+fn method_calls<'t>(
+    model: &Model<'t>,
+    class: Node<'t>,
+    name: &str,
+    name_node: Node<'t>,
+) -> Option<Vec<Node<'t>>> {
+    let module = root(class);
+    identifiers(module, model, name)
+        .into_iter()
+        .filter(|mention| *mention != name_node)
+        .map(|mention| {
+            let attribute = mention.parent().filter(|p| {
+                p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(mention)
+            })?;
+            let call = attribute.parent().filter(|p| {
+                p.kind() == "call" && p.child_by_field_name("function") == Some(attribute)
+            })?;
+            let object = attribute.child_by_field_name("object")?;
+            let method = method_of(class, call)?;
+            (model.text(object) == first_parameter(model, method)?).then_some(call)
+        })
+        .collect()
+}
+
+/// The method of `class` (a function defined directly in its body) that holds `node`.
+fn method_of<'t>(class: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    let body = class.child_by_field_name("body")?;
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if current.kind() == "function_definition" {
+            let holder = parent;
+            let holder = if holder.kind() == "decorated_definition" {
+                holder.parent()?
+            } else {
+                holder
+            };
+            if holder == body {
+                return Some(current);
+            }
+        }
+        current = parent;
+    }
+    None
+}
+
+/// The name of a function's first parameter (`self` of a method).
+fn first_parameter<'t>(model: &Model<'t>, function: Node<'t>) -> Option<&'t str> {
+    let parameters = function.child_by_field_name("parameters")?;
+    let first = parameters.named_child(0)?;
+    (first.kind() == "identifier").then(|| model.text(first))
+}
+
+/// True when `node` runs when the module is loaded: no function, lambda or class holds it.
+/// A module that calls its own helper at its top level is a program, not a library.
+fn at_top_level(node: Node<'_>) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(
+            parent.kind(),
+            "function_definition" | "lambda" | "class_definition"
+        ) {
+            return false;
+        }
+        current = parent;
+    }
+    true
+}
+
+fn root(node: Node<'_>) -> Node<'_> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        current = parent;
+    }
+    current
+}
+
+/// The `return` statement that gives `node` back (through parentheses), if any.
+fn return_statement_of(node: Node<'_>) -> Option<Node<'_>> {
+    let mut parent = node.parent()?;
+    while parent.kind() == "parenthesized_expression" {
+        parent = parent.parent()?;
+    }
+    (parent.kind() == "return_statement").then_some(parent)
+}
+
+/// True when `node` is what a `return` gives back (`return token`, `return (token)`).
+pub(crate) fn is_returned(node: Node<'_>) -> bool {
+    return_statement_of(node).is_some()
+}
+
+/// True when the object `call` makes is returned from a function: the call itself, or a
+/// name holding the object, is what a `return` gives back.
+pub(crate) fn object_is_returned(model: &Model<'_>, call: Node<'_>) -> bool {
+    let made = call.byte_range();
+    is_returned(call)
+        || model.facts.uses.iter().any(|site| {
+            site.kind == UseKind::Escape
+                && is_returned(site.node)
+                && matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == made)
+        })
 }
 
 /// The top-level function whose `return` gives `node` back.
 fn returning_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node;
-    let mut parent = current.parent()?;
-    while parent.kind() == "parenthesized_expression" {
-        current = parent;
-        parent = current.parent()?;
-    }
-    if parent.kind() != "return_statement" {
-        return None;
-    }
-    let mut scope = parent.parent()?;
+    let statement = return_statement_of(node)?;
+    let mut scope = statement.parent()?;
     while !matches!(
         scope.kind(),
         "function_definition" | "lambda" | "class_definition"
@@ -178,9 +310,20 @@ fn call_result_objects<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Vec<Node
     while !matches!(scope.kind(), "function_definition" | "module") {
         scope = scope.parent()?;
     }
+    // Mentions in nested functions that bind the name themselves are other variables.
+    let bound = model
+        .facts
+        .bindings
+        .iter()
+        .position(|b| b.range == target.byte_range());
+    let home = model.function_of(model.scope_at(target.start_byte()));
+    let other_variable = |mention: Node<'_>| {
+        model.function_of(model.scope_at(mention.start_byte())) != home
+            && bound.is_none_or(|id| !model.lookup(name, mention.start_byte()).contains(&id))
+    };
     let mut objects = Vec::new();
     for mention in identifiers(scope, model, name) {
-        if mention == target {
+        if mention == target || other_variable(mention) {
             continue;
         }
         if is_read_object(mention) {

@@ -194,10 +194,11 @@ pub(crate) fn plan(
         if let Some(origin) = draft.origin.take() {
             match origin.relocation {
                 Some((statement, at)) => {
-                    // The creating statement moves down to the call, rewritten.
+                    // The creating statement moves down (to the call, or past the fields
+                    // it needs), rewritten, at its own indentation.
                     let text = format!(
                         "{}{}{}{}\n",
-                        source.indentation_at(at),
+                        source.indentation_at(statement.start),
                         &model.source[statement.start..origin.range.start],
                         origin.text,
                         &model.source[origin.range.end..statement.end]
@@ -883,7 +884,13 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
         None => None,
     };
-    let result = result_name(model, call.node);
+    // `return ctx.acquire_x(...)`: the result gets a name, so the error check can follow it.
+    let named_return = recipe
+        .after
+        .as_ref()
+        .and_then(|_| named_return(model, call.node, recipe));
+    let result =
+        result_name(model, call.node).or_else(|| named_return.as_ref().map(|n| n.name.clone()));
     // A callback that only settles the promise executor the call is in: the new call's
     // promise takes the executor's place.
     let settles = |edits: &[Edit]| {
@@ -966,7 +973,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     ));
     blockers.extend(parameter_readers::blockers(model, recipe, call.node));
     if let Some(reason) = &recipe.returned {
-        if is_returned(model, call.node) {
+        if returned::object_is_returned(model, call.node) {
             blockers.push(reason.clone());
         }
     }
@@ -994,7 +1001,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             let relocation = if movable {
                 None
             } else {
-                relocation(model, origin_call.node, call.node, receiver)
+                relocation(model, origin_call.node, call.node, receiver).or_else(|| {
+                    relocation_after_fields(model, recipe, arguments, call.node, origin_call.node)
+                })
             };
             origin = Some(OriginProposal {
                 range: origin_range,
@@ -1036,6 +1045,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     }
     for (node, callback, keys, resolved) in results {
         let mut result = ResultEdits {
+            named_return: named_return.is_some() && node == call.node,
             callback,
             resolved,
             notes: &mut notes,
@@ -1100,6 +1110,13 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
                 text.push_str(&indent);
             }
             text.push_str(line);
+        }
+        if let Some(named) = &named_return {
+            edits.push(Edit::replace(
+                named.keyword.clone(),
+                format!("{} = ", named.name),
+            ));
+            text.push_str(&format!("\n{indent}return {}", named.name));
         }
         edits.push(Edit::insert(at, source.with_newlines(&text)));
     }
@@ -1225,29 +1242,6 @@ fn bind_origin<'t>(
 ) -> BoundArguments<'t> {
     let parameters = model.signature_of(origin).unwrap_or(class_parameters);
     bind_arguments(model.source, origin, parameters)
-}
-
-/// True when the object `call` makes is returned from a function: the call itself, or a
-/// name holding the object, is what a `return` gives back.
-fn is_returned(model: &Model<'_>, call: Node<'_>) -> bool {
-    let made = call.byte_range();
-    let returns = |node: Node<'_>| {
-        let mut current = node;
-        while let Some(parent) = current.parent() {
-            match parent.kind() {
-                "parenthesized_expression" => current = parent,
-                "return_statement" => return true,
-                _ => return false,
-            }
-        }
-        false
-    };
-    returns(call)
-        || model.facts.uses.iter().any(|site| {
-            site.kind == UseKind::Escape
-                && returns(site.node)
-                && matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == made)
-        })
 }
 
 const AWAIT_BLOCKER: &str = "the rewrite awaits, and `await` is not allowed here (not in an async function or an ES module); make the code that creates the application asynchronous first";
@@ -1406,6 +1400,64 @@ fn unused_keys(recipe: &FixRecipe, values: &FixValues<'_, '_>, blockers: &mut Ve
     }
 }
 
+/// A Python call that a `return` gives back as it is made, to be assigned to a name first
+/// (`return ctx.acquire_x(...)` becomes `token = app.acquire_y(...)`, the recipe's check of
+/// the result, then `return token`).
+struct NamedReturn {
+    /// The name the result gets: `token` (`flow` for a device flow), or a variant of it the
+    /// function does not use yet.
+    name: String,
+    /// `return ` before the call, replaced by `name = `.
+    keyword: Range<usize>,
+}
+
+fn named_return(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<NamedReturn> {
+    let statement = call.parent().filter(|p| {
+        call.kind() == "call" && p.kind() == "return_statement" && p.named_child(0) == Some(call)
+    })?;
+    // The statement must be a line of its own (not `if x: return ...`).
+    let line_start = model.source[..statement.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    if !model.source[line_start..statement.start_byte()]
+        .trim()
+        .is_empty()
+    {
+        return None;
+    }
+    let mut function = statement.parent()?;
+    while function.kind() != "function_definition" {
+        function = function.parent()?;
+    }
+    let stem = if recipe.keys.contains_key("user_code") {
+        "flow"
+    } else {
+        "token"
+    };
+    let used = |name: &str| {
+        let mut stack = vec![function];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "identifier" && model.text(node) == name {
+                return true;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        false
+    };
+    let name = [
+        stem.to_string(),
+        format!("{stem}_result"),
+        "result".to_string(),
+    ]
+    .into_iter()
+    .find(|name| !used(name))?;
+    Some(NamedReturn {
+        name,
+        keyword: statement.start_byte()..call.start_byte(),
+    })
+}
+
 /// The plain name a call's result is assigned to, if any.
 fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     let mut node = call;
@@ -1438,6 +1490,9 @@ struct ResultRecipe<'a> {
 
 /// What following a call's result adds to its draft.
 struct ResultEdits<'a, 't> {
+    /// The call is returned as it is made and the fix names its result first
+    /// (`NamedReturn`), so the error check can follow it.
+    named_return: bool,
     /// The argument bound to the parameter `callback`, if any.
     callback: Option<Node<'t>>,
     /// Where the result is handed to a promise executor whose place the new call's promise
@@ -1562,7 +1617,7 @@ fn result_edits(
             }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
-                Some(_) if site.node == call => {
+                Some(_) if site.node == call && !out.named_return => {
                     blockers.push(
                         "the result is returned as it is made, so the rewrite cannot check it for an error; assign it to a name and return that"
                             .to_string(),
@@ -2142,6 +2197,106 @@ fn relocation(
         .rfind('\n')
         .map_or(0, |i| i + 1);
     Some((origin_statement, line_start))
+}
+
+/// Where `self.context = Origin(...)` can move down to in the function that creates it,
+/// when the only arguments its rewrite needs that are not defined there yet are fields the
+/// same function assigns just below it, in the same block (`self.client_id = client_id`
+/// after the context in `__init__`): just after the last of those assignments, when every
+/// statement in between assigns a field and does not mention the object. Returns the
+/// statement and the offset of the line it moves to.
+fn relocation_after_fields(
+    model: &Model<'_>,
+    recipe: &FixRecipe,
+    arguments: &BoundArguments<'_>,
+    call: Node<'_>,
+    origin: Node<'_>,
+) -> Option<(Range<usize>, usize)> {
+    let template = recipe.origin.as_ref()?;
+    let origin_statement = model.statement_at(origin.start_byte());
+    let statement = model_node(model, &origin_statement)?;
+    let assignment = statement.named_child(0).filter(|a| {
+        statement.kind() == "expression_statement"
+            && a.kind() == "assignment"
+            && a.child_by_field_name("right") == Some(origin)
+    })?;
+    let target = model.text(assignment.child_by_field_name("left")?);
+    let block = statement.parent()?;
+    let origin_function = model.function_of(model.scope_at(origin.start_byte()));
+    let reads: HashSet<usize> = model
+        .facts
+        .name_reads
+        .iter()
+        .map(Node::start_byte)
+        .collect();
+    let mut last_end: Option<usize> = None;
+    let names = template
+        .names()
+        .into_iter()
+        .filter(|n| !n.starts_with("origin.") && !matches!(*n, "receiver" | "result"));
+    for name in names {
+        let Some(&argument) = arguments.values.get(name) else {
+            continue;
+        };
+        let mut stack = vec![argument];
+        while let Some(node) = stack.pop() {
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+            if node.kind() != "identifier"
+                || !reads.contains(&node.start_byte())
+                || name_movable(model, node, call, origin)
+            {
+                continue;
+            }
+            // Not defined at the origin: it must be `self.field`, assigned only below the
+            // origin, in its block.
+            let Value::SelfOf(class) = model.evaluate(node) else {
+                return None;
+            };
+            let field = node
+                .parent()
+                .filter(|p| {
+                    p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
+                })
+                .and_then(|p| p.child_by_field_name("attribute"))?;
+            let assignments = model.attribute_assignments(class, model.text(field));
+            if assignments.is_empty() {
+                return None;
+            }
+            for assigned in assignments {
+                let in_block = model_node(model, &assigned.statement)
+                    .is_some_and(|n| n.parent() == Some(block));
+                if assigned.scope != origin_function
+                    || assigned.statement.start < origin_statement.end
+                    || !in_block
+                {
+                    return None;
+                }
+                last_end = Some(
+                    last_end.map_or(assigned.statement.end, |e| e.max(assigned.statement.end)),
+                );
+            }
+        }
+    }
+    let last_end = last_end?;
+    // Every statement between the origin and `last_end` assigns a field (or is a comment)
+    // and does not mention the object.
+    let mut next = statement.next_named_sibling();
+    while let Some(between) = next.filter(|n| n.start_byte() < last_end) {
+        let assigns_field = between.kind() == "comment"
+            || between.kind() == "expression_statement"
+                && between.named_child(0).is_some_and(|a| {
+                    a.kind() == "assignment"
+                        && a.child_by_field_name("left")
+                            .is_some_and(|l| l.kind() == "attribute")
+                });
+        if !assigns_field || model.text(between).contains(target) {
+            return None;
+        }
+        next = between.next_named_sibling();
+    }
+    let newline = model.source[last_end..].find('\n')?;
+    Some((origin_statement, last_end + newline + 1))
 }
 
 /// The outermost node that spans exactly `range`, if any.

@@ -199,6 +199,43 @@ fn e2e_python_client_credentials_token_provider_class() {
     python_client_credentials_before_after("python/client_credentials_provider.py");
 }
 
+/// A script without a `__main__` guard: its helper returns the token dict as it is made and
+/// the top level reads its keys. The rewrite names the result (so the error check follows
+/// it), returns it, and renames the keys at the caller.
+#[test]
+fn e2e_python_client_credentials_script_helper() {
+    let relative = "python/client_credentials_script_helper.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed.after.contains("    return token\n")
+            && fixed.after.contains("token[\"expires_in\"]")
+            && fixed.after.contains("print(token[\"access_token\"])"),
+        "the helper's result was not followed:\n{}",
+        fixed.after
+    );
+}
+
+/// A class whose context is created in `__init__` before the fields its call reads, and a
+/// private method that returns the token dict to the class's other methods: the application
+/// moves below the fields, the result is named and checked, the keys are renamed.
+#[test]
+fn e2e_python_client_credentials_private_method() {
+    let relative = "python/client_credentials_private_method.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    let fields = fixed.after.find("self.client_secret = client_secret");
+    let application = fixed
+        .after
+        .find("self.context = msal.ConfidentialClientApplication(");
+    assert!(
+        matches!((fields, application), (Some(f), Some(a)) if f < a)
+            && fixed.after.contains("token[\"token_type\"]"),
+        "the application was not created after the fields it needs:\n{}",
+        fixed.after
+    );
+}
+
 /// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
 /// raises instead, so a wrong secret reaches the same handler, before and after, and both
 /// programs exit 1 with the service's error text.
