@@ -21,92 +21,183 @@ use crate::semantic::{Model, UseKind, Value};
 /// The objects key reads are taken on at the callers (`get_token()`, or `token` in
 /// `token["accessToken"]`), when the result `node` (the call that makes it, or a name
 /// holding it) is returned from a helper whose every caller in this file only reads its
-/// keys. `made` is the range of the call that makes the result.
+/// keys. `made` is the range of the call that makes the result. `Err` says where the result
+/// goes instead (`returned from `get_token`, which other modules may call`), for the reason
+/// a fix gives when it is withheld.
 pub(crate) fn caller_objects<'t>(
     model: &Model<'t>,
     node: Node<'t>,
     made: &Range<usize>,
-) -> Option<Vec<Node<'t>>> {
-    let function = returning_function(node)?;
-    let name_node = function.child_by_field_name("name")?;
+) -> Result<Vec<Node<'t>>, String> {
+    let Some(function) = returning_function(node) else {
+        return Err(destination(model, node));
+    };
+    let Some(name_node) = function.child_by_field_name("name") else {
+        return Err(destination(model, node));
+    };
     let name = model.text(name_node);
+    let returned = |why: &str| Err(format!("returned from `{name}`, {why}"));
     if !returns_only(model, function, made) {
-        return None;
+        return returned("which also returns other values");
     }
-    let parent = function.parent()?;
+    let Some(parent) = function.parent() else {
+        return Err(destination(model, node));
+    };
     let calls = match parent.kind() {
         "module" => {
             if defined_more_than_once(model, parent, name) {
-                return None;
+                return returned("which this module defines more than once");
             }
-            let calls = function_calls(model, parent, name, name_node)?;
+            let calls = match function_calls(model, parent, name, name_node) {
+                Ok(calls) => calls,
+                Err(line) => {
+                    return returned(&format!(
+                        "whose name is used at line {line} other than by a call"
+                    ));
+                }
+            };
             let followed = name.starts_with('_')
                 || is_script(model, parent)
                 || calls.iter().any(|call| at_top_level(*call));
-            followed.then_some(calls)?
+            if !followed {
+                return returned(
+                    "which other modules may call (a public function of a module that is not a script)",
+                );
+            }
+            calls
         }
         // A method: followed when it is private to its class (`_get_token`, not a dunder).
-        "block" => {
-            let class = parent.parent().filter(|c| c.kind() == "class_definition")?;
+        "block"
+            if parent
+                .parent()
+                .is_some_and(|c| c.kind() == "class_definition") =>
+        {
+            let class = parent.parent().expect("checked above");
             let private = name.starts_with('_') && !name.ends_with("__");
-            if !private || defined_more_than_once(model, parent, name) {
-                return None;
+            if !private {
+                return returned("a method that code outside its class may call");
             }
-            method_calls(model, class, name, name_node)?
+            if defined_more_than_once(model, parent, name) {
+                return returned("which its class defines more than once");
+            }
+            match method_calls(model, class, name, name_node) {
+                Ok(calls) => calls,
+                Err(line) => {
+                    return returned(&format!(
+                        "whose name is used at line {line} other than by a call on `self` in its class"
+                    ));
+                }
+            }
         }
-        _ => return None,
+        _ => return returned("a function nested in another, whose callers are not followed"),
     };
     if calls.is_empty() {
-        return None;
+        return returned("which nothing in this file calls");
     }
     let mut objects = Vec::new();
     for call in calls {
-        objects.extend(call_result_objects(model, call)?);
+        match call_result_objects(model, call) {
+            Some(found) => objects.extend(found),
+            None => {
+                return returned(&format!(
+                    "whose caller at line {} uses the result otherwise than by reading its keys",
+                    call.start_position().row + 1
+                ));
+            }
+        }
     }
-    Some(objects)
+    Ok(objects)
+}
+
+/// Where a result that is not returned goes: passed to a call, stored, or put in a value.
+fn destination(model: &Model<'_>, node: Node<'_>) -> String {
+    let line = node.start_position().row + 1;
+    let mut current = node;
+    let mut parent = node.parent();
+    while let Some(p) = parent.filter(|p| p.kind() == "parenthesized_expression") {
+        current = p;
+        parent = p.parent();
+    }
+    if let Some(keyword) = parent.filter(|p| p.kind() == "keyword_argument") {
+        current = keyword;
+        parent = keyword.parent();
+    }
+    let Some(parent) = parent else {
+        return format!("used at line {line}");
+    };
+    match parent.kind() {
+        "argument_list" => match parent
+            .parent()
+            .and_then(|c| c.child_by_field_name("function"))
+        {
+            Some(callee) => format!("passed to `{}` (line {line})", model.text(callee)),
+            None => format!("passed to a call (line {line})"),
+        },
+        "assignment" | "augmented_assignment"
+            if parent.child_by_field_name("right") == Some(current) =>
+        {
+            match parent.child_by_field_name("left") {
+                Some(left) => format!("stored in `{}` (line {line})", model.text(left)),
+                None => format!("stored (line {line})"),
+            }
+        }
+        "pair" | "list" | "tuple" | "set" | "dictionary" => {
+            format!("put in a collection (line {line})")
+        }
+        "lambda" => format!("returned by a lambda (line {line})"),
+        "return_statement" => format!("returned (line {line})"),
+        _ => format!("used at line {line}"),
+    }
 }
 
 /// The calls of the top-level function `name` in `module`, when every other mention of the
-/// name is a plain call of it.
+/// name is a plain call of it (`Err`: the line of one that is not).
 fn function_calls<'t>(
     model: &Model<'t>,
     module: Node<'t>,
     name: &str,
     name_node: Node<'t>,
-) -> Option<Vec<Node<'t>>> {
+) -> Result<Vec<Node<'t>>, usize> {
     identifiers(module, model, name)
         .into_iter()
         .filter(|mention| *mention != name_node)
         .map(|mention| {
-            mention.parent().filter(|p| {
-                p.kind() == "call" && p.child_by_field_name("function") == Some(mention)
-            })
+            mention
+                .parent()
+                .filter(|p| {
+                    p.kind() == "call" && p.child_by_field_name("function") == Some(mention)
+                })
+                .ok_or(mention.start_position().row + 1)
         })
         .collect()
 }
 
 /// The calls of the method `name` of `class` (`self._get_token()` in the class's other
-/// methods), when every other mention of the name in the module is such a call.
+/// methods), when every other mention of the name in the module is such a call (`Err`: the
+/// line of one that is not).
 fn method_calls<'t>(
     model: &Model<'t>,
     class: Node<'t>,
     name: &str,
     name_node: Node<'t>,
-) -> Option<Vec<Node<'t>>> {
+) -> Result<Vec<Node<'t>>, usize> {
     let module = root(class);
     identifiers(module, model, name)
         .into_iter()
         .filter(|mention| *mention != name_node)
         .map(|mention| {
-            let attribute = mention.parent().filter(|p| {
-                p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(mention)
-            })?;
-            let call = attribute.parent().filter(|p| {
-                p.kind() == "call" && p.child_by_field_name("function") == Some(attribute)
-            })?;
-            let object = attribute.child_by_field_name("object")?;
-            let method = method_of(class, call)?;
-            (model.text(object) == first_parameter(model, method)?).then_some(call)
+            let call = || {
+                let attribute = mention.parent().filter(|p| {
+                    p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(mention)
+                })?;
+                let call = attribute.parent().filter(|p| {
+                    p.kind() == "call" && p.child_by_field_name("function") == Some(attribute)
+                })?;
+                let object = attribute.child_by_field_name("object")?;
+                let method = method_of(class, call)?;
+                (model.text(object) == first_parameter(model, method)?).then_some(call)
+            };
+            call().ok_or(mention.start_position().row + 1)
         })
         .collect()
 }

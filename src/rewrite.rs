@@ -1568,6 +1568,8 @@ fn result_edits(
         });
     // Objects at the callers of a helper that returns the result (`returned`).
     let mut followed: HashSet<Range<usize>> = HashSet::new();
+    // Where the result goes where it cannot be followed (for the reason).
+    let mut destinations: Vec<String> = Vec::new();
     for site in &model.facts.uses {
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
         if !relevant {
@@ -1617,18 +1619,23 @@ fn result_edits(
             }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
-                Some(_) if site.node == call && !out.named_return => {
+                Ok(_) if site.node == call && !out.named_return => {
                     blockers.push(
                         "the result is returned as it is made, so the rewrite cannot check it for an error; assign it to a name and return that"
                             .to_string(),
                     );
                     false
                 }
-                Some(objects) => {
+                Ok(objects) => {
                     followed.extend(objects.iter().map(|o| o.byte_range()));
                     false
                 }
-                None => true,
+                Err(destination) => {
+                    if !destinations.contains(&destination) {
+                        destinations.push(destination);
+                    }
+                    true
+                }
             },
             UseKind::Receiver => {
                 match kept_method_call(model, site.node, recipe.methods, context.rewritten) {
@@ -1643,10 +1650,15 @@ fn result_edits(
         };
     }
     if escapes {
-        blockers.push(
+        blockers.push(if destinations.is_empty() {
             "the result is used where its keys cannot be followed (returned, passed or stored)"
-                .to_string(),
-        );
+                .to_string()
+        } else {
+            format!(
+                "the result is used where its keys cannot be followed: {}",
+                destinations.join(", ")
+            )
+        });
     }
     let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
     let mut unknown: Vec<String> = Vec::new();
