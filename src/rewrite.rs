@@ -1458,7 +1458,7 @@ fn named_return(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option
     })
 }
 
-/// The plain name a call's result is assigned to, if any.
+/// The plain name (or Python field, `self.token`) a call's result is assigned to, if any.
 fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     let mut node = call;
     while let Some(parent) = node.parent() {
@@ -1468,7 +1468,13 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
                 if parent.child_by_field_name("right") == Some(node) =>
             {
                 let left = parent.child_by_field_name("left")?;
-                return (left.kind() == "identifier").then(|| model.text(left).to_string());
+                // A name, or a Python field (`self.token`).
+                let field = left.kind() == "attribute"
+                    && left
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "identifier");
+                return (left.kind() == "identifier" || field)
+                    .then(|| model.text(left).to_string());
             }
             "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
                 let name = parent.child_by_field_name("name")?;

@@ -236,6 +236,21 @@ fn e2e_python_client_credentials_private_method() {
     );
 }
 
+/// The token dict stored on `self` in one method, its keys read in another: the keys are
+/// renamed there and the error check follows the field, so a wrong secret still fails loudly.
+#[test]
+fn e2e_python_client_credentials_stored_on_self() {
+    let relative = "python/client_credentials_stored_on_self.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed.after.contains("if \"error\" in self.token:")
+            && fixed.after.contains("self.token[\"access_token\"]"),
+        "the field's result was not followed:\n{}",
+        fixed.after
+    );
+}
+
 /// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
 /// raises instead, so a wrong secret reaches the same handler, before and after, and both
 /// programs exit 1 with the service's error text.
