@@ -26,6 +26,7 @@ use crate::semantic::{BindingValue, CallSite, Key, KeyRead, Model, UseKind, Valu
 use crate::source::SourceText;
 
 mod azureml;
+mod per_flow;
 
 /// A finding before its fix is planned.
 pub(crate) struct Match<'r, 't> {
@@ -2537,12 +2538,7 @@ fn agree_on_origins(
         let receivers: HashSet<Range<usize>> =
             proposals.iter().flat_map(|p| p.receivers.clone()).collect();
         let mut reasons = Vec::new();
-        if proposals.iter().any(|p| p.text != proposals[0].text) {
-            reasons.push(
-                "the object it is called on serves calls that need different replacements"
-                    .to_string(),
-            );
-        }
+        let differ = proposals.iter().any(|p| p.text != proposals[0].text);
         if members.len() > 1 && proposals.iter().any(|p| p.relocation.is_some()) {
             reasons.push(
                 "the object is shared by several calls and an argument is not yet defined where it is created"
@@ -2581,6 +2577,20 @@ fn agree_on_origins(
                 "the object it is called on is also used in ways this fix does not rewrite"
                     .to_string(),
             );
+        }
+        // Calls that need different applications get one each, when nothing else blocks.
+        if differ {
+            let split = if reasons.is_empty() {
+                per_flow::split(model, &range, &members, drafts)
+            } else {
+                Err(
+                    "the object it is called on serves calls that need different replacements"
+                        .to_string(),
+                )
+            };
+            if let Err(reason) = split {
+                reasons.insert(0, reason);
+            }
         }
         if !reasons.is_empty() {
             for &index in &members {

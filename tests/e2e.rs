@@ -251,6 +251,56 @@ fn e2e_python_client_credentials_stored_on_self() {
     );
 }
 
+/// One context created in `__init__` serving an app-only and a user flow becomes one
+/// confidential and one public application, each created once: both flows get their tokens
+/// the v2 way, and the second app-only token comes from MSAL's cache (one client-credentials
+/// request, not two).
+#[test]
+fn e2e_python_token_provider_per_flow() {
+    let relative = "python/token_provider_per_flow.py";
+    let env = ProgramEnv::user(PASSWORD).with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    let count = |reqs: &[LoggedRequest], kind: &str, grant: &str| {
+        reqs.iter()
+            .filter(|r| {
+                r.kind == kind && r.status == Some(200) && r.grant_type.as_deref() == Some(grant)
+            })
+            .count()
+    };
+    let (_, fixed, _) = python_before_after(
+        relative,
+        &[],
+        &env,
+        &|out, reqs| {
+            adal_got_token(out, reqs, "password")?;
+            assert_v1_token(reqs, RESOURCE, &want("client_credentials", SKU_ADAL_PYTHON))
+        },
+        &|out, reqs| {
+            msal_got_token(out, reqs, "password")?;
+            assert_v2_token(
+                reqs,
+                &v2_scope(),
+                &want("client_credentials", SKU_MSAL_PYTHON),
+            )?;
+            match count(reqs, "v2-token", "client_credentials") {
+                1 => Ok(()),
+                n => Err(format!(
+                    "expected the second app-only token from MSAL's cache (1 request), saw {n}"
+                )),
+            }
+        },
+    );
+    assert!(
+        fixed
+            .after
+            .contains("self.confidential_app = msal.ConfidentialClientApplication(")
+            && fixed
+                .after
+                .contains("self.public_app = msal.PublicClientApplication("),
+        "the context was not split into one application per kind of flow:\n{}",
+        fixed.after
+    );
+}
+
 /// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
 /// raises instead, so a wrong secret reaches the same handler, before and after, and both
 /// programs exit 1 with the service's error text.
