@@ -28,7 +28,7 @@ pub(crate) fn caller_objects<'t>(
     model: &Model<'t>,
     node: Node<'t>,
     made: &Range<usize>,
-) -> Result<Vec<Node<'t>>, String> {
+) -> Result<Followed<'t>, String> {
     let Some(function) = returning_function(node) else {
         return Err(destination(model, node));
     };
@@ -43,6 +43,7 @@ pub(crate) fn caller_objects<'t>(
     let Some(parent) = function.parent() else {
         return Err(destination(model, node));
     };
+    let mut note = None;
     let calls = match parent.kind() {
         "module" => {
             if defined_more_than_once(model, parent, name) {
@@ -56,13 +57,15 @@ pub(crate) fn caller_objects<'t>(
                     ));
                 }
             };
-            let followed = name.starts_with('_')
-                || is_script(model, parent)
-                || calls.iter().any(|call| at_top_level(*call));
-            if !followed {
-                return returned(
-                    "which other modules may call (a public function of a module that is not a script)",
-                );
+            if !(name.starts_with('_') || is_script(model, parent)) {
+                if !calls.iter().any(|call| at_top_level(*call)) {
+                    return returned(
+                        "which other modules may call (a public function of a module that is not a script)",
+                    );
+                }
+                note = Some(format!(
+                    "`{name}` is followed to the code this module runs when it is loaded, as a program's; a module that imports `{name}` (or what it returned) and reads ADAL's keys is not seen."
+                ));
             }
             calls
         }
@@ -106,7 +109,15 @@ pub(crate) fn caller_objects<'t>(
             }
         }
     }
-    Ok(objects)
+    Ok(Followed { objects, note })
+}
+
+/// A returned result followed to its callers.
+pub(crate) struct Followed<'t> {
+    /// The objects key reads are taken on at the callers.
+    pub(crate) objects: Vec<Node<'t>>,
+    /// What the fix's note must add about how far the result was followed.
+    pub(crate) note: Option<String>,
 }
 
 /// Where a result that is not returned goes: passed to a call, stored, or put in a value.

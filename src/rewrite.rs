@@ -1633,8 +1633,11 @@ fn result_edits(
                     );
                     false
                 }
-                Ok(objects) => {
-                    followed.extend(objects.iter().map(|o| o.byte_range()));
+                Ok(found) => {
+                    followed.extend(found.objects.iter().map(|o| o.byte_range()));
+                    if let Some(note) = found.note.filter(|n| !out.notes.contains(n)) {
+                        out.notes.push(note);
+                    }
                     false
                 }
                 Err(destination) => {
