@@ -1359,6 +1359,30 @@ fn e2e_python_device_code() {
 }
 
 #[test]
+fn e2e_python_device_code_helper() {
+    // The device-code pair in a helper that returns the token dict as it is made: both calls
+    // move to MSAL together (nothing of ADAL is left on the MSAL object), the result is named,
+    // checked and returned, and the script reads MSAL's key.
+    let (_, fixed, _) = python_before_after(
+        "python/device_code_helper.py",
+        &[],
+        &ProgramEnv::app(),
+        &device_before,
+        &device_after,
+    );
+    assert!(
+        fixed
+            .after
+            .contains("token = context.acquire_token_by_device_flow(code)")
+            && !fixed
+                .after
+                .contains("acquire_token_with_device_code(RESOURCE"),
+        "the device-code pair was not rewritten together:\n{}",
+        fixed.after
+    );
+}
+
+#[test]
 fn e2e_python_device_code_token_credentials() {
     // ADAL's device-code pair wrapped in `AADTokenCredentials` becomes one
     // `DeviceCodeCredential`: the client it is handed to asks for the management scope and
