@@ -5,7 +5,8 @@
 //! public one for the user flows (username and password, device code, refresh token,
 //! silent). When the calls on one context need different applications, and the context is
 //! made by a plain assignment (`self.context = adal.AuthenticationContext(authority)` in
-//! `__init__`, or `context = ...` in a function), that statement becomes one assignment per
+//! `__init__`, or `context = ...` in a function; a public module-level name is left alone,
+//! other modules may import it), that statement becomes one assignment per
 //! application, named after its kind (`self.confidential_app`, `self.public_app`), and each
 //! call is made on its own application. Every application is created once, where the
 //! context was, so each keeps its token cache for the life of the object as ADAL's context
@@ -54,6 +55,15 @@ pub(super) fn split(
         return Err(differs.to_string());
     }
     let target = model.text(left);
+    // A module-level name other modules may import keeps its name (and its fix its reason).
+    if left.kind() == "identifier"
+        && model.scope_at(statement.start_byte()) == 0
+        && !target.starts_with('_')
+    {
+        return Err(format!(
+            "{differs}, and `{target}` is a module-level name other modules may import"
+        ));
+    }
     // The application each member needs, by kind.
     let mut applications: Vec<(usize, String)> = Vec::new();
     let mut kinds: Vec<usize> = Vec::new();
