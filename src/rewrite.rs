@@ -886,12 +886,13 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         None => None,
     };
     // `return ctx.acquire_x(...)`: the result gets a name, so the error check can follow it.
+    let assigned = result_name(model, call.node);
     let named_return = recipe
         .after
         .as_ref()
+        .filter(|_| recipe.replace.is_some() && assigned.is_none())
         .and_then(|_| named_return(model, call.node, recipe));
-    let result =
-        result_name(model, call.node).or_else(|| named_return.as_ref().map(|n| n.name.clone()));
+    let result = assigned.or_else(|| named_return.as_ref().map(|n| n.name.clone()));
     // A callback that only settles the promise executor the call is in: the new call's
     // promise takes the executor's place.
     let settles = |edits: &[Edit]| {
@@ -1056,6 +1057,8 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         };
         result_edits(context, keys, node, quote, &mut result);
     }
+    // The rendered call, when it moves above its statement (`Naming::Hoisted`).
+    let mut hoisted: Option<String> = None;
     if let Some(template) = &recipe.replace {
         // Renames inside the call (its callback's body) are carried by the replacement.
         let range = call.node.byte_range();
@@ -1097,7 +1100,17 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         if needs_async(&text) && !model.allows_await(call.node) {
             blockers.push(AWAIT_BLOCKER.to_string());
         }
-        edits.push(Edit::replace(range, source.with_newlines(&text)));
+        match &named_return {
+            // The call moves above its statement (with the check, below), its name stays.
+            Some(NamedReturn {
+                name,
+                how: Naming::Hoisted { .. },
+            }) => {
+                edits.push(Edit::replace(range, name.clone()));
+                hoisted = Some(text);
+            }
+            _ => edits.push(Edit::replace(range, source.with_newlines(&text))),
+        }
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = model.statement_of(call.node);
@@ -1112,14 +1125,30 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             }
             text.push_str(line);
         }
-        if let Some(named) = &named_return {
-            edits.push(Edit::replace(
-                named.keyword.clone(),
-                format!("{} = ", named.name),
-            ));
-            text.push_str(&format!("\n{indent}return {}", named.name));
+        match (&named_return, hoisted.take()) {
+            (
+                Some(NamedReturn {
+                    name,
+                    how: Naming::Returned { keyword },
+                }),
+                _,
+            ) => {
+                edits.push(Edit::replace(keyword.clone(), format!("{name} = ")));
+                text.push_str(&format!("\n{indent}return {name}"));
+                edits.push(Edit::insert(at, source.with_newlines(&text)));
+            }
+            (
+                Some(NamedReturn {
+                    name,
+                    how: Naming::Hoisted { statement },
+                }),
+                Some(call_text),
+            ) => {
+                let text = format!("{name} = {call_text}{text}\n{indent}");
+                edits.push(Edit::insert(*statement, source.with_newlines(&text)));
+            }
+            _ => edits.push(Edit::insert(at, source.with_newlines(&text))),
         }
-        edits.push(Edit::insert(at, source.with_newlines(&text)));
     }
     let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
     let mut added = Vec::new();
@@ -1401,21 +1430,64 @@ fn unused_keys(recipe: &FixRecipe, values: &FixValues<'_, '_>, blockers: &mut Ve
     }
 }
 
-/// A Python call that a `return` gives back as it is made, to be assigned to a name first
-/// (`return ctx.acquire_x(...)` becomes `token = app.acquire_y(...)`, the recipe's check of
-/// the result, then `return token`).
+/// A Python call whose result has no name of its own, given one so the recipe's check can
+/// follow it: `return ctx.acquire_x(...)` becomes `token = app.acquire_y(...)`, the check,
+/// then `return token`; `return ctx.acquire_x(...)["accessToken"]` (or an assignment whose
+/// value starts with the call) gets `token = app.acquire_y(...)` and the check before it,
+/// and reads `token` where the call was.
 struct NamedReturn {
     /// The name the result gets: `token` (`flow` for a device flow), or a variant of it the
     /// function does not use yet.
     name: String,
+    how: Naming,
+}
+
+enum Naming {
     /// `return ` before the call, replaced by `name = `.
-    keyword: Range<usize>,
+    Returned { keyword: Range<usize> },
+    /// The call moves to a statement of its own, inserted at this offset (the start of the
+    /// statement that held it).
+    Hoisted { statement: usize },
 }
 
 fn named_return(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<NamedReturn> {
-    let statement = call.parent().filter(|p| {
-        call.kind() == "call" && p.kind() == "return_statement" && p.named_child(0) == Some(call)
-    })?;
+    if call.kind() != "call" {
+        return None;
+    }
+    // The statement that holds the call, and whether the call is evaluated first in it.
+    let mut node = call;
+    let statement = loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "return_statement" | "expression_statement" => break parent,
+            // The call stays the first thing evaluated.
+            "subscript" | "attribute" | "binary_operator" | "parenthesized_expression"
+                if parent.start_byte() == call.start_byte() => {}
+            "call" if parent.child_by_field_name("function") == Some(node) => {}
+            "assignment"
+                if parent.child_by_field_name("right") == Some(node)
+                    && parent.child_by_field_name("left").is_some_and(|l| {
+                        matches!(l.kind(), "identifier" | "attribute")
+                            && l.named_child(0)
+                                .is_none_or(|o| matches!(o.kind(), "identifier"))
+                    }) => {}
+            _ => return None,
+        }
+        node = parent;
+    };
+    let how = if statement.kind() == "return_statement" && node == call {
+        Naming::Returned {
+            keyword: statement.start_byte()..call.start_byte(),
+        }
+    } else if statement.named_child(0) == Some(node)
+        && (statement.kind() == "return_statement" || node.kind() == "assignment")
+    {
+        Naming::Hoisted {
+            statement: statement.start_byte(),
+        }
+    } else {
+        return None;
+    };
     // The statement must be a line of its own (not `if x: return ...`).
     let line_start = model.source[..statement.start_byte()]
         .rfind('\n')
@@ -1453,10 +1525,7 @@ fn named_return(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option
     ]
     .into_iter()
     .find(|name| !used(name))?;
-    Some(NamedReturn {
-        name,
-        keyword: statement.start_byte()..call.start_byte(),
-    })
+    Some(NamedReturn { name, how })
 }
 
 /// The plain name (or Python field, `self.token`) a call's result is assigned to, if any.
