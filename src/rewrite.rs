@@ -2415,16 +2415,23 @@ fn agree_on_imports(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             model.function_of(model.scope_at(edit.range.start)),
         )
     };
-    let mut first: HashMap<(String, usize), Edit> = HashMap::new();
-    for edit in drafts.iter().flatten().flat_map(|d| d.imports.iter()) {
-        let slot = first.entry(key(edit)).or_insert_with(|| edit.clone());
-        if edit.range.start < slot.range.start {
-            *slot = edit.clone();
+    // The earliest insertion wins, among the drafts that can apply first: a withheld fix
+    // (whose receiver has no import, say) must not move the import of the ones that apply.
+    let mut first: HashMap<(String, usize), (bool, Edit)> = HashMap::new();
+    for draft in drafts.iter().flatten() {
+        let withheld = !draft.blockers.is_empty();
+        for edit in &draft.imports {
+            let slot = first
+                .entry(key(edit))
+                .or_insert_with(|| (withheld, edit.clone()));
+            if (withheld, edit.range.start) < (slot.0, slot.1.range.start) {
+                *slot = (withheld, edit.clone());
+            }
         }
     }
     for draft in drafts.iter_mut().flatten() {
         for edit in std::mem::take(&mut draft.imports) {
-            let chosen = first.get(&key(&edit)).cloned().unwrap_or(edit);
+            let chosen = first.get(&key(&edit)).map_or(edit, |(_, e)| e.clone());
             draft.edits.push(chosen);
         }
     }
