@@ -10,7 +10,9 @@
 //! `self._get_token()` by the class's other methods). Every mention of the helper's name
 //! must be such a call, and each call's result must be read with keys (directly, or through
 //! one name assigned once and otherwise only tested); anything else keeps the result
-//! unfollowed.
+//! unfollowed. A result passed to a private function of the module (or one of a script)
+//! that every caller hands this result, and that only reads its parameter's keys, is
+//! followed there too.
 
 use std::ops::Range;
 
@@ -30,6 +32,12 @@ pub(crate) fn caller_objects<'t>(
     made: &Range<usize>,
 ) -> Result<Followed<'t>, String> {
     let Some(function) = returning_function(node) else {
+        if let Some(objects) = parameter_objects(model, node, made) {
+            return Ok(Followed {
+                objects,
+                note: None,
+            });
+        }
         return Err(destination(model, node));
     };
     let Some(name_node) = function.child_by_field_name("name") else {
@@ -385,6 +393,104 @@ fn identifiers<'t>(root: Node<'t>, model: &Model<'t>, name: &str) -> Vec<Node<'t
         stack.extend(node.named_children(&mut cursor));
     }
     out
+}
+
+/// The objects key reads are taken on in a function the result is passed to
+/// (`headers(token)` and `def _headers(token): return {"Authorization": token["accessToken"]}`):
+/// a top-level function of this module that no other module is expected to call (`_`-named,
+/// or one of a script), every one of whose calls passes this result in that position, and
+/// whose parameter is only read with keys or tested.
+fn parameter_objects<'t>(
+    model: &Model<'t>,
+    node: Node<'t>,
+    made: &Range<usize>,
+) -> Option<Vec<Node<'t>>> {
+    let list = node.parent().filter(|p| p.kind() == "argument_list")?;
+    let mut cursor = list.walk();
+    let arguments: Vec<Node<'t>> = list.named_children(&mut cursor).collect();
+    let position = arguments.iter().position(|a| *a == node)?;
+    let spread = |n: &Node<'_>| {
+        matches!(
+            n.kind(),
+            "list_splat"
+                | "dictionary_splat"
+                | "keyword_argument"
+                | "list_splat_pattern"
+                | "dictionary_splat_pattern"
+        )
+    };
+    if arguments[..position].iter().any(spread) {
+        return None;
+    }
+    let callee = list
+        .parent()?
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")?;
+    let name = model.text(callee);
+    let module = root(node);
+    if defined_more_than_once(model, module, name) {
+        return None;
+    }
+    let mut cursor = module.walk();
+    let function = module.named_children(&mut cursor).find(|s| {
+        s.kind() == "function_definition"
+            && s.child_by_field_name("name")
+                .is_some_and(|n| model.text(n) == name)
+    })?;
+    if !(name.starts_with('_') || is_script(model, module)) {
+        return None;
+    }
+    let name_node = function.child_by_field_name("name")?;
+    // Every call passes this result in that position, positionally.
+    let is_made = |n: Node<'_>| matches!(model.evaluate(n), Value::Object { origin: Some(o), .. } if o == *made);
+    for call in function_calls(model, module, name, name_node).ok()? {
+        let list = call.child_by_field_name("arguments")?;
+        let mut cursor = list.walk();
+        let passed = list.named_children(&mut cursor).nth(position)?;
+        if !is_made(passed) {
+            return None;
+        }
+    }
+    // The parameter in that position, read only with keys (or tested) in the function.
+    let parameters = function.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let before: Vec<Node<'_>> = parameters.named_children(&mut cursor).collect();
+    if before.iter().take(position).any(|p| {
+        !matches!(
+            p.kind(),
+            "identifier" | "default_parameter" | "typed_parameter" | "typed_default_parameter"
+        )
+    }) {
+        return None;
+    }
+    let parameter = before
+        .get(position)
+        .copied()
+        .filter(|p| p.kind() == "identifier")?;
+    let parameter_name = model.text(parameter);
+    let body = function.child_by_field_name("body")?;
+    let is_read_object = |n: Node<'_>| {
+        model
+            .facts
+            .key_reads
+            .iter()
+            .any(|read| read.object.byte_range() == n.byte_range())
+    };
+    let mut objects = Vec::new();
+    for mention in identifiers(body, model, parameter_name) {
+        if is_read_object(mention) {
+            objects.push(mention);
+            continue;
+        }
+        let tested = mention.parent().is_some_and(|p| {
+            (p.kind() == "if_statement" && p.child_by_field_name("condition") == Some(mention))
+                || p.kind() == "not_operator"
+        });
+        if !tested {
+            return None;
+        }
+    }
+    Some(objects)
 }
 
 /// The objects the keys of a helper call's result are read on: the call itself when a key

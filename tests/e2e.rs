@@ -301,6 +301,22 @@ fn e2e_python_token_provider_per_flow() {
     );
 }
 
+/// The token dict passed to a private helper of the module that reads its keys: the keys
+/// are renamed in the helper, with the call.
+#[test]
+fn e2e_python_client_credentials_passed_to_helper() {
+    let relative = "python/client_credentials_passed.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed
+            .after
+            .contains("token[\"token_type\"] + \" \" + token[\"access_token\"]"),
+        "the helper's key reads were not renamed:\n{}",
+        fixed.after
+    );
+}
+
 /// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
 /// raises instead, so a wrong secret reaches the same handler, before and after, and both
 /// programs exit 1 with the service's error text.
