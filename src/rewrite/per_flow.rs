@@ -164,3 +164,25 @@ fn indentation(text: &str, position: usize) -> &str {
     let line = &text[start..];
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{indentation, mentions_word};
+
+    #[test]
+    fn names_are_whole_identifiers() {
+        assert!(mentions_word("x = public_app\n", "public_app"));
+        assert!(mentions_word("self.public_app.acquire()", "public_app"));
+        assert!(!mentions_word("my_public_app = 1", "public_app"));
+        assert!(!mentions_word("public_apps = []", "public_app"));
+        assert!(!mentions_word("", "public_app"));
+    }
+
+    #[test]
+    fn indentation_is_the_lines_leading_whitespace() {
+        let text = "class A:\n    def f(self):\n\t\tcontext = 1\n";
+        assert_eq!(indentation(text, text.find("def").unwrap()), "    ");
+        assert_eq!(indentation(text, text.find("context").unwrap()), "\t\t");
+        assert_eq!(indentation(text, 0), "");
+    }
+}
