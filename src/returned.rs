@@ -163,7 +163,18 @@ fn destination(model: &Model<'_>, node: Node<'_>) -> String {
         "pair" | "list" | "tuple" | "set" | "dictionary" => {
             format!("put in a collection (line {line})")
         }
-        "lambda" => format!("returned by a lambda (line {line})"),
+        "lambda" => match parent
+            .parent()
+            .filter(|l| l.kind() == "argument_list")
+            .and_then(|l| l.parent())
+            .and_then(|c| c.child_by_field_name("function"))
+        {
+            Some(callee) => format!(
+                "returned by a lambda passed to `{}` (line {line})",
+                model.text(callee)
+            ),
+            None => format!("returned by a lambda (line {line})"),
+        },
         "return_statement" => format!("returned (line {line})"),
         _ => format!("used at line {line}"),
     }
