@@ -28,6 +28,7 @@ use crate::source::SourceText;
 
 mod azureml;
 mod nested;
+mod per_flow;
 mod promise_chain;
 
 /// A finding before its fix is planned.
@@ -197,10 +198,11 @@ pub(crate) fn plan(
         if let Some(origin) = draft.origin.take() {
             match origin.relocation {
                 Some((statement, at)) => {
-                    // The creating statement moves down to the call, rewritten.
+                    // The creating statement moves down (to the call, or past the fields
+                    // it needs), rewritten, at its own indentation.
                     let text = format!(
                         "{}{}{}{}\n",
-                        source.indentation_at(at),
+                        source.indentation_at(statement.start),
                         &model.source[statement.start..origin.range.start],
                         origin.text,
                         &model.source[origin.range.end..statement.end]
@@ -895,7 +897,14 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         }
         None => None,
     };
-    let result = result_name(model, call.node);
+    // `return ctx.acquire_x(...)`: the result gets a name, so the error check can follow it.
+    let assigned = result_name(model, call.node);
+    let named_return = recipe
+        .after
+        .as_ref()
+        .filter(|_| recipe.replace.is_some() && assigned.is_none())
+        .and_then(|_| named_return(model, call.node, recipe));
+    let result = assigned.or_else(|| named_return.as_ref().map(|n| n.name.clone()));
     // A callback that only settles the promise executor the call is in: the new call's
     // promise takes the executor's place.
     let settles = |edits: &[Edit]| {
@@ -978,7 +987,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     ));
     blockers.extend(parameter_readers::blockers(model, recipe, call.node));
     if let Some(reason) = &recipe.returned {
-        if is_returned(model, call.node) {
+        if returned::object_is_returned(model, call.node) {
             blockers.push(reason.clone());
         }
     }
@@ -1006,7 +1015,9 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             let relocation = if movable {
                 None
             } else {
-                relocation(model, origin_call.node, call.node, receiver)
+                relocation(model, origin_call.node, call.node, receiver).or_else(|| {
+                    relocation_after_fields(model, recipe, arguments, call.node, origin_call.node)
+                })
             };
             origin = Some(OriginProposal {
                 range: origin_range,
@@ -1050,6 +1061,7 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
     }
     for (node, callback, keys, resolved) in results {
         let mut result = ResultEdits {
+            named_return: named_return.is_some() && node == call.node,
             callback,
             resolved,
             notes: &mut notes,
@@ -1059,6 +1071,8 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         };
         result_edits(context, keys, node, quote, &mut result);
     }
+    // The rendered call, when it moves above its statement (`Naming::Hoisted`).
+    let mut hoisted: Option<String> = None;
     if let Some(template) = &recipe.replace {
         // Renames inside the call (its callback's body) are carried by the replacement.
         let range = call.node.byte_range();
@@ -1100,7 +1114,17 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
         if needs_async(&text) && !model.allows_await(call.node) {
             blockers.push(AWAIT_BLOCKER.to_string());
         }
-        edits.push(Edit::replace(range, source.with_newlines(&text)));
+        match &named_return {
+            // The call moves above its statement (with the check, below), its name stays.
+            Some(NamedReturn {
+                name,
+                how: Naming::Hoisted { .. },
+            }) => {
+                edits.push(Edit::replace(range, name.clone()));
+                hoisted = Some(text);
+            }
+            _ => edits.push(Edit::replace(range, source.with_newlines(&text))),
+        }
     }
     if let (Some(template), Some(_)) = (&recipe.after, &result) {
         let statement = model.statement_of(call.node);
@@ -1115,7 +1139,30 @@ fn draft(context: &PlanContext<'_, '_>, found: &Match<'_, '_>, target: FixTarget
             }
             text.push_str(line);
         }
-        edits.push(Edit::insert(at, source.with_newlines(&text)));
+        match (&named_return, hoisted.take()) {
+            (
+                Some(NamedReturn {
+                    name,
+                    how: Naming::Returned { keyword },
+                }),
+                _,
+            ) => {
+                edits.push(Edit::replace(keyword.clone(), format!("{name} = ")));
+                text.push_str(&format!("\n{indent}return {name}"));
+                edits.push(Edit::insert(at, source.with_newlines(&text)));
+            }
+            (
+                Some(NamedReturn {
+                    name,
+                    how: Naming::Hoisted { statement },
+                }),
+                Some(call_text),
+            ) => {
+                let text = format!("{name} = {call_text}{text}\n{indent}");
+                edits.push(Edit::insert(*statement, source.with_newlines(&text)));
+            }
+            _ => edits.push(Edit::insert(at, source.with_newlines(&text))),
+        }
     }
     let anchor = origin_call.as_ref().map_or(call.callee, |c| c.callee);
     let mut added = Vec::new();
@@ -1239,29 +1286,6 @@ fn bind_origin<'t>(
 ) -> BoundArguments<'t> {
     let parameters = model.signature_of(origin).unwrap_or(class_parameters);
     bind_arguments(model.source, origin, parameters)
-}
-
-/// True when the object `call` makes is returned from a function: the call itself, or a
-/// name holding the object, is what a `return` gives back.
-fn is_returned(model: &Model<'_>, call: Node<'_>) -> bool {
-    let made = call.byte_range();
-    let returns = |node: Node<'_>| {
-        let mut current = node;
-        while let Some(parent) = current.parent() {
-            match parent.kind() {
-                "parenthesized_expression" => current = parent,
-                "return_statement" => return true,
-                _ => return false,
-            }
-        }
-        false
-    };
-    returns(call)
-        || model.facts.uses.iter().any(|site| {
-            site.kind == UseKind::Escape
-                && returns(site.node)
-                && matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == made)
-        })
 }
 
 const AWAIT_BLOCKER: &str = "the rewrite awaits, and `await` is not allowed here (not in an async function or an ES module); make the code that creates the application asynchronous first";
@@ -1420,7 +1444,105 @@ fn unused_keys(recipe: &FixRecipe, values: &FixValues<'_, '_>, blockers: &mut Ve
     }
 }
 
-/// The plain name a call's result is assigned to, if any.
+/// A Python call whose result has no name of its own, given one so the recipe's check can
+/// follow it: `return ctx.acquire_x(...)` becomes `token = app.acquire_y(...)`, the check,
+/// then `return token`; `return ctx.acquire_x(...)["accessToken"]` (or an assignment whose
+/// value starts with the call) gets `token = app.acquire_y(...)` and the check before it,
+/// and reads `token` where the call was.
+struct NamedReturn {
+    /// The name the result gets: `token` (`flow` for a device flow), or a variant of it the
+    /// function does not use yet.
+    name: String,
+    how: Naming,
+}
+
+enum Naming {
+    /// `return ` before the call, replaced by `name = `.
+    Returned { keyword: Range<usize> },
+    /// The call moves to a statement of its own, inserted at this offset (the start of the
+    /// statement that held it).
+    Hoisted { statement: usize },
+}
+
+fn named_return(model: &Model<'_>, call: Node<'_>, recipe: &FixRecipe) -> Option<NamedReturn> {
+    if call.kind() != "call" {
+        return None;
+    }
+    // The statement that holds the call, and whether the call is evaluated first in it.
+    let mut node = call;
+    let statement = loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "return_statement" | "expression_statement" => break parent,
+            // The call stays the first thing evaluated.
+            "subscript" | "attribute" | "binary_operator" | "parenthesized_expression"
+                if parent.start_byte() == call.start_byte() => {}
+            "call" if parent.child_by_field_name("function") == Some(node) => {}
+            "assignment"
+                if parent.child_by_field_name("right") == Some(node)
+                    && parent.child_by_field_name("left").is_some_and(|l| {
+                        matches!(l.kind(), "identifier" | "attribute")
+                            && l.named_child(0)
+                                .is_none_or(|o| matches!(o.kind(), "identifier"))
+                    }) => {}
+            _ => return None,
+        }
+        node = parent;
+    };
+    let how = if statement.kind() == "return_statement" && node == call {
+        Naming::Returned {
+            keyword: statement.start_byte()..call.start_byte(),
+        }
+    } else if statement.named_child(0) == Some(node)
+        && (statement.kind() == "return_statement" || node.kind() == "assignment")
+    {
+        Naming::Hoisted {
+            statement: statement.start_byte(),
+        }
+    } else {
+        return None;
+    };
+    // The statement must be a line of its own (not `if x: return ...`).
+    let line_start = model.source[..statement.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    if !model.source[line_start..statement.start_byte()]
+        .trim()
+        .is_empty()
+    {
+        return None;
+    }
+    let mut function = statement.parent()?;
+    while function.kind() != "function_definition" {
+        function = function.parent()?;
+    }
+    let stem = if recipe.keys.contains_key("user_code") {
+        "flow"
+    } else {
+        "token"
+    };
+    let used = |name: &str| {
+        let mut stack = vec![function];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "identifier" && model.text(node) == name {
+                return true;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        false
+    };
+    let name = [
+        stem.to_string(),
+        format!("{stem}_result"),
+        "result".to_string(),
+    ]
+    .into_iter()
+    .find(|name| !used(name))?;
+    Some(NamedReturn { name, how })
+}
+
+/// The plain name (or Python field, `self.token`) a call's result is assigned to, if any.
 fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
     let mut node = call;
     while let Some(parent) = node.parent() {
@@ -1430,7 +1552,13 @@ fn result_name(model: &Model<'_>, call: Node<'_>) -> Option<String> {
                 if parent.child_by_field_name("right") == Some(node) =>
             {
                 let left = parent.child_by_field_name("left")?;
-                return (left.kind() == "identifier").then(|| model.text(left).to_string());
+                // A name, or a Python field (`self.token`).
+                let field = left.kind() == "attribute"
+                    && left
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "identifier");
+                return (left.kind() == "identifier" || field)
+                    .then(|| model.text(left).to_string());
             }
             "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
                 let name = parent.child_by_field_name("name")?;
@@ -1477,6 +1605,9 @@ impl Nullability {
 
 /// What following a call's result adds to its draft.
 struct ResultEdits<'a, 't> {
+    /// The call is returned as it is made and the fix names its result first
+    /// (`NamedReturn`), so the error check can follow it.
+    named_return: bool,
     /// The argument bound to the parameter `callback`, if any.
     callback: Option<Node<'t>>,
     /// Where the result is handed to a promise executor whose place the new call's promise
@@ -1552,6 +1683,8 @@ fn result_edits(
         });
     // Objects at the callers of a helper that returns the result (`returned`).
     let mut followed: HashSet<Range<usize>> = HashSet::new();
+    // Where the result goes where it cannot be followed (for the reason).
+    let mut destinations: Vec<String> = Vec::new();
     for site in &model.facts.uses {
         let relevant = site.node == call || (site.node.kind() != "call" && is_result(site.node));
         if !relevant {
@@ -1622,18 +1755,26 @@ fn result_edits(
             }
             UseKind::Escape => match returned::caller_objects(model, site.node, &origin) {
                 // Returned unassigned: no statement after it can check for an error result.
-                Some(_) if site.node == call => {
+                Ok(_) if site.node == call && !out.named_return => {
                     blockers.push(
                         "the result is returned as it is made, so the rewrite cannot check it for an error; assign it to a name and return that"
                             .to_string(),
                     );
                     false
                 }
-                Some(objects) => {
-                    followed.extend(objects.iter().map(|o| o.byte_range()));
+                Ok(found) => {
+                    followed.extend(found.objects.iter().map(|o| o.byte_range()));
+                    if let Some(note) = found.note.filter(|n| !out.notes.contains(n)) {
+                        out.notes.push(note);
+                    }
                     false
                 }
-                None => true,
+                Err(destination) => {
+                    if !destinations.contains(&destination) {
+                        destinations.push(destination);
+                    }
+                    true
+                }
             },
             UseKind::Receiver => {
                 match kept_method_call(model, site.node, recipe.methods, context.rewritten) {
@@ -1648,10 +1789,15 @@ fn result_edits(
         };
     }
     if escapes {
-        blockers.push(
+        blockers.push(if destinations.is_empty() {
             "the result is used where its keys cannot be followed (returned, passed or stored)"
-                .to_string(),
-        );
+                .to_string()
+        } else {
+            format!(
+                "the result is used where its keys cannot be followed: {}",
+                destinations.join(", ")
+            )
+        });
     }
     let targets: HashSet<&str> = recipe.keys.values().map(String::as_str).collect();
     let mut unknown: Vec<String> = Vec::new();
@@ -2218,6 +2364,106 @@ fn relocation(
     Some((origin_statement, line_start))
 }
 
+/// Where `self.context = Origin(...)` can move down to in the function that creates it,
+/// when the only arguments its rewrite needs that are not defined there yet are fields the
+/// same function assigns just below it, in the same block (`self.client_id = client_id`
+/// after the context in `__init__`): just after the last of those assignments, when every
+/// statement in between assigns a field and does not mention the object. Returns the
+/// statement and the offset of the line it moves to.
+fn relocation_after_fields(
+    model: &Model<'_>,
+    recipe: &FixRecipe,
+    arguments: &BoundArguments<'_>,
+    call: Node<'_>,
+    origin: Node<'_>,
+) -> Option<(Range<usize>, usize)> {
+    let template = recipe.origin.as_ref()?;
+    let origin_statement = model.statement_at(origin.start_byte());
+    let statement = model_node(model, &origin_statement)?;
+    let assignment = statement.named_child(0).filter(|a| {
+        statement.kind() == "expression_statement"
+            && a.kind() == "assignment"
+            && a.child_by_field_name("right") == Some(origin)
+    })?;
+    let target = model.text(assignment.child_by_field_name("left")?);
+    let block = statement.parent()?;
+    let origin_function = model.function_of(model.scope_at(origin.start_byte()));
+    let reads: HashSet<usize> = model
+        .facts
+        .name_reads
+        .iter()
+        .map(Node::start_byte)
+        .collect();
+    let mut last_end: Option<usize> = None;
+    let names = template
+        .names()
+        .into_iter()
+        .filter(|n| !n.starts_with("origin.") && !matches!(*n, "receiver" | "result"));
+    for name in names {
+        let Some(&argument) = arguments.values.get(name) else {
+            continue;
+        };
+        let mut stack = vec![argument];
+        while let Some(node) = stack.pop() {
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+            if node.kind() != "identifier"
+                || !reads.contains(&node.start_byte())
+                || name_movable(model, node, call, origin)
+            {
+                continue;
+            }
+            // Not defined at the origin: it must be `self.field`, assigned only below the
+            // origin, in its block.
+            let Value::SelfOf(class) = model.evaluate(node) else {
+                return None;
+            };
+            let field = node
+                .parent()
+                .filter(|p| {
+                    p.kind() == "attribute" && p.child_by_field_name("object") == Some(node)
+                })
+                .and_then(|p| p.child_by_field_name("attribute"))?;
+            let assignments = model.attribute_assignments(class, model.text(field));
+            if assignments.is_empty() {
+                return None;
+            }
+            for assigned in assignments {
+                let in_block = model_node(model, &assigned.statement)
+                    .is_some_and(|n| n.parent() == Some(block));
+                if assigned.scope != origin_function
+                    || assigned.statement.start < origin_statement.end
+                    || !in_block
+                {
+                    return None;
+                }
+                last_end = Some(
+                    last_end.map_or(assigned.statement.end, |e| e.max(assigned.statement.end)),
+                );
+            }
+        }
+    }
+    let last_end = last_end?;
+    // Every statement between the origin and `last_end` assigns a field (or is a comment)
+    // and does not mention the object.
+    let mut next = statement.next_named_sibling();
+    while let Some(between) = next.filter(|n| n.start_byte() < last_end) {
+        let assigns_field = between.kind() == "comment"
+            || between.kind() == "expression_statement"
+                && between.named_child(0).is_some_and(|a| {
+                    a.kind() == "assignment"
+                        && a.child_by_field_name("left")
+                            .is_some_and(|l| l.kind() == "attribute")
+                });
+        if !assigns_field || model.text(between).contains(target) {
+            return None;
+        }
+        next = between.next_named_sibling();
+    }
+    let newline = model.source[last_end..].find('\n')?;
+    Some((origin_statement, last_end + newline + 1))
+}
+
 /// The outermost node that spans exactly `range`, if any.
 fn model_node<'t>(model: &Model<'t>, range: &Range<usize>) -> Option<Node<'t>> {
     let mut node = model.node_at(range.start)?;
@@ -2243,16 +2489,23 @@ fn agree_on_imports(model: &Model<'_>, drafts: &mut [Option<Draft>]) {
             model.function_of(model.scope_at(edit.range.start)),
         )
     };
-    let mut first: HashMap<(String, usize), Edit> = HashMap::new();
-    for edit in drafts.iter().flatten().flat_map(|d| d.imports.iter()) {
-        let slot = first.entry(key(edit)).or_insert_with(|| edit.clone());
-        if edit.range.start < slot.range.start {
-            *slot = edit.clone();
+    // The earliest insertion wins, among the drafts that can apply first: a withheld fix
+    // (whose receiver has no import, say) must not move the import of the ones that apply.
+    let mut first: HashMap<(String, usize), (bool, Edit)> = HashMap::new();
+    for draft in drafts.iter().flatten() {
+        let withheld = !draft.blockers.is_empty();
+        for edit in &draft.imports {
+            let slot = first
+                .entry(key(edit))
+                .or_insert_with(|| (withheld, edit.clone()));
+            if (withheld, edit.range.start) < (slot.0, slot.1.range.start) {
+                *slot = (withheld, edit.clone());
+            }
         }
     }
     for draft in drafts.iter_mut().flatten() {
         for edit in std::mem::take(&mut draft.imports) {
-            let chosen = first.get(&key(&edit)).cloned().unwrap_or(edit);
+            let chosen = first.get(&key(&edit)).map_or(edit, |(_, e)| e.clone());
             draft.edits.push(chosen);
         }
     }
@@ -2438,12 +2691,7 @@ fn agree_on_origins(
         let receivers: HashSet<Range<usize>> =
             proposals.iter().flat_map(|p| p.receivers.clone()).collect();
         let mut reasons = Vec::new();
-        if proposals.iter().any(|p| p.text != proposals[0].text) {
-            reasons.push(
-                "the object it is called on serves calls that need different replacements"
-                    .to_string(),
-            );
-        }
+        let differ = proposals.iter().any(|p| p.text != proposals[0].text);
         if members.len() > 1 && proposals.iter().any(|p| p.relocation.is_some()) {
             reasons.push(
                 "the object is shared by several calls and an argument is not yet defined where it is created"
@@ -2482,6 +2730,20 @@ fn agree_on_origins(
                 "the object it is called on is also used in ways this fix does not rewrite"
                     .to_string(),
             );
+        }
+        // Calls that need different applications get one each, when nothing else blocks.
+        if differ {
+            let split = if reasons.is_empty() {
+                per_flow::split(model, &range, &members, drafts)
+            } else {
+                Err(
+                    "the object it is called on serves calls that need different replacements"
+                        .to_string(),
+                )
+            };
+            if let Err(reason) = split {
+                reasons.insert(0, reason);
+            }
         }
         if !reasons.is_empty() {
             for &index in &members {

@@ -199,6 +199,124 @@ fn e2e_python_client_credentials_token_provider_class() {
     python_client_credentials_before_after("python/client_credentials_provider.py");
 }
 
+/// A script without a `__main__` guard: its helper returns the token dict as it is made and
+/// the top level reads its keys. The rewrite names the result (so the error check follows
+/// it), returns it, and renames the keys at the caller.
+#[test]
+fn e2e_python_client_credentials_script_helper() {
+    let relative = "python/client_credentials_script_helper.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed.after.contains("    return token\n")
+            && fixed.after.contains("token[\"expires_in\"]")
+            && fixed.after.contains("print(token[\"access_token\"])"),
+        "the helper's result was not followed:\n{}",
+        fixed.after
+    );
+}
+
+/// A class whose context is created in `__init__` before the fields its call reads, and a
+/// private method that returns the token dict to the class's other methods: the application
+/// moves below the fields, the result is named and checked, the keys are renamed.
+#[test]
+fn e2e_python_client_credentials_private_method() {
+    let relative = "python/client_credentials_private_method.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    let fields = fixed.after.find("self.client_secret = client_secret");
+    let application = fixed
+        .after
+        .find("self.context = msal.ConfidentialClientApplication(");
+    assert!(
+        matches!((fields, application), (Some(f), Some(a)) if f < a)
+            && fixed.after.contains("token[\"token_type\"]"),
+        "the application was not created after the fields it needs:\n{}",
+        fixed.after
+    );
+}
+
+/// The token dict stored on `self` in one method, its keys read in another: the keys are
+/// renamed there and the error check follows the field, so a wrong secret still fails loudly.
+#[test]
+fn e2e_python_client_credentials_stored_on_self() {
+    let relative = "python/client_credentials_stored_on_self.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed.after.contains("if \"error\" in self.token:")
+            && fixed.after.contains("self.token[\"access_token\"]"),
+        "the field's result was not followed:\n{}",
+        fixed.after
+    );
+}
+
+/// One context created in `__init__` serving an app-only and a user flow becomes one
+/// confidential and one public application, each created once: both flows get their tokens
+/// the v2 way, and the second app-only token comes from MSAL's cache (one client-credentials
+/// request, not two).
+#[test]
+fn e2e_python_token_provider_per_flow() {
+    let relative = "python/token_provider_per_flow.py";
+    let env = ProgramEnv::user(PASSWORD).with("AZURE_CLIENT_SECRET", CLIENT_SECRET);
+    let count = |reqs: &[LoggedRequest], kind: &str, grant: &str| {
+        reqs.iter()
+            .filter(|r| {
+                r.kind == kind && r.status == Some(200) && r.grant_type.as_deref() == Some(grant)
+            })
+            .count()
+    };
+    let (_, fixed, _) = python_before_after(
+        relative,
+        &[],
+        &env,
+        &|out, reqs| {
+            adal_got_token(out, reqs, "password")?;
+            assert_v1_token(reqs, RESOURCE, &want("client_credentials", SKU_ADAL_PYTHON))
+        },
+        &|out, reqs| {
+            msal_got_token(out, reqs, "password")?;
+            assert_v2_token(
+                reqs,
+                &v2_scope(),
+                &want("client_credentials", SKU_MSAL_PYTHON),
+            )?;
+            match count(reqs, "v2-token", "client_credentials") {
+                1 => Ok(()),
+                n => Err(format!(
+                    "expected the second app-only token from MSAL's cache (1 request), saw {n}"
+                )),
+            }
+        },
+    );
+    assert!(
+        fixed
+            .after
+            .contains("self.confidential_app = msal.ConfidentialClientApplication(")
+            && fixed
+                .after
+                .contains("self.public_app = msal.PublicClientApplication("),
+        "the context was not split into one application per kind of flow:\n{}",
+        fixed.after
+    );
+}
+
+/// The token dict passed to a private helper of the module that reads its keys: the keys
+/// are renamed in the helper, with the call.
+#[test]
+fn e2e_python_client_credentials_passed_to_helper() {
+    let relative = "python/client_credentials_passed.py";
+    python_client_credentials_before_after(relative);
+    let fixed = fix_python(relative, &[]);
+    assert!(
+        fixed
+            .after
+            .contains("token[\"token_type\"] + \" \" + token[\"access_token\"]"),
+        "the helper's key reads were not renamed:\n{}",
+        fixed.after
+    );
+}
+
 /// `except adal.AdalError as e: sys.exit(...)` around the call: the rewrite catches what it
 /// raises instead, so a wrong secret reaches the same handler, before and after, and both
 /// programs exit 1 with the service's error text.
@@ -1361,6 +1479,30 @@ fn e2e_python_device_code() {
         &ProgramEnv::app(),
         &device_before,
         &device_after,
+    );
+}
+
+#[test]
+fn e2e_python_device_code_helper() {
+    // The device-code pair in a helper that returns the token dict as it is made: both calls
+    // move to MSAL together (nothing of ADAL is left on the MSAL object), the result is named,
+    // checked and returned, and the script reads MSAL's key.
+    let (_, fixed, _) = python_before_after(
+        "python/device_code_helper.py",
+        &[],
+        &ProgramEnv::app(),
+        &device_before,
+        &device_after,
+    );
+    assert!(
+        fixed
+            .after
+            .contains("token = context.acquire_token_by_device_flow(code)")
+            && !fixed
+                .after
+                .contains("acquire_token_with_device_code(RESOURCE"),
+        "the device-code pair was not rewritten together:\n{}",
+        fixed.after
     );
 }
 

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use crate::returned;
 use crate::rule::FixRecipe;
 use crate::semantic::{Model, UseKind, Value};
 
@@ -78,21 +79,8 @@ fn escapes(model: &Model<'_>, call: Node<'_>, made: &Range<usize>) -> bool {
         site.kind == UseKind::Escape
             && (site.node == call
                 || matches!(model.evaluate(site.node), Value::Object { origin: Some(o), .. } if o == *made))
-            && (is_returned(site.node) || passed_to_own_function(model, module, site.node))
+            && (returned::is_returned(site.node) || passed_to_own_function(model, module, site.node))
     })
-}
-
-/// True when `node` is what a `return` gives back.
-fn is_returned(node: Node<'_>) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        match parent.kind() {
-            "parenthesized_expression" => current = parent,
-            "return_statement" => return true,
-            _ => return false,
-        }
-    }
-    false
 }
 
 /// True when `node` is an argument of a call to a function `module` defines at its top
