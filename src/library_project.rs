@@ -7,7 +7,7 @@
 //! reported nor fixed, with one run notice per such project. Which names count is data: the
 //! `libraries` of the packs (`rules/dependencies.toml`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::{ManifestKind, ManifestPath};
@@ -34,13 +34,25 @@ pub fn set_aside(walked: &mut Walked, registry: &Registry) -> Vec<String> {
     }
     let inside = |path: &Path| projects.iter().position(|p| path.starts_with(&p.root));
     let mut counts = vec![0usize; projects.len()];
-    walked.files.retain(|file| match inside(&file.path) {
-        Some(index) => {
-            counts[index] += 1;
-            false
+    // The files are sorted, so each project's are one run of them: found by a binary
+    // search, not by testing every file against every project.
+    let mut aside = vec![false; walked.files.len()];
+    for (index, project) in projects.iter().enumerate() {
+        let start = walked.files.partition_point(|f| f.path < project.root);
+        for (slot, file) in aside[start..].iter_mut().zip(&walked.files[start..]) {
+            if !file.path.starts_with(&project.root) {
+                break;
+            }
+            if !*slot {
+                *slot = true;
+                counts[index] += 1;
+            }
         }
-        None => true,
-    });
+    }
+    let mut flags = aside.into_iter();
+    walked
+        .files
+        .retain(|_| !flags.next().expect("a flag per file"));
     walked
         .manifests
         .retain(|manifest| match inside(&manifest.path) {
@@ -77,7 +89,9 @@ fn files_are(count: usize) -> String {
 /// Removes the files of installed copies of the libraries (a vendored `site-packages`:
 /// `adal/` beside `adal-1.2.7.dist-info/`), as their distribution's `RECORD` lists them.
 fn set_aside_installed(walked: &mut Walked, registry: &Registry) -> Vec<String> {
-    let mut notices = Vec::new();
+    // Each recorded file, with the distribution that lists it.
+    let mut owners: HashMap<PathBuf, usize> = HashMap::new();
+    let mut libraries: Vec<(&Path, String)> = Vec::new();
     for record in &walked.distributions {
         let Some(name) = distribution_name(record) else {
             continue;
@@ -92,22 +106,35 @@ fn set_aside_installed(walked: &mut Walked, registry: &Registry) -> Vec<String> 
             .parent()
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
-        let files: HashSet<PathBuf> = recorded_files(&text)
-            .map(|relative| base.join(relative))
-            .collect();
-        let before = walked.files.len();
-        walked.files.retain(|file| !files.contains(&file.path));
-        let count = before - walked.files.len();
-        if count > 0 {
-            notices.push(format!(
+        for relative in recorded_files(&text) {
+            owners.entry(base.join(relative)).or_insert(libraries.len());
+        }
+        libraries.push((record, name));
+    }
+    if owners.is_empty() {
+        return Vec::new();
+    }
+    let mut counts = vec![0usize; libraries.len()];
+    walked.files.retain(|file| match owners.get(&file.path) {
+        Some(&index) => {
+            counts[index] += 1;
+            false
+        }
+        None => true,
+    });
+    libraries
+        .iter()
+        .zip(counts)
+        .filter(|(_, count)| *count > 0)
+        .map(|((record, name), count)| {
+            format!(
                 "`{}` lists the installed `{name}` package: its {} the library, not uses of it, and {} not reported",
                 display(record),
                 files_are(count),
                 if count == 1 { "is" } else { "are" },
-            ));
-        }
-    }
-    notices
+            )
+        })
+        .collect()
 }
 
 /// The `Name:` of the distribution whose `RECORD` this is, from the `METADATA` beside it.

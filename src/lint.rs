@@ -390,20 +390,24 @@ enum Skip {
     LibraryCopy,
 }
 
-/// Reads a source file, refusing one over the size limit.
+/// Reads a source file, refusing one over the size limit: one `open`, and the size from the
+/// open file (a path is looked up once per file).
 fn read_source(path: &Path) -> Result<Vec<u8>, String> {
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_SIZE => {
-            return Err(format!(
-                "file is {} MiB, over the {} MiB limit; skipped",
-                metadata.len() / (1024 * 1024),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ));
-        }
-        Ok(_) => {}
-        Err(error) => return Err(describe_io_error(path, &error)),
+    use std::io::Read;
+    let describe = |error: std::io::Error| describe_io_error(path, &error);
+    let mut file = std::fs::File::open(path).map_err(describe)?;
+    let size = file.metadata().map_err(describe)?.len();
+    if size > MAX_FILE_SIZE {
+        return Err(format!(
+            "file is {} MiB, over the {} MiB limit; skipped",
+            size / (1024 * 1024),
+            MAX_FILE_SIZE / (1024 * 1024)
+        ));
     }
-    std::fs::read(path).map_err(|error| describe_io_error(path, &error))
+    // One byte more than the size, so that reaching the end takes no second allocation.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes).map_err(describe)?;
+    Ok(bytes)
 }
 
 /// Reads and prefilters a file.
