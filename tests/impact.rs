@@ -169,7 +169,10 @@ fn wrapper_uses_are_reported_by_default_and_suppressions_cover_them() {
         .collect();
     assert_eq!(
         uses,
-        ["app/jobs.py:1 adal-wrapper-use", "app/jobs.py:5 adal-wrapper-use"],
+        [
+            "app/jobs.py:1 adal-wrapper-use",
+            "app/jobs.py:5 adal-wrapper-use"
+        ],
         "{found:?}"
     );
     // The directives suppress something: none is reported as unused.

@@ -175,6 +175,7 @@ fn a_module_passing_on_another_modules_helpers_does_not_link_its_importers() {
     // Importers of `utils`: read, never parsed.
     for name in ["a", "b", "c"] {
         write(
+            dir.path(),
             &format!("lib/commands/{name}.js"),
             "const utils = require('../util/utils');\nutils.camelcase('x');\n",
         );
