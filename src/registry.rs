@@ -69,6 +69,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/angular-templates.toml",
         include_str!("../rules/angular-templates.toml"),
     ),
+    (
+        "rules/adal-node-method-values.toml",
+        include_str!("../rules/adal-node-method-values.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
