@@ -73,6 +73,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-node-method-values.toml",
         include_str!("../rules/adal-node-method-values.toml"),
     ),
+    (
+        "rules/adal-config-mutations.toml",
+        include_str!("../rules/adal-config-mutations.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
