@@ -77,6 +77,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/adal-config-mutations.toml",
         include_str!("../rules/adal-config-mutations.toml"),
     ),
+    (
+        "rules/azure-keyvault-credentials.toml",
+        include_str!("../rules/azure-keyvault-credentials.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
