@@ -1448,3 +1448,75 @@ fn javascript_definition(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_imports_are_read_from_the_text_without_parsing() {
+        let text = b"import os, service.auth as auth\nfrom .tokens import (\n    get_token,\n    describe as d,\n)\nfrom pkg.mod import *  # all\nif x:\n    from a.b \\\n        import c\nprint('from here import nothing')\n";
+        assert_eq!(
+            python_imports(text),
+            vec![
+                ("os".to_string(), vec![]),
+                ("service.auth".to_string(), vec![]),
+                (
+                    ".tokens".to_string(),
+                    vec!["get_token".to_string(), "describe".to_string()]
+                ),
+                ("pkg.mod".to_string(), vec!["*".to_string()]),
+                ("a.b".to_string(), vec!["c".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_has_a_key_of_the_module_it_names() {
+        let module = |path: &str, names: &[&str]| Module {
+            display: path.to_string(),
+            language: Some(if path.ends_with(".py") {
+                Language::Python
+            } else {
+                Language::TypeScript
+            }),
+            wrappers: names
+                .iter()
+                .map(|n| Wrapper {
+                    kind: Kind::Function,
+                    name: n.to_string(),
+                    shown: n.to_string(),
+                    line: 1,
+                    column: 1,
+                    via: None,
+                })
+                .collect(),
+        };
+        let wanted = |path: &str, names: &[&str]| -> HashSet<u32> {
+            module_keys(Path::new(path), &module(path, names))
+                .into_iter()
+                .collect()
+        };
+        let python = |text: &[u8]| ImportKeys::of_python(Path::new("/p/app/jobs.py"), text);
+        let tokens = wanted("/p/service/tokens.py", &["get_token"]);
+        assert!(python(b"from service.tokens import get_token\n").any_of(&tokens));
+        assert!(python(b"from service import tokens\n").any_of(&tokens));
+        assert!(python(b"import service.tokens\n").any_of(&tokens));
+        // A name of the module that is not a wrapper, another module of the same name's
+        // parent: no candidate.
+        assert!(!python(b"from service.tokens import describe\n").any_of(&tokens));
+        assert!(!python(b"from other import get_token\n").any_of(&tokens));
+        let sibling = wanted("/p/app/tokens.py", &["get_token"]);
+        assert!(python(b"from .tokens import get_token\n").any_of(&sibling));
+        assert!(python(b"from . import tokens\n").any_of(&sibling));
+        let script = |text: &str| {
+            ImportKeys::of_specifiers(Path::new("/p/src/app/jobs.ts"), [text].into_iter())
+        };
+        let client = wanted("/p/src/auth/client.ts", &["TokenClient"]);
+        assert!(script("../auth/client").any_of(&client));
+        assert!(script("../auth/client.js").any_of(&client));
+        assert!(!script("./client").any_of(&client));
+        let index = wanted("/p/src/auth/index.ts", &["TokenClient"]);
+        assert!(script("../auth").any_of(&index));
+    }
+}
