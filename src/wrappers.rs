@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use tree_sitter::Node;
 
@@ -462,7 +463,7 @@ pub(crate) fn report_uses(
         }
     }
     let scanned = scan_all(
-        files, reports, &paths, &direct, &table, rule, &rescan, time_limit,
+        files, reports, &paths, &direct, &table, rule, &rescan, None, time_limit,
     );
     let mut grown: Vec<usize> = Vec::new();
     let add = |table: &mut Table, i: usize, wrappers: Vec<Wrapper>, grown: &mut Vec<usize>| {
@@ -504,6 +505,21 @@ pub(crate) fn report_uses(
         let candidates: Vec<usize> = (0..files.len())
             .filter(|&i| eligible(i) && reports[i].wrapping.keys.any_of(&wanted))
             .collect();
+        // A module that imports one of these also names a wrapper of it in its text, unless
+        // the wrapper is a module's default export (imported under any name).
+        let grown_wrappers = || {
+            grown
+                .iter()
+                .flat_map(|&i| &table.modules[&paths[i]].wrappers)
+        };
+        let names = if grown_wrappers().any(|w| w.name.is_empty()) {
+            None
+        } else {
+            let mut names: Vec<&str> = grown_wrappers().map(|w| w.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            AhoCorasick::new(names).ok()
+        };
         let scanned = scan_all(
             files,
             reports,
@@ -512,6 +528,7 @@ pub(crate) fn report_uses(
             &table,
             rule,
             &candidates,
+            names.as_ref(),
             time_limit,
         );
         grown = Vec::new();
@@ -542,7 +559,8 @@ pub(crate) fn report_uses(
 }
 
 /// Scans the files `indices` in parallel against the table as it is; the results are in
-/// `indices`' order.
+/// `indices`' order. With `names`, a file whose text spells none of them (as a whole word)
+/// is not parsed: it cannot name a wrapper that grew.
 #[allow(clippy::too_many_arguments)]
 fn scan_all(
     files: &[SourcePath],
@@ -552,6 +570,7 @@ fn scan_all(
     table: &Table,
     rule: &Rule,
     indices: &[usize],
+    names: Option<&AhoCorasick>,
     time_limit: std::time::Duration,
 ) -> Vec<(usize, Scan)> {
     indices
@@ -561,6 +580,9 @@ fn scan_all(
             |parsers, &i| {
                 let report = &reports[i];
                 let text = text_of(&files[i], report)?;
+                if names.is_some_and(|names| !names_one(names, text.as_bytes())) {
+                    return None;
+                }
                 let starts: Vec<usize> = report.diagnostics.iter().map(|d| d.range.start).collect();
                 let keep = report.source.is_none();
                 let scan = crate::lint::isolated(&files[i].path, || {
@@ -579,6 +601,15 @@ fn scan_all(
         .into_iter()
         .flatten()
         .collect()
+}
+
+/// True when `bytes` spell one of the finder's names as a whole word.
+fn names_one(finder: &AhoCorasick, bytes: &[u8]) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    finder.find_overlapping_iter(bytes).any(|m| {
+        (m.start() == 0 || !word(bytes[m.start() - 1]))
+            && (m.end() == bytes.len() || !word(bytes[m.end()]))
+    })
 }
 
 fn is_code(language: Language) -> bool {
