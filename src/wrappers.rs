@@ -16,8 +16,9 @@
 //! taken from the text it reads anyway), and, for a module with ADAL findings of its own,
 //! the wrappers those define (from the tree it built). Then this module grows the table in
 //! rounds (at most [`MAX_ROUNDS`], one level of wrapping each): each round parses, in
-//! parallel, only the modules that import a module whose wrappers grew in the round before,
-//! and no file's text or tree outlives its scan. A directive
+//! parallel, only the modules that import a module whose wrappers grew in the round before
+//! and whose text names one of its wrappers (as a whole word; a default export, imported
+//! under any name, excepted), and no file's text or tree outlives its scan. A directive
 //! `adalint: ignore[adal-wrapper-use]` covers a use like any finding.
 //!
 //! JavaScript and TypeScript specifiers resolve like `semantic::Exports` resolves them
@@ -498,28 +499,45 @@ pub(crate) fn report_uses(
         if grown.is_empty() {
             break;
         }
-        let wanted: HashSet<u32> = grown
+        // Each grown module: the keys of its imports, and the names of its wrappers (none
+        // when one is its default export, imported under any name). A module that imports
+        // it also names one of those in its text, or it is not parsed.
+        let grown_modules: Vec<(HashSet<u32>, Option<AhoCorasick>)> = grown
             .iter()
-            .flat_map(|&i| module_keys(&paths[i], &table.modules[&paths[i]]))
+            .map(|&i| {
+                let module = &table.modules[&paths[i]];
+                let keys: HashSet<u32> = module_keys(&paths[i], module).into_iter().collect();
+                let names = if module.wrappers.iter().any(|w| w.name.is_empty()) {
+                    None
+                } else {
+                    AhoCorasick::new(module.wrappers.iter().map(|w| w.name.as_str())).ok()
+                };
+                (keys, names)
+            })
             .collect();
         let candidates: Vec<usize> = (0..files.len())
-            .filter(|&i| eligible(i) && reports[i].wrapping.keys.any_of(&wanted))
+            .filter(|&i| {
+                eligible(i)
+                    && grown_modules
+                        .iter()
+                        .any(|(keys, _)| reports[i].wrapping.keys.any_of(keys))
+            })
             .collect();
-        // A module that imports one of these also names a wrapper of it in its text, unless
-        // the wrapper is a module's default export (imported under any name).
-        let grown_wrappers = || {
-            grown
-                .iter()
-                .flat_map(|&i| &table.modules[&paths[i]].wrappers)
-        };
-        let names = if grown_wrappers().any(|w| w.name.is_empty()) {
-            None
-        } else {
-            let mut names: Vec<&str> = grown_wrappers().map(|w| w.name.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            AhoCorasick::new(names).ok()
-        };
+        let filters: Vec<Vec<&AhoCorasick>> = candidates
+            .iter()
+            .map(|&i| {
+                let imported: Vec<&Option<AhoCorasick>> = grown_modules
+                    .iter()
+                    .filter(|(keys, _)| reports[i].wrapping.keys.any_of(keys))
+                    .map(|(_, names)| names)
+                    .collect();
+                if imported.iter().any(|names| names.is_none()) {
+                    Vec::new()
+                } else {
+                    imported.into_iter().flatten().collect()
+                }
+            })
+            .collect();
         let scanned = scan_all(
             files,
             reports,
@@ -528,7 +546,7 @@ pub(crate) fn report_uses(
             &table,
             rule,
             &candidates,
-            names.as_ref(),
+            Some(&filters),
             time_limit,
         );
         grown = Vec::new();
@@ -559,8 +577,9 @@ pub(crate) fn report_uses(
 }
 
 /// Scans the files `indices` in parallel against the table as it is; the results are in
-/// `indices`' order. With `names`, a file whose text spells none of them (as a whole word)
-/// is not parsed: it cannot name a wrapper that grew.
+/// `indices`' order. With `filters` (one list per index), a file whose text spells none of
+/// its list's names (as whole words) is not parsed: it cannot name a wrapper that grew. An
+/// empty list filters nothing.
 #[allow(clippy::too_many_arguments)]
 fn scan_all(
     files: &[SourcePath],
@@ -570,17 +589,19 @@ fn scan_all(
     table: &Table,
     rule: &Rule,
     indices: &[usize],
-    names: Option<&AhoCorasick>,
+    filters: Option<&[Vec<&AhoCorasick>]>,
     time_limit: std::time::Duration,
 ) -> Vec<(usize, Scan)> {
     indices
         .par_iter()
+        .enumerate()
         .map_init(
             || Parsers::with_time_limit(time_limit),
-            |parsers, &i| {
+            |parsers, (at, &i)| {
                 let report = &reports[i];
                 let text = text_of(&files[i], report)?;
-                if names.is_some_and(|names| !names_one(names, text.as_bytes())) {
+                let finders = filters.map_or(&[][..], |f| &f[at][..]);
+                if !finders.is_empty() && !finders.iter().any(|f| names_one(f, text.as_bytes())) {
                     return None;
                 }
                 let starts: Vec<usize> = report.diagnostics.iter().map(|d| d.range.start).collect();
