@@ -126,7 +126,11 @@ fn unused(
     let mut live = Vec::new();
     for named in &directive.rules {
         let known = registry.rules.iter().any(|r| *r.id == named.id);
-        let judged = selection.enabled_rules().any(|(_, r)| *r.id == named.id);
+        // The uses of project wrappers are found after this check (`wrappers`): a
+        // directive naming that rule is not judged here.
+        let judged = selection.enabled_rules().any(|(_, r)| {
+            *r.id == named.id && !matches!(r.matcher, Matcher::Builtin(Builtin::WrapperUse))
+        });
         if !known {
             dead.push(format!("`{}` is not a rule", named.id));
         } else if judged && !named.used {

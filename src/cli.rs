@@ -66,9 +66,9 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub target: Option<TargetArg>,
 
-    /// Run only these rules (rule ids or pack names; `ALL` for every rule, the opt-in
-    /// `adal-wrapper-use` included): one value per flag, a comma-separated list allowed;
-    /// repeat the flag for more.
+    /// Run only these rules (rule ids or pack names; `ALL` for every rule, those whose rule
+    /// file says `opt-in = true` included): one value per flag, a comma-separated list
+    /// allowed; repeat the flag for more.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub select: Vec<String>,
 

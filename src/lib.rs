@@ -215,8 +215,8 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<ExitStatu
     Ok(exit_status(&report, settings.findings_exit))
 }
 
-/// The rules `--select` names; for the migration map, which is made of the uses of the
-/// project's own wrappers, every rule (the opt-in wrapper rule with the rest).
+/// The rules `--select` names; for the migration map, every rule (the opt-in ones with the
+/// rest: the map is of everything a migration touches).
 fn selected(settings: &Settings) -> Vec<String> {
     match settings.format {
         Some(Format::Impact | Format::ImpactJson) if settings.select.is_empty() => {

@@ -29,6 +29,7 @@ use crate::semantic::{
 use crate::source::{SourceText, Undecodable};
 use crate::template::{self, TemplateContext, TemplateKind, Templates};
 use crate::walk::{SourcePath, describe_io_error, display};
+use crate::wrappers::FileFacts;
 
 mod notebook;
 
@@ -89,6 +90,8 @@ pub struct FileReport {
     /// For a notebook, the notebook the findings are in (the fixed one when fixes changed
     /// it): their ranges are on its raw text, and it tells their cells.
     pub notebook: Option<std::sync::Arc<crate::notebook::Notebook>>,
+    /// What the project-wrapper pass needs of the file (`wrappers`), dropped by it.
+    pub(crate) wrapping: crate::wrappers::FileFacts,
 }
 
 /// The modules a source file imports before and after fixes (sorted, without duplicates).
@@ -138,6 +141,7 @@ impl FileReport {
             secrets: Vec::new(),
             inventory: Vec::new(),
             notebook: None,
+            wrapping: crate::wrappers::FileFacts::default(),
         }
     }
 
@@ -192,7 +196,7 @@ pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoo
 /// Runs one file's work; a panic (a bug in adalint) becomes the error message of that
 /// file, so that every other file is still reported. The caller resets whatever per-worker
 /// state the panic may have left half-updated.
-fn isolated<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn isolated<T>(path: &Path, work: impl FnOnce() -> T) -> Result<T, String> {
     let work = || {
         // Debug builds can be told to fail on one file, so tests can prove the isolation.
         #[cfg(debug_assertions)]
@@ -282,12 +286,7 @@ pub fn lint_sources_counted(
         )
         .collect();
     // The project's own wrappers of ADAL are known once every file's findings are.
-    crate::wrappers::report_uses(
-        files,
-        &mut reports,
-        selection,
-        &mut Parsers::with_time_limit(options.parse_time_limit),
-    );
+    crate::wrappers::report_uses(files, &mut reports, selection, options.parse_time_limit);
     reports
 }
 
@@ -408,14 +407,6 @@ fn read_source(path: &Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.read_to_end(&mut bytes).map_err(describe)?;
     Ok(bytes)
-}
-
-/// Reads and prefilters a file.
-fn prepare(path: &Path, language: Language, selection: &Selection<'_>) -> Prepared {
-    match read_source(path) {
-        Ok(bytes) => classify(path, language, bytes, selection),
-        Err(message) => Prepared::Failed(message),
-    }
 }
 
 /// Prefilters a file's bytes.
@@ -848,7 +839,7 @@ fn lint_file(
     project: &Project,
 ) -> FileReport {
     let exports = &project.exports;
-    let report = FileReport::new(&file.path, Some(file.language));
+    let mut report = FileReport::new(&file.path, Some(file.language));
     if notebook::is_notebook(&file.path) {
         return match read_source(&file.path) {
             Ok(bytes) => {
@@ -857,13 +848,34 @@ fn lint_file(
             Err(message) => report.fail(message),
         };
     }
-    let prepared = first.unwrap_or_else(|| prepare(&file.path, file.language, selection));
+    // The project-wrapper pass learns what each file imports from the read that is made
+    // anyway (a JavaScript file skipped by the first pass, from its relative specifiers).
+    let wrapping = crate::wrappers::enabled(selection);
+    let prepared = first.unwrap_or_else(|| match read_source(&file.path) {
+        Ok(bytes) => {
+            if wrapping {
+                report.wrapping = FileFacts::of_text(&file.path, file.language, &bytes);
+            }
+            classify(&file.path, file.language, bytes, selection)
+        }
+        Err(message) => Prepared::Failed(message),
+    });
+    if wrapping {
+        match &prepared {
+            // (A file the first pass matched is read again above: `first` is `None`.)
+            Prepared::Skipped(Skip::NoTrigger(names, _))
+                if file.language.family() == Family::JavaScript =>
+            {
+                report.wrapping = FileFacts::of_names(&file.path, file.language, names);
+            }
+            _ => {}
+        }
+    }
     let bytes = match prepared {
         Prepared::Failed(message) => return report.fail(message),
         Prepared::Skipped(Skip::LibraryCopy) => return report,
         Prepared::Matched(bytes) => bytes,
         Prepared::Skipped(Skip::NoTrigger(names, named)) => {
-            let mut report = report;
             report.named_modules = named;
             // Only a file that may import a module of the project, read a global one of its
             // scripts defines, or is a template of its code, is read again.
@@ -959,6 +971,14 @@ fn analyse_source(
     project
         .migrations
         .attach(&file.path, source.text(), &mut report.diagnostics);
+    report.wrapping.summarize(
+        &model,
+        parsed.script.root_node(),
+        file.language,
+        &source,
+        &report.diagnostics,
+        selection,
+    );
     if crate::semantic::out_of_time() {
         report.diagnostics.clear();
         return report.fail(out_of_time(parsers));

@@ -69,6 +69,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "rules/angular-templates.toml",
         include_str!("../rules/angular-templates.toml"),
     ),
+    (
+        "rules/adal-node-method-values.toml",
+        include_str!("../rules/adal-node-method-values.toml"),
+    ),
+    (
+        "rules/adal-config-mutations.toml",
+        include_str!("../rules/adal-config-mutations.toml"),
+    ),
+    (
+        "rules/azure-keyvault-credentials.toml",
+        include_str!("../rules/azure-keyvault-credentials.toml"),
+    ),
 ];
 
 /// The names of the embedded pack files, for the test that every file in `rules/` is
@@ -417,13 +429,9 @@ impl Registry {
 pub const ALL: &str = "ALL";
 
 /// A rule that runs only when selected by name (or with `ALL`, or for `--format impact`):
-/// the uses of the project's own wrappers are found by a second pass over every module
-/// that names a wrapper, which on large vendored trees costs far more than the scan.
+/// its rule file says `opt-in = true`.
 fn is_opt_in(rule: &Rule) -> bool {
-    matches!(
-        rule.matcher,
-        Matcher::Builtin(crate::builtin::Builtin::WrapperUse)
-    )
+    rule.selection == crate::rule::DefaultSelection::OptIn
 }
 
 /// A read-only view of one rule, for listings and documentation.
@@ -620,5 +628,83 @@ impl<'r> Selection<'r> {
 
     pub(crate) fn rule(&self, index: usize) -> &'r Rule {
         &self.registry.rules[index]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r#"
+[pack]
+name = "demo"
+languages = ["python"]
+library = "demo"
+successor = "demo2"
+description = "A pack for the selection tests."
+triggers = ["demo"]
+
+[[rule]]
+id = "demo-import"
+severity = "warning"
+message = "demo is imported"
+help = "Import demo2."
+url = "https://example.com"
+match.import = "demo"
+
+[[rule]]
+id = "demo-costly"
+severity = "info"
+message = "a costly check"
+help = "Only when asked for."
+url = "https://example.com"
+opt-in = true
+match.import = "demo.costly"
+"#;
+
+    fn ids(selection: &Selection<'_>) -> Vec<String> {
+        selection
+            .enabled_rules()
+            .map(|(_, rule)| rule.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn an_opt_in_rule_runs_only_when_selected() {
+        let registry = Registry::from_sources(
+            QueryCheck::EveryLanguage,
+            vec![(PathBuf::from("demo.toml"), PACK.into())],
+        )
+        .expect("the pack loads");
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            ids(&registry.select(&none, &none).unwrap()),
+            ["demo-import"]
+        );
+        let all = vec![ALL.to_string()];
+        assert_eq!(
+            ids(&registry.select(&all, &none).unwrap()),
+            ["demo-import", "demo-costly"]
+        );
+        let by_id = vec!["demo-costly".to_string()];
+        assert_eq!(
+            ids(&registry.select(&by_id, &none).unwrap()),
+            ["demo-costly"]
+        );
+        let by_pack = vec!["demo".to_string()];
+        assert_eq!(
+            ids(&registry.select(&by_pack, &none).unwrap()),
+            ["demo-import", "demo-costly"]
+        );
+    }
+
+    #[test]
+    fn no_embedded_rule_needs_rust_to_be_opt_in() {
+        // The project-wrapper rule runs by default (its pass is as cheap as the scan).
+        let registry = Registry::embedded().expect("the embedded packs load");
+        let none: Vec<String> = Vec::new();
+        assert!(
+            ids(&registry.select(&none, &none).unwrap()).contains(&"adal-wrapper-use".to_string())
+        );
     }
 }

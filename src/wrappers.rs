@@ -11,9 +11,15 @@
 //! `constructor(private adal: AdalService)`) that resolves to it. Each finding points at
 //! the wrapper (SARIF `relatedLocations`).
 //!
-//! The table holds names and positions, never text: a module is read again only when its
-//! text names a wrapper (whole word), and the rounds stop when no new wrapper appears
-//! (at most [`MAX_ROUNDS`], one level of wrapping each).
+//! The table holds names and positions, never text. The per-file pass keeps, for every
+//! source file, what it imports ([`ImportKeys`]: hashes of specifiers and module names,
+//! taken from the text it reads anyway), and, for a module with ADAL findings of its own,
+//! the wrappers those define (from the tree it built). Then this module grows the table in
+//! rounds (at most [`MAX_ROUNDS`], one level of wrapping each): each round parses, in
+//! parallel, only the modules that import a module whose wrappers grew in the round before
+//! and whose text names one of its wrappers (as a whole word; a default export, imported
+//! under any name, excepted), and no file's text or tree outlives its scan. A directive
+//! `adalint: ignore[adal-wrapper-use]` covers a use like any finding.
 //!
 //! JavaScript and TypeScript specifiers resolve like `semantic::Exports` resolves them
 //! (relative paths, extensions, `index` files); Python modules by their dotted path, as a
@@ -25,6 +31,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 use tree_sitter::Node;
 
 use crate::builtin::Builtin;
@@ -33,7 +40,7 @@ use crate::language::{Family, Language};
 use crate::lint::{FileReport, Parsers};
 use crate::registry::Selection;
 use crate::rule::{Matcher, Rule};
-use crate::semantic::{BindingValue, Model, Value, module_files, normalize};
+use crate::semantic::{BindingValue, Model, RelativeNames, Value, module_files, normalize};
 use crate::source::SourceText;
 use crate::walk::SourcePath;
 
@@ -98,190 +105,536 @@ struct Definition {
     name_start: usize,
 }
 
+/// What the per-file pass keeps of one source file for this module: the modules it
+/// imports (as [`ImportKeys`], names, not text), and, for a module with ADAL findings of its
+/// own, the wrappers it defines through them (taken from the tree the per-file pass already
+/// built, so such a module is not parsed again).
+#[derive(Debug, Default)]
+pub(crate) struct FileFacts {
+    keys: ImportKeys,
+    own: Option<Box<Summary>>,
+}
+
+/// The wrappers a module defines through its own ADAL findings, and the findings they were
+/// taken from (when the findings change afterwards, a fix having rewritten the file, the
+/// module is scanned again).
+#[derive(Debug)]
+struct Summary {
+    direct: Vec<Range<usize>>,
+    wrappers: Vec<Wrapper>,
+}
+
+impl FileFacts {
+    /// The facts of a file the per-file pass read: its imports from its text (without
+    /// parsing).
+    pub(crate) fn of_text(path: &Path, language: Language, bytes: &[u8]) -> Self {
+        let keys = match language.family() {
+            Family::Python => ImportKeys::of_python(path, bytes),
+            Family::JavaScript if language != Language::Html => {
+                ImportKeys::of_specifiers(path, RelativeNames::of(bytes).iter())
+            }
+            _ => ImportKeys::default(),
+        };
+        FileFacts { keys, own: None }
+    }
+
+    /// The facts of a JavaScript file the per-file pass did not read again: its relative
+    /// specifiers, from the first pass.
+    pub(crate) fn of_names(path: &Path, language: Language, names: &RelativeNames) -> Self {
+        let keys = if is_code(language) {
+            ImportKeys::of_specifiers(path, names.iter())
+        } else {
+            ImportKeys::default()
+        };
+        FileFacts { keys, own: None }
+    }
+
+    /// Adds the wrappers a parsed module defines through its own findings.
+    pub(crate) fn summarize(
+        &mut self,
+        model: &Model<'_>,
+        root: Node<'_>,
+        language: Language,
+        source: &SourceText,
+        diagnostics: &[Diagnostic],
+        selection: &Selection<'_>,
+    ) {
+        let Some(rule) = wrapper_rule(selection) else {
+            return;
+        };
+        let direct = direct_ranges(diagnostics, selection, &rule.pack);
+        if direct.is_empty() || !is_code(language) {
+            return;
+        }
+        let definitions = definitions(model, root, language);
+        let wrappers = module_wrappers(model, &definitions, source, &direct, &[]);
+        self.own = Some(Box::new(Summary { direct, wrappers }));
+    }
+}
+
+/// The modules a file imports, each as a hash of what names it: a relative specifier's
+/// path (`./auth` from `src/app` is `src/app/auth`, with a script extension left out), a
+/// Python module's dotted name and each `module.name` it imports from (`from a.b import c`:
+/// `a.b` and `a.b.c`, either may be a module), a relative Python import's path. A module of
+/// the table is a candidate importee when one of its own keys ([`module_keys`]) is among
+/// them; the candidates are then parsed and resolved exactly. Hashes, not names: a file's
+/// imports cost a few bytes each, and a collision only makes one more candidate.
+#[derive(Debug, Default)]
+struct ImportKeys(Box<[u32]>);
+
+impl ImportKeys {
+    fn of_specifiers<'s>(path: &Path, specifiers: impl Iterator<Item = &'s str>) -> Self {
+        let directory = path.parent().unwrap_or(Path::new(""));
+        let mut keys = Vec::new();
+        for specifier in specifiers {
+            if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+                continue;
+            }
+            let base = normalize(&directory.join(specifier));
+            keys.push(path_key(WHOLE, &base));
+            if base
+                .extension()
+                .is_some_and(|e| SCRIPT_EXTENSIONS.iter().any(|x| e == *x))
+            {
+                keys.push(path_key(WHOLE, &base.with_extension("")));
+            }
+        }
+        ImportKeys::from(keys)
+    }
+
+    fn of_python(path: &Path, bytes: &[u8]) -> Self {
+        let directory = normalize(path.parent().unwrap_or(Path::new("")));
+        let mut keys = Vec::new();
+        for (module, names) in python_imports(bytes) {
+            let dots = module.len() - module.trim_start_matches('.').len();
+            if dots == 0 {
+                // `import m`, `from m import *`: the module as a whole; `from m import x`:
+                // the name `x` of `m`, or its submodule `m.x`.
+                if names.is_empty() || names.iter().any(|n| n == "*") {
+                    keys.push(dotted_key(WHOLE, &module));
+                }
+                for name in names.iter().filter(|n| *n != "*") {
+                    let dotted = format!("{module}.{name}");
+                    keys.push(dotted_key(WHOLE, &dotted));
+                    keys.push(dotted_key(NAME, &dotted));
+                }
+                continue;
+            }
+            let mut base = directory.clone();
+            for _ in 1..dots {
+                base.pop();
+            }
+            let target = module
+                .trim_start_matches('.')
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .fold(base, |p, part| p.join(part));
+            if names.iter().any(|n| n == "*") {
+                keys.push(path_key(WHOLE, &target));
+            }
+            for name in names.iter().filter(|n| *n != "*") {
+                let named = target.join(name);
+                keys.push(path_key(WHOLE, &named));
+                keys.push(path_key(NAME, &named));
+            }
+        }
+        ImportKeys::from(keys)
+    }
+
+    fn from(mut keys: Vec<u32>) -> Self {
+        keys.sort_unstable();
+        keys.dedup();
+        ImportKeys(keys.into_boxed_slice())
+    }
+
+    fn any_of(&self, wanted: &HashSet<u32>) -> bool {
+        self.0.iter().any(|k| wanted.contains(k))
+    }
+}
+
+/// File endings a relative specifier may leave out (as `semantic::Exports` resolves them).
+const SCRIPT_EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
+
+/// A key of a module imported as a whole (a JavaScript specifier, `import m`, `from m import
+/// *`, or a name that may be a submodule).
+const WHOLE: u8 = b'w';
+/// A key of one name imported from a Python module (`from m import name`).
+const NAME: u8 = b'n';
+
+fn hash_key(kind: u8, text: &[u8]) -> u32 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same on every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    kind.hash(&mut hasher);
+    text.hash(&mut hasher);
+    hasher.finish() as u32
+}
+
+fn path_key(kind: u8, path: &Path) -> u32 {
+    hash_key(kind, path.as_os_str().as_encoded_bytes())
+}
+
+fn dotted_key(kind: u8, dotted: &str) -> u32 {
+    hash_key(kind.to_ascii_uppercase(), dotted.as_bytes())
+}
+
+/// The keys an import of one of the wrappers of `module` (at `path`) has: the module as a
+/// whole, and for a Python module each wrapper by name (see [`ImportKeys`]).
+fn module_keys(path: &Path, module: &Module) -> Vec<u32> {
+    let stemmed = if path
+        .file_stem()
+        .is_some_and(|s| s == "__init__" || s == "index")
+    {
+        path.parent().map(Path::to_path_buf)
+    } else {
+        None
+    };
+    let mut keys = vec![
+        path_key(WHOLE, path),
+        path_key(WHOLE, &path.with_extension("")),
+    ];
+    if let Some(directory) = &stemmed {
+        keys.push(path_key(WHOLE, directory));
+    }
+    if module
+        .language
+        .is_some_and(|l| l.family() == Family::Python)
+    {
+        // Every dotted tail of the module's path (`auth`, `service.auth`, ...): an absolute
+        // import names one of them.
+        let module_path = stemmed.unwrap_or_else(|| path.with_extension(""));
+        let names: Vec<&str> = module
+            .wrappers
+            .iter()
+            .map(|w| w.name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        for name in &names {
+            keys.push(path_key(NAME, &module_path.join(name)));
+        }
+        let parts: Vec<String> = module_path
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        for start in 0..parts.len() {
+            let tail = parts[start..].join(".");
+            keys.push(dotted_key(WHOLE, &tail));
+            for name in &names {
+                keys.push(dotted_key(NAME, &format!("{tail}.{name}")));
+            }
+        }
+    }
+    keys
+}
+
+/// The imports of a Python file's text, without parsing: every statement that starts a line
+/// with `import` or `from` (a parenthesised or continued one over its lines), as the module
+/// and the names it imports from it (none for `import m`). A superset of its imports:
+/// prose that reads like one adds a candidate, never loses one.
+fn python_imports(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let is_from = trimmed.starts_with("from ") || trimmed.starts_with("from\t");
+        let is_import = trimmed.starts_with("import ") || trimmed.starts_with("import\t");
+        if !is_from && !is_import {
+            continue;
+        }
+        let mut statement = trimmed.to_string();
+        // A parenthesised list or a backslash continuation goes on.
+        while (statement.contains('(') && !statement.contains(')'))
+            || statement.trim_end().ends_with('\\')
+        {
+            let Some(next) = lines.next() else { break };
+            statement = statement.trim_end().trim_end_matches('\\').to_string();
+            statement.push(' ');
+            statement.push_str(next);
+        }
+        let statement = statement.split('#').next().unwrap_or("");
+        let statement = statement.split(';').next().unwrap_or("");
+        let first_word = |s: &str| {
+            s.trim()
+                .trim_matches(|c| c == '(' || c == ')')
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        };
+        let dotted = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        };
+        if is_from {
+            let rest = &statement[4..];
+            let Some((module, names)) = rest.split_once(" import") else {
+                continue;
+            };
+            let module = module.trim().to_string();
+            if !dotted(&module) {
+                continue;
+            }
+            let names: Vec<String> = names
+                .split(',')
+                .filter_map(first_word)
+                .filter(|n| n == "*" || (dotted(n) && !n.contains('.')))
+                .collect();
+            out.push((module, names));
+        } else {
+            for module in statement[6..].split(',').filter_map(first_word) {
+                if dotted(&module) && !module.starts_with('.') {
+                    out.push((module, Vec::new()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The selected rule whose `match.builtin` is `wrapper-use`, if any.
+fn wrapper_rule<'r>(selection: &Selection<'r>) -> Option<&'r Rule> {
+    selection
+        .enabled_rules()
+        .map(|(_, rule)| rule)
+        .find(|rule| matches!(rule.matcher, Matcher::Builtin(Builtin::WrapperUse)))
+}
+
+/// True when the wrapper rule is selected: the per-file pass then keeps [`FileFacts`].
+pub(crate) fn enabled(selection: &Selection<'_>) -> bool {
+    wrapper_rule(selection).is_some()
+}
+
+/// The ranges of a file's findings of ADAL rules (not of the wrapper rule's own pack).
+fn direct_ranges(
+    diagnostics: &[Diagnostic],
+    selection: &Selection<'_>,
+    own_pack: &str,
+) -> Vec<Range<usize>> {
+    diagnostics
+        .iter()
+        .filter(|d| {
+            selection
+                .registry
+                .rules
+                .iter()
+                .find(|r| r.id == d.rule)
+                .is_none_or(|r| *r.pack != *own_pack)
+        })
+        .map(|d| d.range.clone())
+        .collect()
+}
+
 /// Finds the project's wrappers of ADAL and adds a finding for every use of one from
 /// another module to that module's report. `reports` are in `files`' order.
+///
+/// Round 0 takes the wrappers the per-file pass summarised (or scans the few modules whose
+/// findings changed since). Each later round parses, in parallel, only the modules that
+/// import a module whose wrappers grew in the round before (by [`ImportKeys`]), and
+/// records their uses and the wrappers they define in turn; rounds stop when no wrapper is
+/// added. One file's text and tree are held by a worker while it is scanned, and dropped.
 pub(crate) fn report_uses(
     files: &[SourcePath],
     reports: &mut [FileReport],
     selection: &Selection<'_>,
-    parsers: &mut Parsers,
+    time_limit: std::time::Duration,
 ) {
-    let Some(rule) = selection
-        .enabled_rules()
-        .map(|(_, rule)| rule)
-        .find(|rule| matches!(rule.matcher, Matcher::Builtin(Builtin::WrapperUse)))
-    else {
+    let Some(rule) = wrapper_rule(selection) else {
         return;
     };
-    let own_pack = rule.pack.clone();
+    let eligible =
+        |i: usize| is_code(files[i].language) && !crate::notebook::is_notebook(&files[i].path);
     let direct: Vec<Vec<Range<usize>>> = reports
         .iter()
-        .map(|report| {
-            report
-                .diagnostics
-                .iter()
-                .filter(|d| {
-                    selection
-                        .registry
-                        .rules
-                        .iter()
-                        .find(|r| r.id == d.rule)
-                        .is_none_or(|r| r.pack != own_pack)
-                })
-                .map(|d| d.range.clone())
-                .collect()
-        })
+        .map(|report| direct_ranges(&report.diagnostics, selection, &rule.pack))
         .collect();
     let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.path)).collect();
-    let mut table: BTreeMap<PathBuf, Module> = BTreeMap::new();
-    let mut uses: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
-    // Round 0: the modules with findings of their own; then the modules that name a
-    // wrapper found in the round before.
-    let mut pending: Vec<usize> = (0..files.len())
-        .filter(|&i| !direct[i].is_empty() && is_code(files[i].language))
-        .collect();
-    let mut names: Vec<String> = Vec::new();
-    // The names the modules that define wrappers are imported by (their file stems): a
-    // module that uses a wrapper names both the wrapper and its module.
-    let mut modules: Vec<String> = Vec::new();
-    for round in 0..=MAX_ROUNDS {
-        let mut grown = Vec::new();
-        for &i in &pending {
-            let Some(text) = text_of(&files[i], &reports[i]) else {
-                continue;
-            };
-            let Some(scan) = scan(
-                parsers, &files[i], &paths[i], &text, &direct[i], &table, rule,
-            ) else {
-                continue;
-            };
-            uses.insert(i, scan.uses);
-            let module = table.entry(paths[i].clone()).or_insert_with(|| Module {
+    let mut table = Table::default();
+    let mut uses: BTreeMap<usize, Scan> = BTreeMap::new();
+    // Round 0: the modules with findings of their own.
+    let mut summarised: Vec<(usize, Vec<Wrapper>)> = Vec::new();
+    let mut rescan: Vec<usize> = Vec::new();
+    for i in (0..files.len()).filter(|&i| !direct[i].is_empty() && eligible(i)) {
+        match reports[i].wrapping.own.take() {
+            Some(summary) if summary.direct == direct[i] => summarised.push((i, summary.wrappers)),
+            _ => rescan.push(i),
+        }
+    }
+    let scanned = scan_all(
+        files, reports, &paths, &direct, &table, rule, &rescan, None, time_limit,
+    );
+    let mut grown: Vec<usize> = Vec::new();
+    let add = |table: &mut Table, i: usize, wrappers: Vec<Wrapper>, grown: &mut Vec<usize>| {
+        let module = table
+            .modules
+            .entry(paths[i].clone())
+            .or_insert_with(|| Module {
                 display: reports[i].display_path.clone(),
                 language: Some(files[i].language),
                 wrappers: Vec::new(),
             });
-            for wrapper in scan.wrappers {
-                if !module.wrappers.iter().any(|w| w.name == wrapper.name) {
-                    if !wrapper.name.is_empty() && !names.contains(&wrapper.name) {
-                        names.push(wrapper.name.clone());
-                    }
-                    if let Some(stem) = module_name(&paths[i]) {
-                        // A default export is imported under any name: its module's file
-                        // name is what the importer's text says.
-                        if wrapper.name.is_empty() && !names.iter().any(|n| n == stem) {
-                            names.push(stem.to_string());
-                        }
-                        if !modules.iter().any(|m| m == stem) {
-                            modules.push(stem.to_string());
-                        }
-                    }
-                    module.wrappers.push(wrapper);
+        for wrapper in wrappers {
+            if !module.wrappers.iter().any(|w| w.name == wrapper.name) {
+                module.wrappers.push(wrapper);
+                if !grown.contains(&i) {
                     grown.push(i);
                 }
             }
         }
-        if grown.is_empty() || round == MAX_ROUNDS {
+    };
+    let mut round0: Vec<(usize, Vec<Wrapper>)> = summarised;
+    for (i, scan) in scanned {
+        round0.push((i, scan.wrappers.clone()));
+        uses.insert(i, scan);
+    }
+    round0.sort_by_key(|(i, _)| *i);
+    for (i, wrappers) in round0 {
+        add(&mut table, i, wrappers, &mut grown);
+    }
+    table.index();
+    for _ in 0..MAX_ROUNDS {
+        if grown.is_empty() {
             break;
         }
-        // Every module whose text names a known wrapper is scanned again with the table
-        // as it is now (a new wrapper may make new uses in a module seen before).
-        let (Ok(finder), Ok(module_finder)) =
-            (AhoCorasick::new(&names), AhoCorasick::new(&modules))
-        else {
-            break;
-        };
-        pending = (0..files.len())
-            .filter(|&i| is_code(files[i].language))
-            .filter(|&i| {
-                text_of(&files[i], &reports[i]).is_some_and(|text| {
-                    names_one(&finder, text.as_bytes())
-                        && names_one(&module_finder, text.as_bytes())
-                })
+        // Each grown module: the keys of its imports, and the names of its wrappers (none
+        // when one is its default export, imported under any name). A module that imports
+        // it also names one of those in its text, or it is not parsed.
+        let grown_modules: Vec<(HashSet<u32>, Option<AhoCorasick>)> = grown
+            .iter()
+            .map(|&i| {
+                let module = &table.modules[&paths[i]];
+                let keys: HashSet<u32> = module_keys(&paths[i], module).into_iter().collect();
+                let names = if module.wrappers.iter().any(|w| w.name.is_empty()) {
+                    None
+                } else {
+                    AhoCorasick::new(module.wrappers.iter().map(|w| w.name.as_str())).ok()
+                };
+                (keys, names)
             })
             .collect();
-    }
-    // Wrappers found in later rounds may be used by modules scanned earlier: a last scan of
-    // every module that names one, with the final table.
-    if !names.is_empty() {
-        if let (Ok(finder), Ok(module_finder)) =
-            (AhoCorasick::new(&names), AhoCorasick::new(&modules))
-        {
-            for i in 0..files.len() {
-                if !is_code(files[i].language) {
-                    continue;
-                }
-                let Some(text) = text_of(&files[i], &reports[i]) else {
-                    continue;
-                };
-                if !(names_one(&finder, text.as_bytes())
-                    && names_one(&module_finder, text.as_bytes()))
-                {
-                    continue;
-                }
-                if let Some(scan) = scan(
-                    parsers, &files[i], &paths[i], &text, &direct[i], &table, rule,
-                ) {
-                    uses.insert(i, scan.uses);
-                }
-            }
-        }
-    }
-    for (i, found) in uses {
-        let report = &mut reports[i];
-        // A use on a line that is a direct ADAL site (`config.authContext.logOut()`) is
-        // reported once, by the rule for that site.
-        let text = text_of(&files[i], report).unwrap_or_default();
-        let line_of = |offset: usize| {
-            text.as_bytes()[..offset.min(text.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-        };
-        let direct_lines: HashSet<usize> = report
-            .diagnostics
+        let candidates: Vec<usize> = (0..files.len())
+            .filter(|&i| {
+                eligible(i)
+                    && grown_modules
+                        .iter()
+                        .any(|(keys, _)| reports[i].wrapping.keys.any_of(keys))
+            })
+            .collect();
+        let filters: Vec<Vec<&AhoCorasick>> = candidates
             .iter()
-            .map(|d| line_of(d.range.start))
+            .map(|&i| {
+                let imported: Vec<&Option<AhoCorasick>> = grown_modules
+                    .iter()
+                    .filter(|(keys, _)| reports[i].wrapping.keys.any_of(keys))
+                    .map(|(_, names)| names)
+                    .collect();
+                if imported.iter().any(|names| names.is_none()) {
+                    Vec::new()
+                } else {
+                    imported.into_iter().flatten().collect()
+                }
+            })
             .collect();
-        let found: Vec<Diagnostic> = found
-            .into_iter()
-            .filter(|wrapped| !direct_lines.contains(&line_of(wrapped.range.start)))
-            .collect();
-        if found.is_empty() {
+        let scanned = scan_all(
+            files,
+            reports,
+            &paths,
+            &direct,
+            &table,
+            rule,
+            &candidates,
+            Some(&filters),
+            time_limit,
+        );
+        grown = Vec::new();
+        for (i, mut scan) in scanned {
+            let wrappers = std::mem::take(&mut scan.wrappers);
+            add(&mut table, i, wrappers, &mut grown);
+            uses.insert(i, scan);
+        }
+        table.index();
+        grown.sort_unstable();
+    }
+    for (i, scan) in uses {
+        if scan.uses.is_empty() {
             continue;
         }
-        if report.source.is_none() && !text.is_empty() {
-            report.source = Some(SourceText::new(&text));
+        let report = &mut reports[i];
+        if report.source.is_none() {
+            report.source = scan.source;
         }
-        report.diagnostics.extend(found);
+        report.diagnostics.extend(scan.uses);
         report.diagnostics.sort_by(|a, b| {
             (a.range.start, a.range.end, &*a.rule).cmp(&(b.range.start, b.range.end, &*b.rule))
         });
     }
-}
-
-fn is_code(language: Language) -> bool {
-    matches!(language.family(), Family::Python | Family::JavaScript) && language != Language::Html
-}
-
-/// True when `bytes` spell one of the finder's names as a whole word.
-/// The name a module is imported by: its file stem, or its directory's for an `index` or
-/// `__init__` file.
-fn module_name(path: &Path) -> Option<&str> {
-    let stem = path.file_stem()?.to_str()?;
-    if stem == "index" || stem == "__init__" {
-        path.parent()?.file_name()?.to_str()
-    } else {
-        Some(stem)
+    for report in reports.iter_mut() {
+        report.wrapping = FileFacts::default();
     }
 }
 
+/// Scans the files `indices` in parallel against the table as it is; the results are in
+/// `indices`' order. With `filters` (one list per index), a file whose text spells none of
+/// its list's names (as whole words) is not parsed: it cannot name a wrapper that grew. An
+/// empty list filters nothing.
+#[allow(clippy::too_many_arguments)]
+fn scan_all(
+    files: &[SourcePath],
+    reports: &[FileReport],
+    paths: &[PathBuf],
+    direct: &[Vec<Range<usize>>],
+    table: &Table,
+    rule: &Rule,
+    indices: &[usize],
+    filters: Option<&[Vec<&AhoCorasick>]>,
+    time_limit: std::time::Duration,
+) -> Vec<(usize, Scan)> {
+    indices
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || Parsers::with_time_limit(time_limit),
+            |parsers, (at, &i)| {
+                let report = &reports[i];
+                let text = text_of(&files[i], report)?;
+                let finders = filters.map_or(&[][..], |f| &f[at][..]);
+                if !finders.is_empty() && !finders.iter().any(|f| names_one(f, text.as_bytes())) {
+                    return None;
+                }
+                let starts: Vec<usize> = report.diagnostics.iter().map(|d| d.range.start).collect();
+                let keep = report.source.is_none();
+                let scan = crate::lint::isolated(&files[i].path, || {
+                    scan(
+                        parsers, &files[i], &paths[i], &text, &direct[i], &starts, table, rule,
+                        keep,
+                    )
+                })
+                .ok()
+                .flatten()?;
+
+                Some((i, scan))
+            },
+        )
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// True when `bytes` spell one of the finder's names as a whole word.
 fn names_one(finder: &AhoCorasick, bytes: &[u8]) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     finder.find_overlapping_iter(bytes).any(|m| {
         (m.start() == 0 || !word(bytes[m.start() - 1]))
             && (m.end() == bytes.len() || !word(bytes[m.end()]))
     })
+}
+
+fn is_code(language: Language) -> bool {
+    matches!(language.family(), Family::Python | Family::JavaScript) && language != Language::Html
 }
 
 /// The text of a file as its report refers to it: the fixed text, the text kept, or the
@@ -299,20 +652,28 @@ fn text_of(file: &SourcePath, report: &FileReport) -> Option<String> {
         .map(|s| s.text().to_string())
 }
 
-/// What one module holds: its wrappers, and its uses of other modules' wrappers.
+/// What one module holds: its wrappers, and its uses of other modules' wrappers (the
+/// suppressed ones left out), with its text when the report has none and a use is found.
 struct Scan {
     wrappers: Vec<Wrapper>,
     uses: Vec<Diagnostic>,
+    source: Option<SourceText>,
 }
 
+/// Parses one module and resolves its uses of the table's wrappers. `starts` are where the
+/// file's findings start: a use on a line that is a direct ADAL site
+/// (`config.authContext.logOut()`) is reported once, by the rule for that site.
+#[allow(clippy::too_many_arguments)]
 fn scan(
     parsers: &mut Parsers,
     file: &SourcePath,
     path: &Path,
     text: &str,
     direct: &[Range<usize>],
-    table: &BTreeMap<PathBuf, Module>,
+    starts: &[usize],
+    table: &Table,
     rule: &Rule,
+    keep_source: bool,
 ) -> Option<Scan> {
     let parsed = parsers.parse_file(file.language, text)?;
     let vocabulary = crate::semantic::Vocabulary::default();
@@ -491,15 +852,52 @@ fn scan(
     found.dedup_by(|a, b| {
         overlaps(&a.0, &b.0) || source.position(a.0.start).line == source.position(b.0.start).line
     });
+    let through: Vec<(Range<usize>, String)> = found
+        .iter()
+        .filter(|f| exposing.iter().any(|e| overlaps(e, &f.0)))
+        .map(|f| (f.0.clone(), f.2.shown.clone()))
+        .collect();
     let definitions = definitions(&model, parsed.script.root_node(), file.language);
+    let wrappers = module_wrappers(&model, &definitions, &source, direct, &through);
+    let direct_lines: HashSet<usize> = starts.iter().map(|&s| source.line_index(s)).collect();
+    let uses: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|f| !direct_lines.contains(&source.line_index(f.0.start)))
+        .map(|(range, spelled, wrapper, module)| finding(rule, range, &spelled, wrapper, module))
+        .collect();
+    // `adalint: ignore[adal-wrapper-use]` covers a use like any finding.
+    let uses = if uses.is_empty() {
+        uses
+    } else {
+        let mut directives = crate::suppression::directives(&[&parsed.script], &source);
+        crate::suppression::apply(&mut directives, uses, &source)
+    };
+    let source = (keep_source && !uses.is_empty()).then_some(source);
+    Some(Scan {
+        wrappers,
+        uses,
+        source,
+    })
+}
+
+/// The wrappers among a module's definitions: those that hold one of its own ADAL findings
+/// (`direct`), or hand out a use of another module's wrapper (`through`: the use and the
+/// wrapper's name), and, in turn, those that hand out one of these.
+fn module_wrappers(
+    model: &Model<'_>,
+    definitions: &[Definition],
+    source: &SourceText,
+    direct: &[Range<usize>],
+    through: &[(Range<usize>, String)],
+) -> Vec<Wrapper> {
     let mut wrappers = Vec::new();
-    for definition in &definitions {
+    for definition in definitions {
         let through_finding = direct.iter().any(|d| inside(d, &definition.range));
-        let through = found
+        let via = through
             .iter()
-            .find(|f| inside(&f.0, &definition.range) && exposing.iter().any(|e| overlaps(e, &f.0)))
-            .map(|f| f.2.shown.clone());
-        if !through_finding && through.is_none() {
+            .find(|f| inside(&f.0, &definition.range))
+            .map(|f| f.1.clone());
+        if !through_finding && via.is_none() {
             continue;
         }
         let position = source.position(definition.name_start);
@@ -510,11 +908,7 @@ fn scan(
                 shown: definition.shown.clone(),
                 line: position.line,
                 column: position.column,
-                via: if through_finding {
-                    None
-                } else {
-                    through.clone()
-                },
+                via: if through_finding { None } else { via.clone() },
             });
         }
     }
@@ -522,7 +916,7 @@ fn scan(
     // of it, or says so in its return type) is one in turn.
     for _ in 0..MAX_ROUNDS {
         let mut added = false;
-        for definition in &definitions {
+        for definition in definitions {
             if definition
                 .names
                 .iter()
@@ -558,11 +952,7 @@ fn scan(
             break;
         }
     }
-    let uses = found
-        .into_iter()
-        .map(|(range, spelled, wrapper, module)| finding(rule, range, &spelled, wrapper, module))
-        .collect();
-    Some(Scan { wrappers, uses })
+    wrappers
 }
 
 /// How many `#` steps a qualified name takes past its symbol (`m:Service#login` one).
@@ -629,9 +1019,48 @@ fn inside(inner: &Range<usize>, outer: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
+/// The wrappers found so far, by module path, and the Python modules by every dotted tail
+/// of their path (`auth`, `service.auth`, ...), for absolute imports.
+#[derive(Default)]
+struct Table {
+    modules: BTreeMap<PathBuf, Module>,
+    python: HashMap<String, Vec<PathBuf>>,
+}
+
+impl Table {
+    /// Indexes the Python modules (after modules were added).
+    fn index(&mut self) {
+        self.python.clear();
+        for (path, module) in &self.modules {
+            if module.language.is_none_or(|l| l.family() != Family::Python) {
+                continue;
+            }
+            let stemmed = if path.file_stem().is_some_and(|s| s == "__init__") {
+                path.parent().map(Path::to_path_buf)
+            } else {
+                Some(path.with_extension(""))
+            };
+            let Some(stemmed) = stemmed else { continue };
+            let parts: Vec<String> = stemmed
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect();
+            for start in 0..parts.len() {
+                self.python
+                    .entry(parts[start..].join("."))
+                    .or_default()
+                    .push(path.clone());
+            }
+        }
+    }
+}
+
 /// Resolves qualified names of one module to the wrappers of the table.
 struct Resolver<'a> {
-    table: &'a BTreeMap<PathBuf, Module>,
+    table: &'a Table,
     directory: &'a Path,
     python: bool,
     /// The modules a Python module imports with `from m import *` (a name they define is
@@ -661,7 +1090,7 @@ impl<'a> Resolver<'a> {
         let base = normalize(&self.directory.join(specifier));
         let module = module_files(&base)
             .into_iter()
-            .find_map(|path| self.table.get(&path))?;
+            .find_map(|path| self.table.modules.get(&path))?;
         Some((module, rest))
     }
 
@@ -697,22 +1126,12 @@ impl<'a> Resolver<'a> {
     /// A Python module by dotted path: a file whose path ends with it (the nearest to the
     /// importing module when several do).
     fn python_module(&self, dotted: &str) -> Option<&'a Module> {
-        let tail: PathBuf = dotted.split('.').collect();
         let mut best: Option<(usize, &'a Module)> = None;
-        for (path, module) in self.table {
-            if module.language.is_none_or(|l| l.family() != Family::Python) {
+        for path in self.table.python.get(dotted)? {
+            let Some(module) = self.table.modules.get(path) else {
                 continue;
-            }
-            let stemmed = if path.file_stem().is_some_and(|s| s == "__init__") {
-                path.parent().map(Path::to_path_buf)
-            } else {
-                Some(path.with_extension(""))
             };
-            let Some(stemmed) = stemmed else { continue };
-            if !stemmed.ends_with(&tail) {
-                continue;
-            }
-            let shared = stemmed
+            let shared = path
                 .components()
                 .zip(self.directory.components())
                 .take_while(|(a, b)| a == b)
@@ -739,7 +1158,7 @@ impl<'a> Resolver<'a> {
         };
         let found = [target.with_extension("py"), target.join("__init__.py")]
             .into_iter()
-            .find_map(|path| self.table.get(&normalize(&path)))?;
+            .find_map(|path| self.table.modules.get(&normalize(&path)))?;
         let export = if rest.is_empty() { "" } else { member };
         found
             .wrappers
@@ -1079,5 +1498,77 @@ fn javascript_definition(
             );
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_imports_are_read_from_the_text_without_parsing() {
+        let text = b"import os, service.auth as auth\nfrom .tokens import (\n    get_token,\n    describe as d,\n)\nfrom pkg.mod import *  # all\nif x:\n    from a.b \\\n        import c\nprint('from here import nothing')\n";
+        assert_eq!(
+            python_imports(text),
+            vec![
+                ("os".to_string(), vec![]),
+                ("service.auth".to_string(), vec![]),
+                (
+                    ".tokens".to_string(),
+                    vec!["get_token".to_string(), "describe".to_string()]
+                ),
+                ("pkg.mod".to_string(), vec!["*".to_string()]),
+                ("a.b".to_string(), vec!["c".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_has_a_key_of_the_module_it_names() {
+        let module = |path: &str, names: &[&str]| Module {
+            display: path.to_string(),
+            language: Some(if path.ends_with(".py") {
+                Language::Python
+            } else {
+                Language::TypeScript
+            }),
+            wrappers: names
+                .iter()
+                .map(|n| Wrapper {
+                    kind: Kind::Function,
+                    name: n.to_string(),
+                    shown: n.to_string(),
+                    line: 1,
+                    column: 1,
+                    via: None,
+                })
+                .collect(),
+        };
+        let wanted = |path: &str, names: &[&str]| -> HashSet<u32> {
+            module_keys(Path::new(path), &module(path, names))
+                .into_iter()
+                .collect()
+        };
+        let python = |text: &[u8]| ImportKeys::of_python(Path::new("/p/app/jobs.py"), text);
+        let tokens = wanted("/p/service/tokens.py", &["get_token"]);
+        assert!(python(b"from service.tokens import get_token\n").any_of(&tokens));
+        assert!(python(b"from service import tokens\n").any_of(&tokens));
+        assert!(python(b"import service.tokens\n").any_of(&tokens));
+        // A name of the module that is not a wrapper, another module of the same name's
+        // parent: no candidate.
+        assert!(!python(b"from service.tokens import describe\n").any_of(&tokens));
+        assert!(!python(b"from other import get_token\n").any_of(&tokens));
+        let sibling = wanted("/p/app/tokens.py", &["get_token"]);
+        assert!(python(b"from .tokens import get_token\n").any_of(&sibling));
+        assert!(python(b"from . import tokens\n").any_of(&sibling));
+        let script = |text: &str| {
+            ImportKeys::of_specifiers(Path::new("/p/src/app/jobs.ts"), [text].into_iter())
+        };
+        let client = wanted("/p/src/auth/client.ts", &["TokenClient"]);
+        assert!(script("../auth/client").any_of(&client));
+        assert!(script("../auth/client.js").any_of(&client));
+        assert!(!script("./client").any_of(&client));
+        let index = wanted("/p/src/auth/index.ts", &["TokenClient"]);
+        assert!(script("../auth").any_of(&index));
     }
 }

@@ -104,3 +104,80 @@ fn the_map_follows_python_imports_absolute_relative_and_by_module() {
         )]
     );
 }
+
+/// The findings of a default run (no `--select`) of the tree at `dir`, as
+/// `path:line rule`.
+fn default_findings(dir: &Path) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_adalint"))
+        .args(["--isolated", "--exit-zero", "--format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .expect("adalint runs");
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let mut found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().expect("path"),
+                d["start"]["line"],
+                d["rule"].as_str().expect("rule")
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+#[test]
+fn wrapper_uses_are_reported_by_default_and_suppressions_cover_them() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write(
+        dir.path(),
+        "app/tokens.py",
+        "import adal\n\n\ndef get_token(tenant, client, secret):\n    context = adal.AuthenticationContext('https://login.microsoftonline.com/' + tenant)\n    return context.acquire_token_with_client_credentials('https://graph.microsoft.com', client, secret)\n",
+    );
+    write(
+        dir.path(),
+        "app/jobs.py",
+        "from app.tokens import get_token\n\n\ndef run():\n    return get_token('t', 'c', 's')['accessToken']\n",
+    );
+    write(
+        dir.path(),
+        "app/quiet.py",
+        "from app.tokens import get_token  # adalint: ignore[adal-wrapper-use] -- migrated with tokens.py\n\n\ndef run():\n    # adalint: ignore[adal-wrapper-use]\n    return get_token('t', 'c', 's')\n",
+    );
+    // A module that names the wrapper without importing it is no use of it.
+    write(
+        dir.path(),
+        "app/other.py",
+        "def get_token():\n    return 'local'\n\n\nprint(get_token())\n",
+    );
+    let found = default_findings(dir.path());
+    let uses: Vec<&String> = found
+        .iter()
+        .filter(|f| f.ends_with("adal-wrapper-use"))
+        .collect();
+    assert_eq!(
+        uses,
+        [
+            "app/jobs.py:1 adal-wrapper-use",
+            "app/jobs.py:5 adal-wrapper-use"
+        ],
+        "{found:?}"
+    );
+    // The directives suppress something: none is reported as unused.
+    assert!(
+        !found.iter().any(|f| f.contains("unused-suppression")),
+        "{found:?}"
+    );
+}

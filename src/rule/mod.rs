@@ -167,6 +167,9 @@ pub(crate) struct RuleDef {
     /// The languages of the pack this rule applies to, when not all of them (a query
     /// written for one grammar, such as HTML markup).
     pub(crate) languages: Option<Spanned<Vec<Language>>>,
+    /// Runs only when selected by name, pack or `ALL` (`--select`), not by default.
+    #[serde(default)]
+    pub(crate) opt_in: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -589,6 +592,15 @@ impl FixTarget {
     }
 }
 
+/// Whether a rule runs when `--select` names nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DefaultSelection {
+    /// It runs unless ignored.
+    Default,
+    /// It runs only when selected by id, pack or `ALL`.
+    OptIn,
+}
+
 /// A rule ready to run.
 #[derive(Debug)]
 pub(crate) struct Rule {
@@ -609,6 +621,8 @@ pub(crate) struct Rule {
     pub(crate) origin_parameters: Vec<String>,
     /// Prefilter literals of the rule itself, beyond its pack's.
     pub(crate) triggers: Vec<String>,
+    /// Whether the rule runs only when selected (`opt-in = true` in its rule file).
+    pub(crate) selection: DefaultSelection,
     /// The message as written, placeholders and all, for listings.
     summary: String,
 }
@@ -827,6 +841,11 @@ impl Rule {
             parameters,
             origin_parameters,
             triggers: definition.triggers,
+            selection: if definition.opt_in {
+                DefaultSelection::OptIn
+            } else {
+                DefaultSelection::Default
+            },
             summary,
         })
     }
