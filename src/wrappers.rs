@@ -335,17 +335,24 @@ fn module_keys(path: &Path, module: &Module) -> Vec<u32> {
 /// and the names it imports from it (none for `import m`). A superset of its imports:
 /// prose that reads like one adds a candidate, never loses one.
 fn python_imports(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
-    let text = String::from_utf8_lossy(bytes);
+    // Lines are looked at as bytes: only an import statement's lines become text (most of
+    // a file is not, and need not be valid UTF-8 for its imports to be read).
     let mut out = Vec::new();
-    let mut lines = text.lines();
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line));
     while let Some(line) = lines.next() {
-        let trimmed = line.trim_start();
-        let is_from = trimmed.starts_with("from ") || trimmed.starts_with("from\t");
-        let is_import = trimmed.starts_with("import ") || trimmed.starts_with("import\t");
+        let start = line
+            .iter()
+            .position(|&b| b != b' ' && b != b'\t')
+            .unwrap_or(line.len());
+        let trimmed = &line[start..];
+        let is_from = trimmed.starts_with(b"from ") || trimmed.starts_with(b"from\t");
+        let is_import = trimmed.starts_with(b"import ") || trimmed.starts_with(b"import\t");
         if !is_from && !is_import {
             continue;
         }
-        let mut statement = trimmed.to_string();
+        let mut statement = String::from_utf8_lossy(trimmed).into_owned();
         // A parenthesised list or a backslash continuation goes on.
         while (statement.contains('(') && !statement.contains(')'))
             || statement.trim_end().ends_with('\\')
@@ -353,7 +360,7 @@ fn python_imports(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
             let Some(next) = lines.next() else { break };
             statement = statement.trim_end().trim_end_matches('\\').to_string();
             statement.push(' ');
-            statement.push_str(next);
+            statement.push_str(&String::from_utf8_lossy(next));
         }
         let statement = statement.split('#').next().unwrap_or("");
         let statement = statement.split(';').next().unwrap_or("");
