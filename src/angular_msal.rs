@@ -1214,19 +1214,7 @@ fn read_config(module: &Module, node: Node<'_>) -> Result<Config, String> {
     }
     let mut values = HashMap::new();
     let mut endpoints = None;
-    for pair in named_children(node) {
-        if pair.kind() != "pair" {
-            return Err(format!(
-                "the configuration has `{}` at {}, whose keys cannot be read",
-                one_line(module.source(pair)),
-                module.place(pair)
-            ));
-        }
-        let key = pair.child_by_field_name("key").expect("a pair has a key");
-        let key = module.source(key).trim_matches(|c| c == '\'' || c == '"');
-        let value = pair
-            .child_by_field_name("value")
-            .expect("a pair has a value");
+    for (pair, key, value) in module.configuration_pairs(node)? {
         if DROPPED.contains(&key) {
             continue;
         }

@@ -370,6 +370,33 @@ impl Module {
         node.start_position().row + 1
     }
 
+    /// The `key: value` pairs of a configuration object literal (the pair, its key without
+    /// quotes, its value); an error names the first entry that is not a plain pair (a spread,
+    /// a method, a shorthand), whose key cannot be read.
+    pub(crate) fn configuration_pairs<'t>(
+        &'t self,
+        object: Node<'t>,
+    ) -> Result<Vec<(Node<'t>, &'t str, Node<'t>)>, String> {
+        named_children(object)
+            .into_iter()
+            .map(|pair| {
+                if pair.kind() != "pair" {
+                    return Err(format!(
+                        "the configuration has `{}` at {}, whose keys cannot be read",
+                        one_line(self.source(pair)),
+                        self.place(pair)
+                    ));
+                }
+                let key = pair.child_by_field_name("key").expect("a pair has a key");
+                let key = self.source(key).trim_matches(|c| c == '\'' || c == '"');
+                let value = pair
+                    .child_by_field_name("value")
+                    .expect("a pair has a value");
+                Ok((pair, key, value))
+            })
+            .collect()
+    }
+
     pub(crate) fn place(&self, node: Node<'_>) -> String {
         format!("{}:{}", file_name(&self.path), self.line(node))
     }
@@ -887,19 +914,7 @@ impl Settings {
             ));
         };
         let mut values = HashMap::new();
-        for pair in named_children(object) {
-            if pair.kind() != "pair" {
-                return Err(format!(
-                    "the configuration has `{}` at {}, whose keys cannot be read",
-                    one_line(module.source(pair)),
-                    module.place(pair)
-                ));
-            }
-            let key = pair.child_by_field_name("key").expect("a pair has a key");
-            let key = module.source(key).trim_matches(|c| c == '\'' || c == '"');
-            let value = pair
-                .child_by_field_name("value")
-                .expect("a pair has a value");
+        for (pair, key, value) in module.configuration_pairs(object)? {
             if ADAL_KEYS.contains(&key) {
                 return Err(format!(
                     "the configuration key `{key}` ({}) has no automatic equivalent",

@@ -493,11 +493,7 @@ fn parameter_objects<'t>(
             objects.push(mention);
             continue;
         }
-        let tested = mention.parent().is_some_and(|p| {
-            (p.kind() == "if_statement" && p.child_by_field_name("condition") == Some(mention))
-                || p.kind() == "not_operator"
-        });
-        if !tested {
+        if !is_tested(mention) {
             return None;
         }
     }
@@ -549,13 +545,17 @@ fn call_result_objects<'t>(model: &Model<'t>, call: Node<'t>) -> Option<Vec<Node
             objects.push(mention);
             continue;
         }
-        let tested = mention.parent().is_some_and(|p| {
-            (p.kind() == "if_statement" && p.child_by_field_name("condition") == Some(mention))
-                || p.kind() == "not_operator"
-        });
-        if !tested {
+        if !is_tested(mention) {
             return None;
         }
     }
     Some(objects)
+}
+
+/// True when a mention of a name is only tested for truth (`if token:`, `not token`).
+fn is_tested(mention: Node<'_>) -> bool {
+    mention.parent().is_some_and(|p| {
+        (p.kind() == "if_statement" && p.child_by_field_name("condition") == Some(mention))
+            || p.kind() == "not_operator"
+    })
 }

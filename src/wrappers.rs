@@ -312,13 +312,7 @@ fn module_keys(path: &Path, module: &Module) -> Vec<u32> {
         for name in &names {
             keys.push(path_key(NAME, &module_path.join(name)));
         }
-        let parts: Vec<String> = module_path
-            .components()
-            .filter_map(|c| match c {
-                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect();
+        let parts = normal_parts(&module_path);
         for start in 0..parts.len() {
             let tail = parts[start..].join(".");
             keys.push(dotted_key(WHOLE, &tail));
@@ -400,6 +394,16 @@ fn python_imports(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
         }
     }
     out
+}
+
+/// The named components of a path (`a/b/c` of `./a/b/c`), for dotted module names.
+fn normal_parts(path: &Path) -> Vec<String> {
+    path.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The selected rule whose `match.builtin` is `wrapper-use`, if any.
@@ -1048,13 +1052,7 @@ impl Table {
                 Some(path.with_extension(""))
             };
             let Some(stemmed) = stemmed else { continue };
-            let parts: Vec<String> = stemmed
-                .components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-                    _ => None,
-                })
-                .collect();
+            let parts = normal_parts(&stemmed);
             for start in 0..parts.len() {
                 self.python
                     .entry(parts[start..].join("."))
