@@ -78,6 +78,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../rules/adal-config-mutations.toml"),
     ),
     (
+        "rules/azure-cli-token-cache.toml",
+        include_str!("../rules/azure-cli-token-cache.toml"),
+    ),
+    (
         "rules/adal-config-objects.toml",
         include_str!("../rules/adal-config-objects.toml"),
     ),
