@@ -368,8 +368,13 @@ fn findings<'t>(
         if crate::semantic::out_of_time() {
             break;
         }
-        let Value::Object { of, .. } = model.evaluate(read.object) else {
-            continue;
+        let of = match model.evaluate(read.object) {
+            Value::Object { of, .. } => of,
+            // A Python helper's result, or a parameter its callers hand one: reported only.
+            _ => match crate::helper_result::object_class(model, read.object) {
+                Some(of) => of,
+                None => continue,
+            },
         };
         let Some(key) = model.key_name(&read.key) else {
             continue;

@@ -21,6 +21,7 @@ pub mod error;
 pub mod exclusion;
 pub mod fingerprint;
 pub mod fix;
+mod helper_result;
 pub mod identity;
 mod imports;
 pub mod language;

@@ -78,6 +78,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../rules/adal-config-mutations.toml"),
     ),
     (
+        "rules/azure-cli-token-cache.toml",
+        include_str!("../rules/azure-cli-token-cache.toml"),
+    ),
+    (
+        "rules/adal-config-objects.toml",
+        include_str!("../rules/adal-config-objects.toml"),
+    ),
+    (
         "rules/azure-keyvault-credentials.toml",
         include_str!("../rules/azure-keyvault-credentials.toml"),
     ),

@@ -148,6 +148,8 @@ fn a_context_exported_by_one_module_is_found_where_others_use_it() {
         found,
         [
             "src/adalConfig.js:1 react-adal-import",
+            // The configuration object literal, declared away from the call that takes it.
+            "src/adalConfig.js:2 adal-config-object",
             "src/adalConfig.js:3 adal-js-authentication-context",
             "src/auth/index.ts:2 adal-js-authentication-context",
             // The import of the project's context: a site the migration touches.
