@@ -20,6 +20,9 @@ use crate::rule::{Calls, Condition, Filter, Matcher, NamePattern, Rule, Template
 use crate::semantic::{CallSite, Model, Value};
 use crate::source::SourceText;
 
+/// How deep in the tree a query match may start (see `semantic::MAX_NESTING`).
+const QUERY_START_DEPTH: u32 = crate::semantic::MAX_NESTING as u32;
+
 /// Arguments of a call bound to parameter names.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct BoundArguments<'t> {
@@ -418,7 +421,12 @@ fn findings<'t>(
             let Some(capture_index) = query.capture_index_for_name(capture) else {
                 continue;
             };
+            // No match starts deeper than the analysis descends (code nested that deep is not
+            // analysed, and reported as such): a query whose siblings need not be adjacent
+            // keeps one state open per level it starts at, which deeply nested literals
+            // would make quadratic.
             let mut cursor = QueryCursor::new();
+            cursor.set_max_start_depth(Some(QUERY_START_DEPTH));
             let mut results = cursor.matches(query, tree.root_node(), model.source.as_bytes());
             while let Some(result) = results.next() {
                 let captures: HashMap<String, Node<'_>> = result
