@@ -105,6 +105,25 @@ struct Definition {
     name_start: usize,
 }
 
+impl Definition {
+    /// The wrappers this definition is, one per name it is imported by; `via` names the
+    /// wrapper of its module it hands out, when it uses no ADAL itself.
+    fn wrappers(&self, source: &SourceText, via: Option<String>) -> Vec<Wrapper> {
+        let position = source.position(self.name_start);
+        self.names
+            .iter()
+            .map(|name| Wrapper {
+                kind: self.kind,
+                name: name.clone(),
+                shown: self.shown.clone(),
+                line: position.line,
+                column: position.column,
+                via: via.clone(),
+            })
+            .collect()
+    }
+}
+
 /// What the per-file pass keeps of one source file for this module: the modules it
 /// imports (as [`ImportKeys`], names, not text), and, for a module with ADAL findings of its
 /// own, the wrappers it defines through them (taken from the tree the per-file pass already
@@ -911,17 +930,8 @@ fn module_wrappers(
         if !through_finding && via.is_none() {
             continue;
         }
-        let position = source.position(definition.name_start);
-        for name in &definition.names {
-            wrappers.push(Wrapper {
-                kind: definition.kind,
-                name: name.clone(),
-                shown: definition.shown.clone(),
-                line: position.line,
-                column: position.column,
-                via: if through_finding { None } else { via.clone() },
-            });
-        }
+        let via = if through_finding { None } else { via };
+        wrappers.extend(definition.wrappers(source, via));
     }
     // A definition that hands out a wrapper of its own module (returns it, is an instance
     // of it, or says so in its return type) is one in turn.
@@ -946,17 +956,7 @@ fn module_wrappers(
             let Some(via) = via.map(|w| w.shown.clone()) else {
                 continue;
             };
-            let position = source.position(definition.name_start);
-            for name in &definition.names {
-                wrappers.push(Wrapper {
-                    kind: definition.kind,
-                    name: name.clone(),
-                    shown: definition.shown.clone(),
-                    line: position.line,
-                    column: position.column,
-                    via: Some(via.clone()),
-                });
-            }
+            wrappers.extend(definition.wrappers(source, Some(via)));
             added = true;
         }
         if !added {
